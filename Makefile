@@ -1,0 +1,158 @@
+# ksrtp: libksrtp (userspace, plain GNU make) and ksrtp.ko (Kbuild).
+#
+#   make                 libksrtp.a, libksrtp.so, ksrtp.pc       (in $(BUILD))
+#   make check           every test; ends "N passed, N failed, N skipped"
+#   make bench           the bundled benchmark (bench/ksrtp-bench)
+#   make fuzz            long libFuzzer runs (FUZZ_SECONDS per target)
+#   make install         PREFIX=/usr/local DESTDIR=
+VERSION := 0.1.0
+SOVERSION := 0
+
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+BUILD ?= build
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-declaration-after-statement
+# -DLINUX: ipsec-mb's header aligns its key structures only when LINUX is defined.
+KSRTP_CFLAGS := -std=gnu11 $(WARN) -fPIC -fvisibility=hidden -DLINUX -Iinclude -Ilib
+ifeq ($(SAN),1)
+KSRTP_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_LDFLAGS := -fsanitize=address,undefined
+endif
+ifeq ($(WERROR),1)
+KSRTP_CFLAGS += -Werror
+endif
+LIBS := -lIPSec_MB -lpthread
+
+LIB_SRCS := $(wildcard lib/*.c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIB_HDRS := $(wildcard lib/*.h include/ksrtp/*.h)
+
+STATIC_LIB := $(BUILD)/libksrtp.a
+SHARED_LIB := $(BUILD)/libksrtp.so.$(VERSION)
+PC_FILE := $(BUILD)/ksrtp.pc
+
+.PHONY: all lib tests check check-build check-unit check-san check-fuzz fuzz bench \
+	install uninstall clean deps
+all: lib
+
+lib: $(STATIC_LIB) $(SHARED_LIB) $(PC_FILE)
+
+$(BUILD)/lib/%.o: lib/%.c $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(KSRTP_CFLAGS) -c $< -o $@
+
+$(STATIC_LIB): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(SHARED_LIB): $(LIB_OBJS) lib/libksrtp.map
+	$(CC) $(CFLAGS) $(SAN_LDFLAGS) -shared -Wl,-soname,libksrtp.so.$(SOVERSION) \
+		-Wl,--version-script=lib/libksrtp.map -Wl,-z,defs -o $@ $(LIB_OBJS) $(LIBS)
+	ln -sf libksrtp.so.$(VERSION) $(BUILD)/libksrtp.so.$(SOVERSION)
+	ln -sf libksrtp.so.$(SOVERSION) $(BUILD)/libksrtp.so
+
+$(PC_FILE): lib/ksrtp.pc.in Makefile
+	@mkdir -p $(dir $@)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+# ---- tests: each tests/<suite>/<name>.c is one program testing one thing ----
+TEST_SUITES := unit vectors interop
+TEST_SRCS := $(foreach s,$(TEST_SUITES),$(wildcard tests/$(s)/*.c))
+TEST_BINS := $(TEST_SRCS:%.c=$(BUILD)/%)
+TEST_HDRS := $(wildcard tests/*.h)
+SUITE_LIBS_interop := -lsrtp2
+
+$(BUILD)/tests/%: tests/%.c $(STATIC_LIB) $(TEST_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(KSRTP_CFLAGS) -Itests -o $@ $< $(STATIC_LIB) \
+		$(SUITE_LIBS_$(notdir $(patsubst %/,%,$(dir $*)))) $(LIBS) $(SAN_LDFLAGS)
+
+tests: $(TEST_BINS)
+
+RESULTS := $(abspath build/check-results)
+
+deps:
+	@scripts/install-deps check
+
+# make check: the plain build, the sanitizer build, the bounded fuzz runs.
+check: deps
+	@rm -f $(RESULTS)
+	@$(MAKE) --no-print-directory check-unit
+	@$(MAKE) --no-print-directory check-san
+	@$(MAKE) --no-print-directory check-fuzz
+	@scripts/summarize $(RESULTS)
+
+check-build:
+	@$(MAKE) --no-print-directory -s WERROR=1 lib tests
+
+check-unit: check-build
+	@scripts/run-tests $(RESULTS) "" $(TEST_BINS)
+
+check-san:
+	@$(MAKE) --no-print-directory BUILD=build/san SAN=1 check-unit
+
+# ---- fuzzing (clang libFuzzer + ASan + UBSan) ----
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=build/fuzz/%.o)
+CHECK_FUZZ_SECONDS ?= 10
+FUZZ_SECONDS ?= 600
+
+build/fuzz/lib/%.o: lib/%.c $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) $(KSRTP_CFLAGS) -c $< -o $@
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer $(KSRTP_CFLAGS) -Itests -o $@ $< $(FUZZ_LIB_OBJS) $(LIBS)
+
+build/fuzz/make-seeds: tests/fuzz/make-seeds.c tests/fuzz/fuzz_common.h $(STATIC_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(KSRTP_CFLAGS) -Itests -o $@ $< $(STATIC_LIB) $(LIBS)
+
+build/fuzz/seeds.stamp: build/fuzz/make-seeds
+	rm -rf build/fuzz/seeds && build/fuzz/make-seeds build/fuzz/seeds && touch $@
+
+check-fuzz: $(FUZZ_BINS) build/fuzz/seeds.stamp
+	@scripts/run-fuzz $(RESULTS) $(CHECK_FUZZ_SECONDS) $(FUZZ_BINS)
+
+fuzz: $(FUZZ_BINS) build/fuzz/seeds.stamp
+	@scripts/run-fuzz $(RESULTS) $(FUZZ_SECONDS) $(FUZZ_BINS)
+	@scripts/summarize $(RESULTS)
+
+# ---- benchmark ----
+BENCH_SRCS := $(wildcard bench/*.c)
+BENCH_HDRS := $(wildcard bench/*.h)
+
+$(BUILD)/ksrtp-bench: $(BENCH_SRCS) $(BENCH_HDRS) $(STATIC_LIB)
+	$(CC) $(CFLAGS) $(KSRTP_CFLAGS) -Ibench -o $@ $(BENCH_SRCS) $(STATIC_LIB) \
+		-lsrtp2 -ljson-c $(LIBS)
+
+bench:
+	@scripts/install-deps bench
+	@$(MAKE) --no-print-directory -s $(BUILD)/ksrtp-bench
+	$(BUILD)/ksrtp-bench crypto $(BENCH_ARGS)
+
+# ---- install ----
+install: lib
+	install -d $(DESTDIR)$(INCLUDEDIR)/ksrtp $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 644 include/ksrtp/ksrtp.h $(DESTDIR)$(INCLUDEDIR)/ksrtp/
+	install -m 644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf libksrtp.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libksrtp.so.$(SOVERSION)
+	ln -sf libksrtp.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libksrtp.so
+	install -m 644 $(PC_FILE) $(DESTDIR)$(PKGCONFIGDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(INCLUDEDIR)/ksrtp/ksrtp.h $(DESTDIR)$(LIBDIR)/libksrtp.* \
+		$(DESTDIR)$(PKGCONFIGDIR)/ksrtp.pc
+
+clean:
+	rm -rf build

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ksrtp.h - SRTP/SRTCP sealing for call servers.
+ *
+ * A session holds SRTP streams, each keyed by SSRC and direction. Outbound
+ * streams are sealed with ksrtp_protect*(), inbound streams are opened with
+ * ksrtp_unprotect*(). Packets are processed in place: protect appends at most
+ * KSRTP_MAX_TRAILER bytes, unprotect shrinks the packet.
+ *
+ * Profiles (wire format identical to libsrtp2):
+ *   KSRTP_AEAD_AES_128_GCM, KSRTP_AEAD_AES_256_GCM      RFC 7714
+ *   KSRTP_AES_CM_128_HMAC_SHA1_80, _32                  RFC 3711, RFC 5764
+ * Session keys are derived from the master key and salt with the RFC 3711
+ * section 4.3 KDF (key derivation rate 0).
+ *
+ * A session is not thread safe: use one per thread, or serialize calls.
+ * Every call returns 0 (or a count) on success and a negative KSRTP_E* code on
+ * failure; a failed call leaves the stream state and the packet unchanged.
+ */
+#ifndef KSRTP_KSRTP_H
+#define KSRTP_KSRTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define KSRTP_API __attribute__((visibility("default")))
+#else
+#define KSRTP_API
+#endif
+
+/* Largest number of bytes ksrtp_protect*() may append (SRTCP GCM: tag + index). */
+#define KSRTP_MAX_TRAILER 20
+
+/* Replay window bounds, in packets (ksrtp_policy.replay_window). */
+#define KSRTP_REPLAY_WINDOW_DEFAULT 1024
+#define KSRTP_REPLAY_WINDOW_MIN 64
+#define KSRTP_REPLAY_WINDOW_MAX 32768
+
+enum ksrtp_error {
+	KSRTP_OK = 0,
+	KSRTP_EAUTH = -1,	 /* authentication tag mismatch */
+	KSRTP_EREPLAY = -2,	 /* packet index already seen, or older than the window */
+	KSRTP_EMALFORMED = -3,	 /* packet does not parse, or is too short */
+	KSRTP_ENOSTREAM = -4,	 /* no stream for this SSRC in this direction */
+	KSRTP_ENOSPACE = -5,	 /* cap too small for the sealed packet */
+	KSRTP_EINVAL = -6,	 /* invalid argument (NULL, bad key length, ...) */
+	KSRTP_ENOMEM = -7,	 /* out of memory */
+	KSRTP_EUNSUPPORTED = -8, /* profile or feature not supported by the engine */
+	KSRTP_EKERNEL = -9,	 /* the kernel engine failed or is unavailable */
+	KSRTP_EEXIST = -10,	 /* a stream for this SSRC and direction exists */
+	KSRTP_EINDEX = -11,	 /* SRTCP index space exhausted: rekey the stream */
+};
+
+enum ksrtp_engine {
+	KSRTP_ENGINE_AUTO,   /* kernel if /dev/ksrtp is usable, else user */
+	KSRTP_ENGINE_USER,   /* userspace, Intel ipsec-mb */
+	KSRTP_ENGINE_KERNEL, /* ksrtp.ko through /dev/ksrtp */
+};
+
+enum ksrtp_profile {
+	KSRTP_AEAD_AES_128_GCM = 1,
+	KSRTP_AEAD_AES_256_GCM,
+	KSRTP_AES_CM_128_HMAC_SHA1_80,
+	KSRTP_AES_CM_128_HMAC_SHA1_32,
+};
+
+enum ksrtp_direction {
+	KSRTP_OUTBOUND = 1,
+	KSRTP_INBOUND,
+};
+
+/* ksrtp_policy.flags */
+enum ksrtp_policy_flags {
+	/*
+	 * SRTCP is authenticated but not encrypted (E flag 0, RFC 3711 section
+	 * 3.4, RFC 7714 section 9.3). Inbound packets whose E flag differs
+	 * from the policy are rejected as KSRTP_EMALFORMED.
+	 */
+	KSRTP_RTCP_UNENCRYPTED = 1u << 0,
+	/*
+	 * Outbound: allow sending an RTP packet index again (retransmission of
+	 * the identical packet, as libsrtp's allow_repeat_tx). Without it a
+	 * repeated index is refused with KSRTP_EREPLAY, because sealing two
+	 * different payloads under one GCM nonce breaks the cipher.
+	 */
+	KSRTP_ALLOW_REPEAT_TX = 1u << 1,
+};
+
+struct ksrtp_config {
+	enum ksrtp_engine engine;
+};
+
+struct ksrtp_policy {
+	enum ksrtp_profile profile;
+	enum ksrtp_direction direction;
+	uint32_t ssrc;
+	bool any_ssrc;			/* a template: a stream per new SSRC, created
+					 * on the first packet that authenticates */
+	const uint8_t *key;
+	size_t key_len;			/* master key: 16 or 32 bytes (by profile) */
+	const uint8_t *salt;
+	size_t salt_len;		/* master salt: 12 (GCM) or 14 (AES-CM) */
+	uint32_t replay_window;		/* packets, 64..32768; 0 = default (1024) */
+	uint32_t roc;			/* initial rollover counter */
+	uint32_t flags;			/* enum ksrtp_policy_flags */
+};
+
+/* One packet of a batch: data[0..len) in, sealed or opened in place. */
+struct ksrtp_pkt {
+	uint8_t *data;
+	uint32_t len;
+	uint32_t cap;	/* protect: room at data, >= len + KSRTP_MAX_TRAILER */
+	int32_t status; /* out: 0 or a KSRTP_E* code */
+};
+
+/* Per-stream counters (ksrtp_stream_stats). */
+struct ksrtp_stats {
+	uint64_t packets;	 /* sealed or opened */
+	uint64_t bytes;		 /* payload bytes sealed or opened */
+	uint64_t auth_failures;
+	uint64_t replays;
+	uint64_t malformed;	 /* packets for this stream that did not parse */
+};
+
+typedef struct ksrtp_session ksrtp_session;
+
+/*
+ * Create a session. cfg may be NULL (engine AUTO). On failure returns NULL
+ * and stores the reason in *err when err is not NULL.
+ */
+KSRTP_API ksrtp_session *ksrtp_session_new(const struct ksrtp_config *cfg, int *err);
+
+/* Free a session and all its streams; key material is zeroized first. */
+KSRTP_API void ksrtp_session_free(ksrtp_session *s);
+
+/* The engine a session runs on (never KSRTP_ENGINE_AUTO). */
+KSRTP_API enum ksrtp_engine ksrtp_session_engine(const ksrtp_session *s);
+
+/*
+ * Add a stream (or, with any_ssrc, a template for one direction). The master
+ * key and salt are copied, the session keys derived, the copies wiped.
+ * Errors: KSRTP_EINVAL (lengths, profile, direction, window), KSRTP_EEXIST.
+ */
+KSRTP_API int ksrtp_add_stream(ksrtp_session *s, const struct ksrtp_policy *p);
+
+/* Remove the stream for ssrc in direction dir; its keys are zeroized. */
+KSRTP_API int ksrtp_remove_stream(ksrtp_session *s, uint32_t ssrc, enum ksrtp_direction dir);
+
+/* Counters of one stream. */
+KSRTP_API int ksrtp_stream_stats(const ksrtp_session *s, uint32_t ssrc, enum ksrtp_direction dir,
+		       struct ksrtp_stats *out);
+
+/*
+ * Seal the RTP packet pkt[0..*len) in place; cap is the room at pkt and
+ * must be >= *len + KSRTP_MAX_TRAILER. On success *len grows by the tag.
+ */
+KSRTP_API int ksrtp_protect(ksrtp_session *s, uint8_t *pkt, size_t *len, size_t cap);
+
+/*
+ * Open the SRTP packet pkt[0..*len) in place. On success *len shrinks by the
+ * tag and pkt holds the RTP packet; on any failure pkt is left as it was.
+ */
+KSRTP_API int ksrtp_unprotect(ksrtp_session *s, uint8_t *pkt, size_t *len);
+
+/* The same for (compound) RTCP packets, keyed by the first packet's SSRC. */
+KSRTP_API int ksrtp_protect_rtcp(ksrtp_session *s, uint8_t *pkt, size_t *len, size_t cap);
+KSRTP_API int ksrtp_unprotect_rtcp(ksrtp_session *s, uint8_t *pkt, size_t *len);
+
+/*
+ * Seal or open n packets in one call. Each v[i].status says how packet i
+ * fared; one bad packet never affects another. Returns the number of
+ * packets that succeeded, or a negative code when the arguments themselves
+ * are invalid (s or v NULL).
+ */
+KSRTP_API int ksrtp_protect_batch(ksrtp_session *s, struct ksrtp_pkt *v, unsigned int n);
+KSRTP_API int ksrtp_unprotect_batch(ksrtp_session *s, struct ksrtp_pkt *v, unsigned int n);
+
+/* "KSRTP_EAUTH: authentication failed", ... for every code. */
+KSRTP_API const char *ksrtp_strerror(int err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KSRTP_KSRTP_H */
