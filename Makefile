@@ -140,6 +140,10 @@ bench:
 	@$(MAKE) --no-print-directory -s $(BUILD)/ksrtp-bench
 	$(BUILD)/ksrtp-bench crypto $(BENCH_ARGS)
 
+# ---- kernel module and its qemu tests (make module, make check-vm) ----
+-include kernel/module.mk
+-include tests/vm/vm.mk
+
 # ---- install ----
 install: lib
 	install -d $(DESTDIR)$(INCLUDEDIR)/ksrtp $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR)
