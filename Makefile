@@ -36,6 +36,7 @@ STATIC_LIB := $(BUILD)/libksrtp.a
 SHARED_LIB := $(BUILD)/libksrtp.so.$(VERSION)
 PC_FILE := $(BUILD)/ksrtp.pc
 
+.SECONDARY:
 .PHONY: all lib tests check check-build check-unit check-san check-fuzz fuzz bench \
 	install uninstall clean deps
 all: lib
@@ -102,7 +103,7 @@ FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=build/fuzz/%.o)
-CHECK_FUZZ_SECONDS ?= 10
+CHECK_FUZZ_SECONDS ?= 30
 FUZZ_SECONDS ?= 600
 
 build/fuzz/lib/%.o: lib/%.c $(LIB_HDRS)

@@ -22,14 +22,15 @@ static inline void ksrtp_iv_store(uint8_t iv[16], const uint8_t salt[16], uint64
 
 /*
  * AEAD_AES_*_GCM over RTP, RFC 7714 section 8: IV = (00 00 || SSRC || ROC ||
- * SEQ) XOR salt, AAD = the RTP header (hdr_len bytes), tag appended.
+ * SEQ) XOR salt, AAD = the RTP header (hdr_len bytes), tag appended. ssrc is
+ * the packet's (an any_ssrc template serves many).
  * seal: pkt[0..len) becomes pkt[0..len + 16).
  * open: pkt[0..len) ends in the tag; KSRTP_EAUTH leaves pkt as it was.
  */
 void ksrtp_gcm_seal_rtp(IMB_MGR *mgr, const struct ksrtp_stream *st, uint8_t *pkt,
-			uint32_t hdr_len, uint32_t len, uint64_t index);
+			uint32_t hdr_len, uint32_t len, uint32_t ssrc, uint64_t index);
 int ksrtp_gcm_open_rtp(IMB_MGR *mgr, const struct ksrtp_stream *st, uint8_t *pkt,
-		       uint32_t hdr_len, uint32_t len, uint64_t index);
+		       uint32_t hdr_len, uint32_t len, uint32_t ssrc, uint64_t index);
 
 /*
  * SRTCP with GCM, RFC 7714 section 9: pkt[0..len) becomes

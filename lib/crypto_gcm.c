@@ -32,31 +32,31 @@ static inline void gcm_dec(IMB_MGR *mgr, bool aes256, const struct gcm_key_data 
 }
 
 /* RFC 7714 section 8.1: 00 00 || SSRC || ROC || SEQ, with index = ROC || SEQ. */
-static inline void rtp_iv(uint8_t iv[16], const struct ksrtp_stream *st, uint64_t index)
+static inline void rtp_iv(uint8_t iv[16], const struct ksrtp_stream *st, uint32_t ssrc,
+			  uint64_t index)
 {
-	ksrtp_iv_store(iv, st->keys.gcm.rtp_salt, (uint64_t)st->ssrc << 16 | index >> 32,
-		       index << 32);
+	ksrtp_iv_store(iv, st->keys.gcm.rtp_salt, (uint64_t)ssrc << 16 | index >> 32, index << 32);
 }
 
 void ksrtp_gcm_seal_rtp(IMB_MGR *mgr, const struct ksrtp_stream *st, uint8_t *pkt,
-			uint32_t hdr_len, uint32_t len, uint64_t index)
+			uint32_t hdr_len, uint32_t len, uint32_t ssrc, uint64_t index)
 {
 	uint8_t iv[16] __attribute__((aligned(16)));
 
-	rtp_iv(iv, st, index);
+	rtp_iv(iv, st, ssrc, index);
 	gcm_enc(mgr, st->profile == KSRTP_AEAD_AES_256_GCM, &st->keys.gcm.rtp, pkt + hdr_len,
 		pkt + hdr_len, len - hdr_len, iv, pkt, hdr_len, pkt + len);
 }
 
 int ksrtp_gcm_open_rtp(IMB_MGR *mgr, const struct ksrtp_stream *st, uint8_t *pkt,
-		       uint32_t hdr_len, uint32_t len, uint64_t index)
+		       uint32_t hdr_len, uint32_t len, uint32_t ssrc, uint64_t index)
 {
 	const bool aes256 = st->profile == KSRTP_AEAD_AES_256_GCM;
 	const uint32_t ct_len = len - hdr_len - KSRTP_GCM_TAG_LEN;
 	uint8_t iv[16] __attribute__((aligned(16)));
 	uint8_t tag[KSRTP_GCM_TAG_LEN];
 
-	rtp_iv(iv, st, index);
+	rtp_iv(iv, st, ssrc, index);
 	gcm_dec(mgr, aes256, &st->keys.gcm.rtp, pkt + hdr_len, pkt + hdr_len, ct_len, iv, pkt,
 		hdr_len, tag);
 	if (likely(!ksrtp_ct_memcmp(tag, pkt + hdr_len + ct_len, KSRTP_GCM_TAG_LEN)))

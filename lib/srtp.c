@@ -127,7 +127,8 @@ int ksrtp_protect_batch(ksrtp_session *s, struct ksrtp_pkt *v, unsigned int n)
 			ksrtp_replay_commit(&st->rtp_replay, j->index);
 			rtp_account(st, p->len - j->hdr_len);
 			if (st->gcm) {
-				ksrtp_gcm_seal_rtp(mgr, st, p->data, j->hdr_len, p->len, j->index);
+				ksrtp_gcm_seal_rtp(mgr, st, p->data, j->hdr_len, p->len, j->ssrc,
+						   j->index);
 				p->len += KSRTP_GCM_TAG_LEN;
 				done++;
 				continue;
@@ -216,7 +217,7 @@ int ksrtp_unprotect_batch(ksrtp_session *s, struct ksrtp_pkt *v, unsigned int n)
 				continue;
 			if (j->st->gcm) {
 				err = ksrtp_gcm_open_rtp(mgr, j->st, p->data, j->hdr_len, p->len,
-							 j->index);
+							 j->ssrc, j->index);
 				if (unlikely(err)) {
 					count_auth_failure(j);
 				} else {
@@ -224,7 +225,7 @@ int ksrtp_unprotect_batch(ksrtp_session *s, struct ksrtp_pkt *v, unsigned int n)
 					if (unlikely(err)) /* undo the decryption */
 						ksrtp_gcm_seal_rtp(mgr, j->st, p->data, j->hdr_len,
 								   p->len - KSRTP_GCM_TAG_LEN,
-								   j->index);
+								   j->ssrc, j->index);
 				}
 				p->status = err;
 				if (likely(!err)) {
