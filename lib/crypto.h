@@ -33,7 +33,7 @@ int ksrtp_gcm_open_rtp(IMB_MGR *mgr, const struct ksrtp_stream *st, uint8_t *pkt
 		       uint32_t hdr_len, uint32_t len, uint32_t ssrc, uint64_t index);
 
 /*
- * SRTCP with GCM, RFC 7714 section 9: pkt[0..len) becomes
+ * SRTCP with GCM, RFC 7714 sections 9.1-9.3: pkt[0..len) becomes
  * header || ciphertext || tag || E+index (len + 20 bytes). trailer is the
  * E flag and 31-bit SRTCP index.
  */

@@ -31,7 +31,7 @@ static inline void gcm_dec(IMB_MGR *mgr, bool aes256, const struct gcm_key_data 
 				   KSRTP_GCM_TAG_LEN);
 }
 
-/* RFC 7714 section 8.1: 00 00 || SSRC || ROC || SEQ, with index = ROC || SEQ. */
+/* RFC 7714 section 8.1: 00 00 || SSRC || ROC || SEQ, with index = ROC || SEQ (AAD: 8.2). */
 static inline void rtp_iv(uint8_t iv[16], const struct ksrtp_stream *st, uint32_t ssrc,
 			  uint64_t index)
 {
@@ -104,7 +104,7 @@ int ksrtp_gcm_seal_rtcp(IMB_MGR *mgr, const struct ksrtp_stream *st, uint8_t *pk
 	rtcp_key_expand(mgr, st, &k);
 	rtcp_iv(iv, st, ksrtp_load_be32(pkt + 4), trailer);
 	if (trailer & KSRTP_SRTCP_E_FLAG) {
-		/* Section 9.1: AAD = first 8 octets of the header || E + index. */
+		/* Section 9.2: AAD = first 8 octets of the header || E + index. */
 		memcpy(aad, pkt, KSRTP_RTCP_HEADER_LEN);
 		ksrtp_store_be32(aad + KSRTP_RTCP_HEADER_LEN, trailer);
 		gcm_enc(mgr, k.aes256, &k.key, pkt + KSRTP_RTCP_HEADER_LEN,

@@ -41,7 +41,7 @@ static void clear_range(struct ksrtp_replay *r, uint64_t first, uint64_t count)
 	}
 }
 
-void ksrtp_replay_commit(struct ksrtp_replay *r, uint64_t idx)
+void ksrtp_replay_commit_slow(struct ksrtp_replay *r, uint64_t idx)
 {
 	uint64_t pos;
 

@@ -25,8 +25,26 @@ size_t ksrtp_replay_bitmap_size(uint32_t window);
 /* Attach bitmap storage of ksrtp_replay_bitmap_size(window) bytes. */
 void ksrtp_replay_init(struct ksrtp_replay *r, uint32_t window, uint64_t *bits);
 
+/* Record idx as seen when it is not top + 1 (see ksrtp_replay_commit). */
+void ksrtp_replay_commit_slow(struct ksrtp_replay *r, uint64_t idx);
+
 /* Record idx as seen; slides the window forward when idx > top. */
-void ksrtp_replay_commit(struct ksrtp_replay *r, uint64_t idx);
+static inline void ksrtp_replay_commit(struct ksrtp_replay *r, uint64_t idx)
+{
+	uint64_t pos = idx & r->mask;
+
+	/*
+	 * In-order packets, the common case: idx's bit last belonged to
+	 * idx - bitmap size, long out of the window, so setting it is the
+	 * whole slide.
+	 */
+	if (likely(r->started && idx == r->top + 1)) {
+		r->top = idx;
+		r->bits[pos >> 6] |= 1ull << (pos & 63);
+		return;
+	}
+	ksrtp_replay_commit_slow(r, idx);
+}
 
 /* 0 when idx is new, KSRTP_EREPLAY when seen or older than the window. */
 static inline int ksrtp_replay_check(const struct ksrtp_replay *r, uint64_t idx)

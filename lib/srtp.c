@@ -1,26 +1,28 @@
 // SPDX-License-Identifier: MIT
 /*
- * SRTP protect and unprotect (RFC 3711 section 3.3, RFC 7714 section 8), in
- * batches: ksrtp_protect() and ksrtp_unprotect() are batches of one, so there
- * is a single data path.
+ * SRTP protect and unprotect (RFC 3711 section 3.3, RFC 7714 section 8), one
+ * packet or a batch. Both go through the same per-packet steps, inlined:
  *
- * Per packet, in order: parse the header, find the stream, estimate the index
- * and check the replay window; then crypto; then commit the index. GCM
- * packets are sealed or opened on the spot with ipsec-mb's direct API.
- * AES-CM packets are gathered per chunk and run through the job manager so
- * their HMAC-SHA1s share the multi-buffer lanes; when opening, HMACs run
- * first and only packets that authenticate are decrypted, so a forged packet
- * is never decrypted at all.
+ *   parse the header, find the stream, estimate the index, check the replay
+ *   window; then crypto; then commit the index.
+ *
+ * GCM packets are sealed or opened on the spot with ipsec-mb's direct API.
+ * AES-CM packets are staged as job-manager operations and run per chunk, so
+ * the HMAC-SHA1s of a batch share the multi-buffer lanes. When opening, the
+ * HMACs run first and only packets that authenticate are decrypted: a forged
+ * packet is never decrypted at all.
  */
 #include "crypto.h"
 #include "rtp.h"
 #include "session.h"
 
 #define BATCH_CHUNK 32
+#define STAGED 1	/* an AES-CM packet waits in its ksrtp_cm_op */
+#define always_inline inline __attribute__((always_inline))
 
 struct rtp_job {
 	struct ksrtp_pkt *pkt;
-	struct ksrtp_stream *st;
+	struct ksrtp_stream *st;	/* the stream, or the template that keys it */
 	bool is_template;
 	uint32_t ssrc;
 	uint32_t hdr_len;
@@ -29,7 +31,8 @@ struct rtp_job {
 };
 
 /* Parse, look up and index one packet. */
-static int rtp_prepare(ksrtp_session *s, enum ksrtp_direction dir, struct rtp_job *j)
+static always_inline int rtp_prepare(ksrtp_session *s, enum ksrtp_direction dir,
+				     struct rtp_job *j)
 {
 	struct ksrtp_rtp_header h;
 	struct ksrtp_stream *st;
@@ -67,12 +70,12 @@ static int rtp_prepare(ksrtp_session *s, enum ksrtp_direction dir, struct rtp_jo
 }
 
 /*
- * The stream that owns an authenticated (or outbound) packet: the template's
+ * The stream that owns an authenticated (or outbound) packet: a template's
  * packet gets a stream of its own, unless an earlier packet of the same batch
  * already made one.
  */
-static struct ksrtp_stream *rtp_owner(ksrtp_session *s, enum ksrtp_direction dir,
-				      struct rtp_job *j)
+static always_inline struct ksrtp_stream *rtp_owner(ksrtp_session *s, enum ksrtp_direction dir,
+						    struct rtp_job *j)
 {
 	struct ksrtp_stream *st;
 
@@ -82,17 +85,162 @@ static struct ksrtp_stream *rtp_owner(ksrtp_session *s, enum ksrtp_direction dir
 	return st ? st : ksrtp_session_adopt(s, dir, j->ssrc);
 }
 
-static void rtp_account(struct ksrtp_stream *st, uint32_t payload)
+static always_inline void rtp_account(struct ksrtp_stream *st, uint32_t payload)
 {
 	st->stats.packets++;
 	st->stats.bytes += payload;
+}
+
+/* Seal one packet: 0 or an error for GCM, STAGED with *op filled for AES-CM. */
+static always_inline int protect_one(ksrtp_session *s, IMB_MGR *mgr, struct ksrtp_pkt *p,
+				     struct rtp_job *j, struct ksrtp_cm_op *op)
+{
+	struct ksrtp_stream *st;
+	int err;
+
+	if (unlikely(p->cap < KSRTP_MAX_TRAILER || p->len > p->cap - KSRTP_MAX_TRAILER))
+		return KSRTP_ENOSPACE;
+	j->pkt = p;
+	err = rtp_prepare(s, KSRTP_OUTBOUND, j);
+	if (unlikely(err))
+		return err;
+	st = rtp_owner(s, KSRTP_OUTBOUND, j);
+	if (unlikely(!st))
+		return KSRTP_ENOMEM;
+	/* The sender's index is committed before sealing: sealing cannot fail. */
+	ksrtp_replay_commit(&st->rtp_replay, j->index);
+	rtp_account(st, p->len - j->hdr_len);
+	if (likely(st->gcm)) {
+		ksrtp_gcm_seal_rtp(mgr, st, p->data, j->hdr_len, p->len, j->ssrc, j->index);
+		p->len += KSRTP_GCM_TAG_LEN;
+		return 0;
+	}
+	/* RFC 3711 section 4.2: authenticate packet || ROC. */
+	j->st = st;
+	ksrtp_store_be32(p->data + p->len, (uint32_t)(j->index >> 16));
+	op->keys = &st->keys.cm.rtp;
+	ksrtp_cm_iv(op->iv, op->keys, j->ssrc, j->index);
+	op->buf = p->data;
+	op->cipher_offset = j->hdr_len;
+	op->cipher_len = p->len - j->hdr_len;
+	op->hash_len = p->len + 4;
+	return STAGED;
+}
+
+static always_inline int protect_staged_done(struct rtp_job *j, const struct ksrtp_cm_op *op)
+{
+	struct ksrtp_pkt *p = j->pkt;
+
+	if (unlikely(op->status))
+		return op->status;
+	memcpy(p->data + p->len, op->tag, j->st->rtp_tag_len);
+	p->len += j->st->rtp_tag_len;
+	return 0;
+}
+
+/* Authenticated and not a replay: record the index, or refuse a duplicate of this batch. */
+static always_inline int rtp_accept(ksrtp_session *s, struct rtp_job *j)
+{
+	struct ksrtp_stream *st = rtp_owner(s, KSRTP_INBOUND, j);
+
+	if (unlikely(!st))
+		return KSRTP_ENOMEM;
+	if (unlikely(ksrtp_replay_check(&st->rtp_replay, j->index))) {
+		st->stats.replays++;
+		return KSRTP_EREPLAY;
+	}
+	ksrtp_replay_commit(&st->rtp_replay, j->index);
+	rtp_account(st, j->pkt->len - j->hdr_len - st->rtp_tag_len);
+	return 0;
+}
+
+static void count_auth_failure(struct rtp_job *j)
+{
+	if (!j->is_template)
+		j->st->stats.auth_failures++;
+}
+
+/*
+ * Open one packet: 0 or an error for GCM; for AES-CM, STAGED with *op set to
+ * compute the tag (the ROC takes the tag's place, RFC 3711 section 4.2,
+ * which stays aside in j->saved_tag until unprotect_verify puts it back).
+ */
+static always_inline int unprotect_one(ksrtp_session *s, IMB_MGR *mgr, struct ksrtp_pkt *p,
+				       struct rtp_job *j, struct ksrtp_cm_op *op)
+{
+	uint32_t auth_len;
+	int err;
+
+	j->pkt = p;
+	err = rtp_prepare(s, KSRTP_INBOUND, j);
+	if (unlikely(err))
+		return err;
+	if (likely(j->st->gcm)) {
+		err = ksrtp_gcm_open_rtp(mgr, j->st, p->data, j->hdr_len, p->len, j->ssrc,
+					 j->index);
+		if (unlikely(err)) {
+			count_auth_failure(j);
+			return err;
+		}
+		err = rtp_accept(s, j);
+		if (unlikely(err)) { /* undo the decryption */
+			ksrtp_gcm_seal_rtp(mgr, j->st, p->data, j->hdr_len,
+					   p->len - KSRTP_GCM_TAG_LEN, j->ssrc, j->index);
+			return err;
+		}
+		p->len -= KSRTP_GCM_TAG_LEN;
+		return 0;
+	}
+	auth_len = p->len - j->st->rtp_tag_len;
+	memcpy(j->saved_tag, p->data + auth_len, j->st->rtp_tag_len);
+	ksrtp_store_be32(p->data + auth_len, (uint32_t)(j->index >> 16));
+	op->keys = &j->st->keys.cm.rtp;
+	op->buf = p->data;
+	op->cipher_len = 0;
+	op->hash_len = auth_len + 4;
+	return STAGED;
+}
+
+/*
+ * After the HMAC ran: put the tag back, compare, commit; on success turn *op
+ * into the payload's decryption and return STAGED.
+ */
+static always_inline int unprotect_verify(ksrtp_session *s, struct rtp_job *j,
+					  struct ksrtp_cm_op *op)
+{
+	struct ksrtp_pkt *p = j->pkt;
+	uint8_t tag_len = j->st->rtp_tag_len;
+	uint32_t auth_len = p->len - tag_len;
+	int err = op->status;
+
+	memcpy(p->data + auth_len, j->saved_tag, tag_len);
+	if (!err && ksrtp_ct_memcmp(op->tag, j->saved_tag, tag_len)) {
+		count_auth_failure(j);
+		err = KSRTP_EAUTH;
+	}
+	if (!err)
+		err = rtp_accept(s, j);
+	if (err)
+		return err;
+	ksrtp_cm_iv(op->iv, op->keys, j->ssrc, j->index);
+	op->cipher_offset = j->hdr_len;
+	op->cipher_len = auth_len - j->hdr_len;
+	op->hash_len = 0;
+	return STAGED;
+}
+
+static always_inline int unprotect_decrypted(struct rtp_job *j, const struct ksrtp_cm_op *op)
+{
+	if (unlikely(op->status))
+		return op->status;
+	j->pkt->len -= j->st->rtp_tag_len;
+	return 0;
 }
 
 int ksrtp_protect_batch(ksrtp_session *s, struct ksrtp_pkt *v, unsigned int n)
 {
 	struct rtp_job jobs[BATCH_CHUNK];
 	struct ksrtp_cm_op ops[BATCH_CHUNK];
-	struct rtp_job *cm_jobs[BATCH_CHUNK];
 	unsigned int base, i, n_cm;
 	IMB_MGR *mgr;
 	int done = 0;
@@ -107,90 +255,30 @@ int ksrtp_protect_batch(ksrtp_session *s, struct ksrtp_pkt *v, unsigned int n)
 
 		n_cm = 0;
 		for (i = 0; i < chunk; i++) {
-			struct rtp_job *j = &jobs[i];
 			struct ksrtp_pkt *p = &v[base + i];
-			struct ksrtp_stream *st;
-			int err;
 
-			j->pkt = p;
-			if (unlikely(p->cap < KSRTP_MAX_TRAILER || p->len > p->cap - KSRTP_MAX_TRAILER)) {
-				p->status = KSRTP_ENOSPACE;
-				continue;
-			}
-			err = rtp_prepare(s, KSRTP_OUTBOUND, j);
-			if (unlikely(!err && !(st = rtp_owner(s, KSRTP_OUTBOUND, j))))
-				err = KSRTP_ENOMEM;
-			p->status = err;
-			if (unlikely(err))
-				continue;
-			/* The sender's index is committed before sealing: sealing cannot fail. */
-			ksrtp_replay_commit(&st->rtp_replay, j->index);
-			rtp_account(st, p->len - j->hdr_len);
-			if (st->gcm) {
-				ksrtp_gcm_seal_rtp(mgr, st, p->data, j->hdr_len, p->len, j->ssrc,
-						   j->index);
-				p->len += KSRTP_GCM_TAG_LEN;
+			p->status = protect_one(s, mgr, p, &jobs[n_cm], &ops[n_cm]);
+			if (p->status == STAGED)
+				n_cm++;
+			else if (!p->status)
 				done++;
-				continue;
-			}
-			/* RFC 3711 section 4.2: authenticate packet || ROC. */
-			struct ksrtp_cm_op *op = &ops[n_cm];
-
-			j->st = st;
-			ksrtp_store_be32(p->data + p->len, (uint32_t)(j->index >> 16));
-			op->keys = &st->keys.cm.rtp;
-			ksrtp_cm_iv(op->iv, op->keys, j->ssrc, j->index);
-			op->buf = p->data;
-			op->cipher_offset = j->hdr_len;
-			op->cipher_len = p->len - j->hdr_len;
-			op->hash_len = p->len + 4;
-			cm_jobs[n_cm++] = j;
 		}
 		if (!n_cm)
 			continue;
 		ksrtp_cm_run(mgr, ops, n_cm);
 		for (i = 0; i < n_cm; i++) {
-			struct ksrtp_pkt *p = cm_jobs[i]->pkt;
-
-			p->status = ops[i].status;
-			if (unlikely(p->status))
-				continue;
-			memcpy(p->data + p->len, ops[i].tag, cm_jobs[i]->st->rtp_tag_len);
-			p->len += cm_jobs[i]->st->rtp_tag_len;
-			done++;
+			jobs[i].pkt->status = protect_staged_done(&jobs[i], &ops[i]);
+			if (!jobs[i].pkt->status)
+				done++;
 		}
 	}
 	return done;
-}
-
-/* Authenticated and not a replay: record the index, or refuse a duplicate of this batch. */
-static int rtp_accept(ksrtp_session *s, struct rtp_job *j, struct ksrtp_stream **owner)
-{
-	struct ksrtp_stream *st = rtp_owner(s, KSRTP_INBOUND, j);
-
-	if (unlikely(!st))
-		return KSRTP_ENOMEM;
-	if (unlikely(ksrtp_replay_check(&st->rtp_replay, j->index))) {
-		st->stats.replays++;
-		return KSRTP_EREPLAY;
-	}
-	ksrtp_replay_commit(&st->rtp_replay, j->index);
-	rtp_account(st, j->pkt->len - j->hdr_len - st->rtp_tag_len);
-	*owner = st;
-	return 0;
-}
-
-static void count_auth_failure(struct rtp_job *j)
-{
-	if (!j->is_template)
-		j->st->stats.auth_failures++;
 }
 
 int ksrtp_unprotect_batch(ksrtp_session *s, struct ksrtp_pkt *v, unsigned int n)
 {
 	struct rtp_job jobs[BATCH_CHUNK];
 	struct ksrtp_cm_op ops[BATCH_CHUNK];
-	struct rtp_job *cm_jobs[BATCH_CHUNK];
 	unsigned int base, i, n_cm, n_dec;
 	IMB_MGR *mgr;
 	int done = 0;
@@ -205,50 +293,13 @@ int ksrtp_unprotect_batch(ksrtp_session *s, struct ksrtp_pkt *v, unsigned int n)
 
 		n_cm = 0;
 		for (i = 0; i < chunk; i++) {
-			struct rtp_job *j = &jobs[i];
 			struct ksrtp_pkt *p = &v[base + i];
-			struct ksrtp_stream *st;
-			int err;
 
-			j->pkt = p;
-			err = rtp_prepare(s, KSRTP_INBOUND, j);
-			p->status = err;
-			if (unlikely(err))
-				continue;
-			if (j->st->gcm) {
-				err = ksrtp_gcm_open_rtp(mgr, j->st, p->data, j->hdr_len, p->len,
-							 j->ssrc, j->index);
-				if (unlikely(err)) {
-					count_auth_failure(j);
-				} else {
-					err = rtp_accept(s, j, &st);
-					if (unlikely(err)) /* undo the decryption */
-						ksrtp_gcm_seal_rtp(mgr, j->st, p->data, j->hdr_len,
-								   p->len - KSRTP_GCM_TAG_LEN,
-								   j->ssrc, j->index);
-				}
-				p->status = err;
-				if (likely(!err)) {
-					p->len -= KSRTP_GCM_TAG_LEN;
-					done++;
-				}
-				continue;
-			}
-			/*
-			 * RFC 3711 section 4.2: the tag covers packet || ROC. The
-			 * ROC goes where the tag starts (inside the packet); the
-			 * tag is kept aside and put back after the HMAC.
-			 */
-			struct ksrtp_cm_op *op = &ops[n_cm];
-			uint32_t auth_len = p->len - j->st->rtp_tag_len;
-
-			memcpy(j->saved_tag, p->data + auth_len, j->st->rtp_tag_len);
-			ksrtp_store_be32(p->data + auth_len, (uint32_t)(j->index >> 16));
-			op->keys = &j->st->keys.cm.rtp;
-			op->buf = p->data;
-			op->cipher_len = 0;
-			op->hash_len = auth_len + 4;
-			cm_jobs[n_cm++] = j;
+			p->status = unprotect_one(s, mgr, p, &jobs[n_cm], &ops[n_cm]);
+			if (p->status == STAGED)
+				n_cm++;
+			else if (!p->status)
+				done++;
 		}
 		if (!n_cm)
 			continue;
@@ -256,77 +307,82 @@ int ksrtp_unprotect_batch(ksrtp_session *s, struct ksrtp_pkt *v, unsigned int n)
 		/* Authenticated packets are committed in order, then decrypted together. */
 		n_dec = 0;
 		for (i = 0; i < n_cm; i++) {
-			struct rtp_job *j = cm_jobs[i];
-			struct ksrtp_pkt *p = j->pkt;
-			uint8_t tag_len = j->st->rtp_tag_len;
-			uint32_t auth_len = p->len - tag_len;
-			struct ksrtp_stream *st;
-			int err = ops[i].status;
-
-			memcpy(p->data + auth_len, j->saved_tag, tag_len);
-			if (!err && ksrtp_ct_memcmp(ops[i].tag, j->saved_tag, tag_len)) {
-				count_auth_failure(j);
-				err = KSRTP_EAUTH;
-			}
-			if (!err)
-				err = rtp_accept(s, j, &st);
-			p->status = err;
-			if (err)
+			jobs[i].pkt->status = unprotect_verify(s, &jobs[i], &ops[i]);
+			if (jobs[i].pkt->status != STAGED)
 				continue;
-			struct ksrtp_cm_op *dec = &ops[n_dec];
-
-			dec->keys = &j->st->keys.cm.rtp;
-			ksrtp_cm_iv(dec->iv, dec->keys, j->ssrc, j->index);
-			dec->buf = p->data;
-			dec->cipher_offset = j->hdr_len;
-			dec->cipher_len = auth_len - j->hdr_len;
-			dec->hash_len = 0;
-			cm_jobs[n_dec++] = j;
+			jobs[n_dec] = jobs[i];
+			ops[n_dec] = ops[i];
+			n_dec++;
 		}
 		ksrtp_cm_run(mgr, ops, n_dec);
 		for (i = 0; i < n_dec; i++) {
-			struct ksrtp_pkt *p = cm_jobs[i]->pkt;
-
-			/* An empty payload needs no cipher pass; the status is set either way. */
-			p->status = ops[i].status;
-			if (p->status)
-				continue;
-			p->len -= cm_jobs[i]->st->rtp_tag_len;
-			done++;
+			jobs[i].pkt->status = unprotect_decrypted(&jobs[i], &ops[i]);
+			if (!jobs[i].pkt->status)
+				done++;
 		}
 	}
 	return done;
 }
 
-static int single(int (*batch)(ksrtp_session *, struct ksrtp_pkt *, unsigned int),
-		  ksrtp_session *s, uint8_t *pkt, size_t *len, size_t cap)
+/* The single-packet calls: the same steps, without the batch bookkeeping. */
+static always_inline int single_begin(ksrtp_session *s, uint8_t *pkt, const size_t *len,
+				      size_t cap, struct ksrtp_pkt *p, IMB_MGR **mgr)
 {
-	struct ksrtp_pkt p;
-	int n;
-
-	if (!s || !pkt || !len)
+	if (unlikely(!s || !pkt || !len))
 		return KSRTP_EINVAL;
-	if (*len > KSRTP_MAX_PACKET_LEN)
+	if (unlikely(*len > KSRTP_MAX_PACKET_LEN))
 		return KSRTP_EMALFORMED;
-	p.data = pkt;
-	p.len = (uint32_t)*len;
-	p.cap = cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap;
-	p.status = 0;
-	n = batch(s, &p, 1);
-	if (n < 0)
-		return n;
-	if (p.status)
-		return p.status;
-	*len = p.len;
+	*mgr = ksrtp_imb();
+	if (unlikely(!*mgr))
+		return KSRTP_ENOMEM;
+	p->data = pkt;
+	p->len = (uint32_t)*len;
+	p->cap = cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap;
 	return 0;
 }
 
 int ksrtp_protect(ksrtp_session *s, uint8_t *pkt, size_t *len, size_t cap)
 {
-	return single(ksrtp_protect_batch, s, pkt, len, cap);
+	struct ksrtp_pkt p;
+	struct rtp_job j;
+	struct ksrtp_cm_op op;
+	IMB_MGR *mgr;
+	int err;
+
+	err = single_begin(s, pkt, len, cap, &p, &mgr);
+	if (unlikely(err))
+		return err;
+	err = protect_one(s, mgr, &p, &j, &op);
+	if (err == STAGED) {
+		ksrtp_cm_run(mgr, &op, 1);
+		err = protect_staged_done(&j, &op);
+	}
+	if (likely(!err))
+		*len = p.len;
+	return err;
 }
 
 int ksrtp_unprotect(ksrtp_session *s, uint8_t *pkt, size_t *len)
 {
-	return single(ksrtp_unprotect_batch, s, pkt, len, len ? *len : 0);
+	struct ksrtp_pkt p;
+	struct rtp_job j;
+	struct ksrtp_cm_op op;
+	IMB_MGR *mgr;
+	int err;
+
+	err = single_begin(s, pkt, len, len ? *len : 0, &p, &mgr);
+	if (unlikely(err))
+		return err;
+	err = unprotect_one(s, mgr, &p, &j, &op);
+	if (err == STAGED) {
+		ksrtp_cm_run(mgr, &op, 1);
+		err = unprotect_verify(s, &j, &op);
+	}
+	if (err == STAGED) {
+		ksrtp_cm_run(mgr, &op, 1);
+		err = unprotect_decrypted(&j, &op);
+	}
+	if (likely(!err))
+		*len = p.len;
+	return err;
 }

@@ -4,16 +4,17 @@
 
 #include "stream_table.h"
 
-#define TABLE_INITIAL_SLOTS 16
+#define TABLE_INITIAL_BITS 4
 
 int ksrtp_table_init(struct ksrtp_stream_table *t, uint32_t seed)
 {
-	t->slots = calloc(TABLE_INITIAL_SLOTS, sizeof(*t->slots));
+	t->slots = calloc(1u << TABLE_INITIAL_BITS, sizeof(*t->slots));
 	if (!t->slots)
 		return KSRTP_ENOMEM;
-	t->mask = TABLE_INITIAL_SLOTS - 1;
+	t->mask = (1u << TABLE_INITIAL_BITS) - 1;
+	t->shift = 32 - TABLE_INITIAL_BITS;
 	t->count = 0;
-	t->seed = seed;
+	t->multiplier = seed | 1;
 	return 0;
 }
 
@@ -29,10 +30,10 @@ void ksrtp_table_destroy(struct ksrtp_stream_table *t)
 	t->slots = NULL;
 }
 
-static void place(struct ksrtp_table_slot *slots, uint32_t mask, uint32_t h,
+static void place(struct ksrtp_table_slot *slots, uint32_t mask, uint32_t home,
 		  struct ksrtp_stream *st)
 {
-	uint32_t i = h & mask;
+	uint32_t i = home;
 
 	while (slots[i].stream)
 		i = (i + 1) & mask;
@@ -42,21 +43,19 @@ static void place(struct ksrtp_table_slot *slots, uint32_t mask, uint32_t h,
 
 static int grow(struct ksrtp_stream_table *t)
 {
-	uint32_t new_mask = t->mask * 2 + 1;
-	struct ksrtp_table_slot *slots = calloc((size_t)new_mask + 1, sizeof(*slots));
-	uint32_t i;
+	uint32_t old_mask = t->mask, i;
+	struct ksrtp_table_slot *old = t->slots;
+	struct ksrtp_table_slot *slots = calloc((size_t)old_mask * 2 + 2, sizeof(*slots));
 
 	if (!slots)
 		return KSRTP_ENOMEM;
-	for (i = 0; i <= t->mask; i++) {
-		struct ksrtp_stream *st = t->slots[i].stream;
-
-		if (st)
-			place(slots, new_mask, ksrtp_table_hash(t, st->ssrc), st);
-	}
-	free(t->slots);
 	t->slots = slots;
-	t->mask = new_mask;
+	t->mask = old_mask * 2 + 1;
+	t->shift--;
+	for (i = 0; i <= old_mask; i++)
+		if (old[i].stream)
+			place(slots, t->mask, ksrtp_table_home(t, old[i].ssrc), old[i].stream);
+	free(old);
 	return 0;
 }
 
@@ -67,20 +66,20 @@ int ksrtp_table_insert(struct ksrtp_stream_table *t, struct ksrtp_stream *st)
 	if (ksrtp_table_find(t, st->ssrc))
 		return KSRTP_EEXIST;
 	if ((t->count + 1) * 2 > t->mask + 1) {
-		if (t->mask >= 0x7fffffffu)
+		if (t->shift == 1)
 			return KSRTP_ENOMEM;
 		err = grow(t);
 		if (err)
 			return err;
 	}
-	place(t->slots, t->mask, ksrtp_table_hash(t, st->ssrc), st);
+	place(t->slots, t->mask, ksrtp_table_home(t, st->ssrc), st);
 	t->count++;
 	return 0;
 }
 
 struct ksrtp_stream *ksrtp_table_remove(struct ksrtp_stream_table *t, uint32_t ssrc)
 {
-	uint32_t i = ksrtp_table_hash(t, ssrc) & t->mask;
+	uint32_t i = ksrtp_table_home(t, ssrc);
 	uint32_t j;
 	struct ksrtp_stream *found;
 
@@ -104,7 +103,7 @@ struct ksrtp_stream *ksrtp_table_remove(struct ksrtp_stream_table *t, uint32_t s
 				t->count--;
 				return found;
 			}
-			home = ksrtp_table_hash(t, t->slots[j].ssrc) & t->mask;
+			home = ksrtp_table_home(t, t->slots[j].ssrc);
 		} while (i <= j ? (i < home && home <= j) : (i < home || home <= j));
 		t->slots[i] = t->slots[j];
 		i = j;

@@ -2,7 +2,8 @@
 /*
  * SSRC -> stream map: open addressing with linear probing, load <= 1/2, the
  * SSRC kept beside the pointer so a probe touches one cache line. The hash is
- * keyed per session, so peers cannot aim SSRCs at one bucket.
+ * multiplicative (Knuth) with a random odd multiplier per table, so peers
+ * cannot aim SSRCs at one run of slots, and costs two instructions a lookup.
  */
 #ifndef KSRTP_STREAM_TABLE_H
 #define KSRTP_STREAM_TABLE_H
@@ -17,27 +18,21 @@ struct ksrtp_table_slot {
 struct ksrtp_stream_table {
 	struct ksrtp_table_slot *slots;
 	uint32_t mask;		/* slots - 1 */
+	uint32_t shift;		/* 32 - log2(slots) */
 	uint32_t count;
-	uint32_t seed;
+	uint32_t multiplier;	/* random, odd */
 };
 
-static inline uint32_t ksrtp_table_hash(const struct ksrtp_stream_table *t, uint32_t ssrc)
+/* The home slot of ssrc: the top log2(slots) bits of ssrc * multiplier. */
+static inline uint32_t ksrtp_table_home(const struct ksrtp_stream_table *t, uint32_t ssrc)
 {
-	/* murmur3's 32-bit finalizer over the seeded SSRC */
-	uint32_t h = ssrc ^ t->seed;
-
-	h ^= h >> 16;
-	h *= 0x85ebca6bu;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35u;
-	h ^= h >> 16;
-	return h;
+	return (uint32_t)(ssrc * t->multiplier) >> t->shift;
 }
 
 static inline struct ksrtp_stream *ksrtp_table_find(const struct ksrtp_stream_table *t,
 						    uint32_t ssrc)
 {
-	uint32_t i = ksrtp_table_hash(t, ssrc) & t->mask;
+	uint32_t i = ksrtp_table_home(t, ssrc);
 
 	for (;;) {
 		const struct ksrtp_table_slot *slot = &t->slots[i];
@@ -48,6 +43,7 @@ static inline struct ksrtp_stream *ksrtp_table_find(const struct ksrtp_stream_ta
 	}
 }
 
+/* seed: random bits for the multiplier. */
 int ksrtp_table_init(struct ksrtp_stream_table *t, uint32_t seed);
 /* Frees the slots and every stream in them. */
 void ksrtp_table_destroy(struct ksrtp_stream_table *t);
