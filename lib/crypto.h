@@ -20,6 +20,42 @@ static inline void ksrtp_iv_store(uint8_t iv[16], const uint8_t salt[16], uint64
 	_mm_store_si128((__m128i *)iv, _mm_xor_si128(v, _mm_load_si128((const __m128i *)salt)));
 }
 
+/* ipsec-mb's direct GCM API, 128- or 256-bit key. */
+static inline void ksrtp_gcm_enc(IMB_MGR *mgr, bool aes256, const struct gcm_key_data *key,
+				 uint8_t *out, const uint8_t *in, uint64_t len, const uint8_t *iv,
+				 const uint8_t *aad, uint64_t aad_len, uint8_t *tag)
+{
+	struct gcm_context_data ctx;
+
+	if (aes256)
+		IMB_AES256_GCM_ENC(mgr, key, &ctx, out, in, len, iv, aad, aad_len, tag,
+				   KSRTP_GCM_TAG_LEN);
+	else
+		IMB_AES128_GCM_ENC(mgr, key, &ctx, out, in, len, iv, aad, aad_len, tag,
+				   KSRTP_GCM_TAG_LEN);
+}
+
+static inline void ksrtp_gcm_dec(IMB_MGR *mgr, bool aes256, const struct gcm_key_data *key,
+				 uint8_t *out, const uint8_t *in, uint64_t len, const uint8_t *iv,
+				 const uint8_t *aad, uint64_t aad_len, uint8_t *tag)
+{
+	struct gcm_context_data ctx;
+
+	if (aes256)
+		IMB_AES256_GCM_DEC(mgr, key, &ctx, out, in, len, iv, aad, aad_len, tag,
+				   KSRTP_GCM_TAG_LEN);
+	else
+		IMB_AES128_GCM_DEC(mgr, key, &ctx, out, in, len, iv, aad, aad_len, tag,
+				   KSRTP_GCM_TAG_LEN);
+}
+
+/* RFC 7714 section 8.1: 00 00 || SSRC || ROC || SEQ, with index = ROC || SEQ (AAD: 8.2). */
+static inline void ksrtp_gcm_rtp_iv(uint8_t iv[16], const struct ksrtp_stream *st, uint32_t ssrc,
+			  uint64_t index)
+{
+	ksrtp_iv_store(iv, st->keys.gcm.rtp_salt, (uint64_t)ssrc << 16 | index >> 32, index << 32);
+}
+
 /*
  * AEAD_AES_*_GCM over RTP, RFC 7714 section 8: IV = (00 00 || SSRC || ROC ||
  * SEQ) XOR salt, AAD = the RTP header (hdr_len bytes), tag appended. ssrc is
@@ -27,10 +63,34 @@ static inline void ksrtp_iv_store(uint8_t iv[16], const uint8_t salt[16], uint64
  * seal: pkt[0..len) becomes pkt[0..len + 16).
  * open: pkt[0..len) ends in the tag; KSRTP_EAUTH leaves pkt as it was.
  */
-void ksrtp_gcm_seal_rtp(IMB_MGR *mgr, const struct ksrtp_stream *st, uint8_t *pkt,
-			uint32_t hdr_len, uint32_t len, uint32_t ssrc, uint64_t index);
-int ksrtp_gcm_open_rtp(IMB_MGR *mgr, const struct ksrtp_stream *st, uint8_t *pkt,
-		       uint32_t hdr_len, uint32_t len, uint32_t ssrc, uint64_t index);
+static inline void ksrtp_gcm_seal_rtp(IMB_MGR *mgr, const struct ksrtp_stream *st, uint8_t *pkt,
+				      uint32_t hdr_len, uint32_t len, uint32_t ssrc, uint64_t index)
+{
+	uint8_t iv[16] __attribute__((aligned(16)));
+
+	ksrtp_gcm_rtp_iv(iv, st, ssrc, index);
+	ksrtp_gcm_enc(mgr, st->profile == KSRTP_AEAD_AES_256_GCM, &st->keys.gcm.rtp, pkt + hdr_len,
+		pkt + hdr_len, len - hdr_len, iv, pkt, hdr_len, pkt + len);
+}
+
+static inline int ksrtp_gcm_open_rtp(IMB_MGR *mgr, const struct ksrtp_stream *st, uint8_t *pkt,
+				     uint32_t hdr_len, uint32_t len, uint32_t ssrc, uint64_t index)
+{
+	const bool aes256 = st->profile == KSRTP_AEAD_AES_256_GCM;
+	const uint32_t ct_len = len - hdr_len - KSRTP_GCM_TAG_LEN;
+	uint8_t iv[16] __attribute__((aligned(16)));
+	uint8_t tag[KSRTP_GCM_TAG_LEN];
+
+	ksrtp_gcm_rtp_iv(iv, st, ssrc, index);
+	ksrtp_gcm_dec(mgr, aes256, &st->keys.gcm.rtp, pkt + hdr_len, pkt + hdr_len, ct_len, iv, pkt,
+		hdr_len, tag);
+	if (likely(!ksrtp_ct_memcmp(tag, pkt + hdr_len + ct_len, KSRTP_GCM_TAG_LEN)))
+		return 0;
+	/* Counter mode is its own inverse: encrypting again restores the ciphertext. */
+	ksrtp_gcm_enc(mgr, aes256, &st->keys.gcm.rtp, pkt + hdr_len, pkt + hdr_len, ct_len, iv, pkt,
+		hdr_len, tag);
+	return KSRTP_EAUTH;
+}
 
 /*
  * SRTCP with GCM, RFC 7714 sections 9.1-9.3: pkt[0..len) becomes

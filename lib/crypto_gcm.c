@@ -1,71 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* AEAD_AES_128_GCM and AEAD_AES_256_GCM for SRTP and SRTCP, RFC 7714. */
+/* AEAD_AES_128_GCM and AEAD_AES_256_GCM for SRTCP, RFC 7714 section 9 (SRTP: crypto.h). */
 #include "crypto.h"
-
-/* ipsec-mb's direct GCM API, 128- or 256-bit key. */
-static inline void gcm_enc(IMB_MGR *mgr, bool aes256, const struct gcm_key_data *key,
-			   uint8_t *out, const uint8_t *in, uint64_t len, const uint8_t *iv,
-			   const uint8_t *aad, uint64_t aad_len, uint8_t *tag)
-{
-	struct gcm_context_data ctx;
-
-	if (aes256)
-		IMB_AES256_GCM_ENC(mgr, key, &ctx, out, in, len, iv, aad, aad_len, tag,
-				   KSRTP_GCM_TAG_LEN);
-	else
-		IMB_AES128_GCM_ENC(mgr, key, &ctx, out, in, len, iv, aad, aad_len, tag,
-				   KSRTP_GCM_TAG_LEN);
-}
-
-static inline void gcm_dec(IMB_MGR *mgr, bool aes256, const struct gcm_key_data *key,
-			   uint8_t *out, const uint8_t *in, uint64_t len, const uint8_t *iv,
-			   const uint8_t *aad, uint64_t aad_len, uint8_t *tag)
-{
-	struct gcm_context_data ctx;
-
-	if (aes256)
-		IMB_AES256_GCM_DEC(mgr, key, &ctx, out, in, len, iv, aad, aad_len, tag,
-				   KSRTP_GCM_TAG_LEN);
-	else
-		IMB_AES128_GCM_DEC(mgr, key, &ctx, out, in, len, iv, aad, aad_len, tag,
-				   KSRTP_GCM_TAG_LEN);
-}
-
-/* RFC 7714 section 8.1: 00 00 || SSRC || ROC || SEQ, with index = ROC || SEQ (AAD: 8.2). */
-static inline void rtp_iv(uint8_t iv[16], const struct ksrtp_stream *st, uint32_t ssrc,
-			  uint64_t index)
-{
-	ksrtp_iv_store(iv, st->keys.gcm.rtp_salt, (uint64_t)ssrc << 16 | index >> 32, index << 32);
-}
-
-void ksrtp_gcm_seal_rtp(IMB_MGR *mgr, const struct ksrtp_stream *st, uint8_t *pkt,
-			uint32_t hdr_len, uint32_t len, uint32_t ssrc, uint64_t index)
-{
-	uint8_t iv[16] __attribute__((aligned(16)));
-
-	rtp_iv(iv, st, ssrc, index);
-	gcm_enc(mgr, st->profile == KSRTP_AEAD_AES_256_GCM, &st->keys.gcm.rtp, pkt + hdr_len,
-		pkt + hdr_len, len - hdr_len, iv, pkt, hdr_len, pkt + len);
-}
-
-int ksrtp_gcm_open_rtp(IMB_MGR *mgr, const struct ksrtp_stream *st, uint8_t *pkt,
-		       uint32_t hdr_len, uint32_t len, uint32_t ssrc, uint64_t index)
-{
-	const bool aes256 = st->profile == KSRTP_AEAD_AES_256_GCM;
-	const uint32_t ct_len = len - hdr_len - KSRTP_GCM_TAG_LEN;
-	uint8_t iv[16] __attribute__((aligned(16)));
-	uint8_t tag[KSRTP_GCM_TAG_LEN];
-
-	rtp_iv(iv, st, ssrc, index);
-	gcm_dec(mgr, aes256, &st->keys.gcm.rtp, pkt + hdr_len, pkt + hdr_len, ct_len, iv, pkt,
-		hdr_len, tag);
-	if (likely(!ksrtp_ct_memcmp(tag, pkt + hdr_len + ct_len, KSRTP_GCM_TAG_LEN)))
-		return 0;
-	/* Counter mode is its own inverse: encrypting again restores the ciphertext. */
-	gcm_enc(mgr, aes256, &st->keys.gcm.rtp, pkt + hdr_len, pkt + hdr_len, ct_len, iv, pkt,
-		hdr_len, tag);
-	return KSRTP_EAUTH;
-}
 
 /* RFC 7714 section 9.1: 00 00 || SSRC || 00 00 || 0 || SRTCP index. */
 static inline void rtcp_iv(uint8_t iv[16], const struct ksrtp_stream *st, uint32_t ssrc,
@@ -107,7 +42,7 @@ int ksrtp_gcm_seal_rtcp(IMB_MGR *mgr, const struct ksrtp_stream *st, uint8_t *pk
 		/* Section 9.2: AAD = first 8 octets of the header || E + index. */
 		memcpy(aad, pkt, KSRTP_RTCP_HEADER_LEN);
 		ksrtp_store_be32(aad + KSRTP_RTCP_HEADER_LEN, trailer);
-		gcm_enc(mgr, k.aes256, &k.key, pkt + KSRTP_RTCP_HEADER_LEN,
+		ksrtp_gcm_enc(mgr, k.aes256, &k.key, pkt + KSRTP_RTCP_HEADER_LEN,
 			pkt + KSRTP_RTCP_HEADER_LEN, len - KSRTP_RTCP_HEADER_LEN, iv, aad,
 			sizeof(aad), pkt + len);
 	} else {
@@ -117,7 +52,7 @@ int ksrtp_gcm_seal_rtcp(IMB_MGR *mgr, const struct ksrtp_stream *st, uint8_t *pk
 		 * is contiguous, then moves behind the tag.
 		 */
 		ksrtp_store_be32(pkt + len, trailer);
-		gcm_enc(mgr, k.aes256, &k.key, pkt + len, pkt + len, 0, iv, pkt,
+		ksrtp_gcm_enc(mgr, k.aes256, &k.key, pkt + len, pkt + len, 0, iv, pkt,
 			len + KSRTP_SRTCP_INDEX_LEN, tag);
 		memcpy(pkt + len, tag, KSRTP_GCM_TAG_LEN);
 	}
@@ -143,9 +78,9 @@ int ksrtp_gcm_open_rtcp(IMB_MGR *mgr, const struct ksrtp_stream *st, uint8_t *pk
 	if (trailer & KSRTP_SRTCP_E_FLAG) {
 		memcpy(aad, pkt, KSRTP_RTCP_HEADER_LEN);
 		ksrtp_store_be32(aad + KSRTP_RTCP_HEADER_LEN, trailer);
-		gcm_dec(mgr, k.aes256, &k.key, ct, ct, ct_len, iv, aad, sizeof(aad), tag);
+		ksrtp_gcm_dec(mgr, k.aes256, &k.key, ct, ct, ct_len, iv, aad, sizeof(aad), tag);
 		if (ksrtp_ct_memcmp(tag, received, KSRTP_GCM_TAG_LEN)) {
-			gcm_enc(mgr, k.aes256, &k.key, ct, ct, ct_len, iv, aad, sizeof(aad), tag);
+			ksrtp_gcm_enc(mgr, k.aes256, &k.key, ct, ct, ct_len, iv, aad, sizeof(aad), tag);
 			err = KSRTP_EAUTH;
 		}
 	} else {
@@ -156,7 +91,7 @@ int ksrtp_gcm_open_rtcp(IMB_MGR *mgr, const struct ksrtp_stream *st, uint8_t *pk
 		 * put the tag back.
 		 */
 		ksrtp_store_be32(pkt + body_len, trailer);
-		gcm_enc(mgr, k.aes256, &k.key, pkt + body_len, pkt + body_len, 0, iv, pkt,
+		ksrtp_gcm_enc(mgr, k.aes256, &k.key, pkt + body_len, pkt + body_len, 0, iv, pkt,
 			body_len + KSRTP_SRTCP_INDEX_LEN, tag);
 		memcpy(pkt + body_len, received, KSRTP_GCM_TAG_LEN);
 		if (ksrtp_ct_memcmp(tag, received, KSRTP_GCM_TAG_LEN))
