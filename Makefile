@@ -86,7 +86,7 @@ check: deps
 	@rm -f $(RESULTS)
 	@$(MAKE) --no-print-directory check-unit
 	@$(MAKE) --no-print-directory check-san
-	@$(MAKE) --no-print-directory check-fuzz
+	@$(MAKE) --no-print-directory -s check-fuzz
 	@scripts/summarize $(RESULTS)
 
 check-build:
