@@ -2,7 +2,8 @@
 /*
  * AES_CM_128 + HMAC-SHA1 (RFC 3711) through ipsec-mb's job manager: a batch of
  * operations is submitted as jobs, so the HMACs of many packets run in the
- * multi-buffer SHA-1 lanes together.
+ * multi-buffer SHA-1 lanes together. Short runs go to the thread's SHA-NI
+ * manager instead (see imb.c).
  */
 #include "crypto.h"
 
@@ -51,6 +52,9 @@ void ksrtp_cm_run(IMB_MGR *mgr, struct ksrtp_cm_op *ops, unsigned int n)
 {
 	IMB_JOB *job;
 	unsigned int i;
+
+	if (n < KSRTP_CM_MULTI_BUFFER_MIN && ksrtp_tls_imb.few)
+		mgr = ksrtp_tls_imb.few;
 
 	for (i = 0; i < n; i++) {
 		fill_job(IMB_GET_NEXT_JOB(mgr), &ops[i]);

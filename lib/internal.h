@@ -65,12 +65,16 @@ int ksrtp_kdf(enum ksrtp_profile profile, const uint8_t *master_key, const uint8
 int ksrtp_add_stream_with_session_keys(ksrtp_session *s, const struct ksrtp_policy *p,
 				       const struct ksrtp_session_keys *keys);
 
-/* lib/imb.c: the calling thread's ipsec-mb manager (one per thread, made on first use). */
-extern __thread IMB_MGR *ksrtp_tls_imb __attribute__((tls_model("initial-exec")));
+/* lib/imb.c: the calling thread's ipsec-mb managers, made on first use. */
+struct ksrtp_imb_thread {
+	IMB_MGR *multi;	/* ipsec-mb's pick for this CPU: GCM, and AES-CM batches */
+	IMB_MGR *few;	/* AES-CM runs of few jobs: SHA-NI where the CPU has it */
+};
+extern __thread struct ksrtp_imb_thread ksrtp_tls_imb __attribute__((tls_model("initial-exec")));
 IMB_MGR *ksrtp_imb_init_thread(void);
 static inline IMB_MGR *ksrtp_imb(void)
 {
-	IMB_MGR *mgr = ksrtp_tls_imb;
+	IMB_MGR *mgr = ksrtp_tls_imb.multi;
 
 	return likely(mgr) ? mgr : ksrtp_imb_init_thread();
 }
