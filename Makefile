@@ -66,7 +66,7 @@ $(PC_FILE): lib/ksrtp.pc.in Makefile
 TEST_SUITES := unit vectors interop
 TEST_SRCS := $(foreach s,$(TEST_SUITES),$(wildcard tests/$(s)/*.c))
 TEST_BINS := $(TEST_SRCS:%.c=$(BUILD)/%)
-TEST_HDRS := $(wildcard tests/*.h)
+TEST_HDRS := $(wildcard tests/*.h tests/*/*.h)
 SUITE_LIBS_interop := -lsrtp2
 
 $(BUILD)/tests/%: tests/%.c $(STATIC_LIB) $(TEST_HDRS)

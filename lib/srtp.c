@@ -202,17 +202,48 @@ static always_inline int unprotect_one(ksrtp_session *s, IMB_MGR *mgr, struct ks
 }
 
 /*
+ * The index of a staged packet, guessed again now that the packets before it
+ * in the batch are committed. Staging guessed it from the state before the
+ * batch; across a wrap or a long jump inside one batch the ROC can differ, and
+ * a packet opened alone would have been checked under the new guess.
+ */
+static always_inline int64_t staged_index_now(ksrtp_session *s, const struct rtp_job *j)
+{
+	const struct ksrtp_stream *st = j->st;
+
+	if (j->is_template) {
+		const struct ksrtp_stream *own = ksrtp_table_find(&s->streams[KSRTP_INBOUND - 1],
+								 j->ssrc);
+		if (own)
+			st = own;
+	}
+	return ksrtp_rtp_index_guess(&st->rtp_replay, st->roc_init, (uint16_t)j->index);
+}
+
+/*
  * After the HMAC ran: put the tag back, compare, commit; on success turn *op
  * into the payload's decryption and return STAGED.
  */
-static always_inline int unprotect_verify(ksrtp_session *s, struct rtp_job *j,
+static always_inline int unprotect_verify(ksrtp_session *s, IMB_MGR *mgr, struct rtp_job *j,
 					  struct ksrtp_cm_op *op)
 {
 	struct ksrtp_pkt *p = j->pkt;
 	uint8_t tag_len = j->st->rtp_tag_len;
 	uint32_t auth_len = p->len - tag_len;
+	int64_t index = staged_index_now(s, j);
 	int err = op->status;
 
+	if (unlikely(index != (int64_t)j->index) && !err) {
+		if (index < 0) {
+			err = KSRTP_EREPLAY;
+		} else {
+			/* Authenticate again under the ROC a lone packet would get. */
+			j->index = (uint64_t)index;
+			ksrtp_store_be32(p->data + auth_len, (uint32_t)(j->index >> 16));
+			ksrtp_cm_run(mgr, op, 1);
+			err = op->status;
+		}
+	}
 	memcpy(p->data + auth_len, j->saved_tag, tag_len);
 	if (!err && ksrtp_ct_memcmp(op->tag, j->saved_tag, tag_len)) {
 		count_auth_failure(j);
@@ -307,7 +338,7 @@ int ksrtp_unprotect_batch(ksrtp_session *s, struct ksrtp_pkt *v, unsigned int n)
 		/* Authenticated packets are committed in order, then decrypted together. */
 		n_dec = 0;
 		for (i = 0; i < n_cm; i++) {
-			jobs[i].pkt->status = unprotect_verify(s, &jobs[i], &ops[i]);
+			jobs[i].pkt->status = unprotect_verify(s, mgr, &jobs[i], &ops[i]);
 			if (jobs[i].pkt->status != STAGED)
 				continue;
 			jobs[n_dec] = jobs[i];
@@ -376,7 +407,7 @@ int ksrtp_unprotect(ksrtp_session *s, uint8_t *pkt, size_t *len)
 	err = unprotect_one(s, mgr, &p, &j, &op);
 	if (err == STAGED) {
 		ksrtp_cm_run(mgr, &op, 1);
-		err = unprotect_verify(s, &j, &op);
+		err = unprotect_verify(s, mgr, &j, &op);
 	}
 	if (err == STAGED) {
 		ksrtp_cm_run(mgr, &op, 1);
