@@ -1,0 +1,556 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Batches of SEAL and OPEN over arena slots (RFC 7714 sections 8 and 9).
+ *
+ * Three passes: prepare every descriptor (validate, parse the header once
+ * into locals, estimate the index and check the replay window under the SA
+ * lock) and submit its AEAD request; wait once for all of them (the
+ * driver may be asynchronous); then finish each (commit the index, count,
+ * set len and status). Userspace may write the arena at any time: every
+ * header byte is read exactly once, and lengths come from the kernel's own
+ * copy of the descriptor. A failed OPEN puts the ciphertext back (counter
+ * mode undone by encrypting again, its tag sent to kernel scratch, never to
+ * the slot) so no unauthenticated plaintext stays in the slot.
+ */
+#include <linux/bitmap.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "batch.h"
+#include "compat.h"
+#include "crypto.h"
+
+#define RTP_HEADER_LEN		12
+#define RTCP_HEADER_LEN		8
+#define SRTCP_INDEX_LEN		4
+#define TAG_LEN			KSRTP_GCM_TAG_LEN
+
+/* Per-descriptor state between the passes. */
+struct ksrtp_job {
+	struct ksrtp_sa *sa;	/* NULL: finished in prepare, status set */
+	u8 *pkt;
+	u32 len;
+	u32 hdr_len;		/* RTP header; SRTCP: bytes before the tag */
+	u64 index;		/* RTP 48-bit index or SRTCP index */
+	u32 trailer;		/* SRTCP E + index */
+	bool slot_marked;
+};
+
+struct ksrtp_batch_ctx {
+	struct ksrtp_desc *descs;	/* max_batch */
+	struct ksrtp_job *jobs;		/* max_batch */
+	struct ksrtp_crypt **crypt;	/* max_batch, made on first use */
+	unsigned long *slots;		/* slots used by the running batch */
+	u32 max_batch;
+	u32 max_slots;
+	struct ksrtp_wait wait;
+};
+
+void ksrtp_batch_ctx_free(struct ksrtp_batch_ctx *ctx)
+{
+	u32 i;
+
+	if (!ctx)
+		return;
+	if (ctx->crypt)
+		for (i = 0; i < ctx->max_batch; i++)
+			ksrtp_crypt_free(ctx->crypt[i]);
+	kvfree(ctx->crypt);
+	kvfree(ctx->jobs);
+	kvfree(ctx->descs);
+	bitmap_free(ctx->slots);
+	kfree(ctx);
+}
+
+static struct ksrtp_batch_ctx *batch_ctx(struct ksrtp_file *f)
+{
+	struct ksrtp_batch_ctx *ctx = f->bctx;
+
+	if (ctx)
+		return ctx;
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return NULL;
+	ctx->max_batch = f->max_batch;
+	ctx->max_slots = f->max_slots;
+	ctx->descs = kvcalloc(f->max_batch, sizeof(*ctx->descs), GFP_KERNEL);
+	ctx->jobs = kvcalloc(f->max_batch, sizeof(*ctx->jobs), GFP_KERNEL);
+	ctx->crypt = kvcalloc(f->max_batch, sizeof(*ctx->crypt), GFP_KERNEL);
+	ctx->slots = bitmap_zalloc(f->max_slots, GFP_KERNEL);
+	if (!ctx->descs || !ctx->jobs || !ctx->crypt || !ctx->slots) {
+		ksrtp_batch_ctx_free(ctx);
+		return NULL;
+	}
+	f->bctx = ctx;
+	return ctx;
+}
+
+/* Shared memory: each byte read once. */
+static inline u8 rd8(const u8 *p)
+{
+	return READ_ONCE(*p);
+}
+
+static inline u16 rd16(const u8 *p)
+{
+	return (u16)rd8(p) << 8 | rd8(p + 1);
+}
+
+static inline u32 rd32(const u8 *p)
+{
+	return (u32)rd16(p) << 16 | rd16(p + 2);
+}
+
+/* RFC 3550 section 5.1 header, RFC 3550 5.3.1 extension: lengths checked against len. */
+static int rtp_parse(const u8 *pkt, u32 len, u32 *ssrc, u16 *seq, u32 *hdr_len)
+{
+	u32 hlen;
+	u8 b0;
+
+	if (len < RTP_HEADER_LEN)
+		return KSRTP_ST_MALFORMED;
+	b0 = rd8(pkt);
+	if ((b0 >> 6) != 2)
+		return KSRTP_ST_MALFORMED;
+	*seq = rd16(pkt + 2);
+	*ssrc = rd32(pkt + 8);
+	hlen = RTP_HEADER_LEN + 4 * (b0 & 0x0f);
+	if (b0 & 0x10) {
+		if (hlen + 4 > len)
+			return KSRTP_ST_MALFORMED;
+		hlen += 4 + 4 * (u32)rd16(pkt + hlen + 2);
+	}
+	if (hlen > len)
+		return KSRTP_ST_MALFORMED;
+	*hdr_len = hlen;
+	return 0;
+}
+
+static int rtcp_parse(const u8 *pkt, u32 len, u32 *ssrc)
+{
+	if (len < RTCP_HEADER_LEN || (rd8(pkt) >> 6) != 2)
+		return KSRTP_ST_MALFORMED;
+	*ssrc = rd32(pkt + 4);
+	return 0;
+}
+
+static void count_malformed(struct ksrtp_sa *sa)
+{
+	spin_lock(&sa->lock);
+	sa->stats.malformed++;
+	spin_unlock(&sa->lock);
+}
+
+static int sg_build(struct ksrtp_crypt *c, bool dst, const void *a, u32 alen,
+		    const void *b, u32 blen, const void *x, u32 xlen, const void *t, u32 tlen)
+{
+	struct scatterlist *sg = dst ? c->dst : c->src;
+	unsigned int *n = dst ? &c->ndst : &c->nsrc;
+	int err;
+
+	ksrtp_sg_reset(sg, n);
+	err = ksrtp_sg_add(sg, n, a, alen);
+	if (!err && blen)
+		err = ksrtp_sg_add(sg, n, b, blen);
+	if (!err && xlen)
+		err = ksrtp_sg_add(sg, n, x, xlen);
+	if (!err && tlen)
+		err = ksrtp_sg_add(sg, n, t, tlen);
+	ksrtp_sg_end(sg, *n);
+	return err;
+}
+
+/* ---- SRTP ---- */
+
+static int seal_rtp(struct ksrtp_job *j, struct ksrtp_crypt *c, struct ksrtp_wait *w)
+{
+	struct ksrtp_sa *sa = j->sa;
+	u32 ssrc, hdr_len;
+	int err = 0;
+	s64 index;
+	u16 seq;
+
+	err = rtp_parse(j->pkt, j->len, &ssrc, &seq, &hdr_len);
+	if (err)
+		return err;
+	if (ssrc != sa->ssrc)
+		return KSRTP_ST_NOSTREAM;
+	spin_lock(&sa->lock);
+	index = ksrtp_rtp_index_guess(&sa->rtp_replay, sa->roc_init, seq);
+	if (index < 0) {
+		err = KSRTP_ST_INDEX;
+	} else {
+		err = ksrtp_replay_check(&sa->rtp_replay, index);
+		if (err)
+			sa->stats.replays++;
+	}
+	if (!err) {
+		/* Committed before sealing: a nonce is never used twice. */
+		ksrtp_replay_commit(&sa->rtp_replay, index);
+		sa->stats.packets++;
+		sa->stats.bytes += j->len - hdr_len;
+	}
+	spin_unlock(&sa->lock);
+	if (err)
+		return err;
+	j->hdr_len = hdr_len;
+	j->index = index;
+	ksrtp_gcm_iv(c->iv, sa->rtp_salt, sa->ssrc, index);
+	if (sg_build(c, false, j->pkt, j->len + TAG_LEN, NULL, 0, NULL, 0, NULL, 0))
+		return KSRTP_ST_KERNEL;
+	ksrtp_crypt_submit(c, sa->rtp_tfm, true, true, hdr_len, j->len - hdr_len, w);
+	return 1;
+}
+
+static int open_rtp(struct ksrtp_job *j, struct ksrtp_crypt *c, struct ksrtp_wait *w)
+{
+	struct ksrtp_sa *sa = j->sa;
+	u32 ssrc, hdr_len;
+	int err = 0;
+	s64 index;
+	u16 seq;
+
+	err = rtp_parse(j->pkt, j->len, &ssrc, &seq, &hdr_len);
+	if (err) {
+		count_malformed(sa);
+		return err;
+	}
+	if (ssrc != sa->ssrc)
+		return KSRTP_ST_NOSTREAM;
+	if (j->len < hdr_len + TAG_LEN) {
+		count_malformed(sa);
+		return KSRTP_ST_MALFORMED;
+	}
+	spin_lock(&sa->lock);
+	index = ksrtp_rtp_index_guess(&sa->rtp_replay, sa->roc_init, seq);
+	err = index < 0 ? KSRTP_ST_REPLAY : ksrtp_replay_check(&sa->rtp_replay, index);
+	if (err)
+		sa->stats.replays++;
+	spin_unlock(&sa->lock);
+	if (err)
+		return err;
+	j->hdr_len = hdr_len;
+	j->index = index;
+	ksrtp_gcm_iv(c->iv, sa->rtp_salt, sa->ssrc, index);
+	if (sg_build(c, false, j->pkt, j->len, NULL, 0, NULL, 0, NULL, 0))
+		return KSRTP_ST_KERNEL;
+	ksrtp_crypt_submit(c, sa->rtp_tfm, false, true, hdr_len, j->len - hdr_len, w);
+	return 1;
+}
+
+/*
+ * Put the ciphertext back after a decryption that must not stand: encrypt
+ * the (plaintext) region again with the same IV, tag to kernel scratch.
+ * If even that fails, wipe the region: never leave plaintext behind.
+ */
+static void undo_open_rtp(struct ksrtp_job *j, struct ksrtp_crypt *c)
+{
+	u32 ct_len = j->len - TAG_LEN - j->hdr_len;
+
+	if (!ct_len)
+		return;
+	if (!sg_build(c, false, j->pkt, j->len - TAG_LEN, NULL, 0, NULL, 0, NULL, 0) &&
+	    !sg_build(c, true, j->pkt, j->len - TAG_LEN, c->tag, TAG_LEN, NULL, 0, NULL, 0) &&
+	    !ksrtp_crypt_sync(c, j->sa->rtp_tfm, true, false, j->hdr_len, ct_len))
+		return;
+	memzero_explicit(j->pkt + j->hdr_len, ct_len);
+}
+
+/* ---- SRTCP ---- */
+
+static int seal_rtcp(struct ksrtp_job *j, struct ksrtp_crypt *c, struct ksrtp_wait *w)
+{
+	struct ksrtp_sa *sa = j->sa;
+	u32 ssrc, index = 0;
+	u8 *pkt = j->pkt;
+	int err;
+
+	err = rtcp_parse(pkt, j->len, &ssrc);
+	if (err)
+		return err;
+	if (ssrc != sa->ssrc)
+		return KSRTP_ST_NOSTREAM;
+	spin_lock(&sa->lock);
+	if (sa->rtcp_last_index >= KSRTP_SRTCP_INDEX_MAX) {
+		err = KSRTP_ST_INDEX;
+	} else {
+		/* libsrtp's SRTCP index starts at 1; so does libksrtp's. */
+		index = ++sa->rtcp_last_index;
+		sa->stats.packets++;
+		sa->stats.bytes += j->len - RTCP_HEADER_LEN;
+	}
+	spin_unlock(&sa->lock);
+	if (err)
+		return err;
+	j->trailer = index;
+	if (!(sa->flags & KSRTP_SA_RTCP_UNENCRYPTED))
+		j->trailer |= KSRTP_SRTCP_E_FLAG;
+	c->tail = cpu_to_be32(j->trailer);
+	ksrtp_gcm_iv(c->iv, sa->rtcp_salt, sa->ssrc, index);
+	if (j->trailer & KSRTP_SRTCP_E_FLAG) {
+		/* RFC 7714 9.1: AAD = first 8 octets || E + index; the rest encrypted. */
+		if (sg_build(c, false, pkt, RTCP_HEADER_LEN, &c->tail, SRTCP_INDEX_LEN,
+			     pkt + RTCP_HEADER_LEN, j->len - RTCP_HEADER_LEN + TAG_LEN, NULL, 0))
+			return KSRTP_ST_KERNEL;
+		ksrtp_crypt_submit(c, sa->rtcp_tfm, true, true, RTCP_HEADER_LEN + SRTCP_INDEX_LEN,
+				   j->len - RTCP_HEADER_LEN, w);
+	} else {
+		/* RFC 7714 9.3: AAD = the whole packet || E + index, nothing encrypted. */
+		if (sg_build(c, false, pkt, j->len, &c->tail, SRTCP_INDEX_LEN,
+			     pkt + j->len, TAG_LEN, NULL, 0))
+			return KSRTP_ST_KERNEL;
+		ksrtp_crypt_submit(c, sa->rtcp_tfm, true, true, j->len + SRTCP_INDEX_LEN, 0, w);
+	}
+	return 1;
+}
+
+static int open_rtcp(struct ksrtp_job *j, struct ksrtp_crypt *c, struct ksrtp_wait *w)
+{
+	struct ksrtp_sa *sa = j->sa;
+	u32 ssrc, body_len, trailer;
+	bool encrypted;
+	u8 *pkt = j->pkt;
+	int err;
+
+	err = rtcp_parse(pkt, j->len, &ssrc);
+	if (!err && ssrc != sa->ssrc)
+		return KSRTP_ST_NOSTREAM;
+	if (!err && j->len < RTCP_HEADER_LEN + SRTCP_INDEX_LEN + TAG_LEN)
+		err = KSRTP_ST_MALFORMED;
+	if (err) {
+		count_malformed(sa);
+		return err;
+	}
+	/* RFC 7714 9.1: header || body || tag || E + index. */
+	body_len = j->len - TAG_LEN - SRTCP_INDEX_LEN;
+	trailer = rd32(pkt + j->len - SRTCP_INDEX_LEN);
+	encrypted = trailer & KSRTP_SRTCP_E_FLAG;
+	if (encrypted != !(sa->flags & KSRTP_SA_RTCP_UNENCRYPTED)) {
+		count_malformed(sa);
+		return KSRTP_ST_MALFORMED;
+	}
+	j->index = trailer & KSRTP_SRTCP_INDEX_MAX;
+	spin_lock(&sa->lock);
+	err = ksrtp_replay_check(&sa->rtcp_replay, j->index);
+	if (err)
+		sa->stats.replays++;
+	spin_unlock(&sa->lock);
+	if (err)
+		return err;
+	j->hdr_len = body_len;
+	j->trailer = trailer;
+	c->tail = cpu_to_be32(trailer);
+	ksrtp_gcm_iv(c->iv, sa->rtcp_salt, sa->ssrc, j->index);
+	if (encrypted) {
+		if (sg_build(c, false, pkt, RTCP_HEADER_LEN, &c->tail, SRTCP_INDEX_LEN,
+			     pkt + RTCP_HEADER_LEN, body_len - RTCP_HEADER_LEN + TAG_LEN, NULL, 0))
+			return KSRTP_ST_KERNEL;
+		ksrtp_crypt_submit(c, sa->rtcp_tfm, false, true, RTCP_HEADER_LEN + SRTCP_INDEX_LEN,
+				   body_len - RTCP_HEADER_LEN + TAG_LEN, w);
+	} else {
+		/* RFC 7714 9.3: the tag sits between body and trailer; the AAD skips it. */
+		if (sg_build(c, false, pkt, body_len, &c->tail, SRTCP_INDEX_LEN,
+			     pkt + body_len, TAG_LEN, NULL, 0))
+			return KSRTP_ST_KERNEL;
+		ksrtp_crypt_submit(c, sa->rtcp_tfm, false, true, body_len + SRTCP_INDEX_LEN,
+				   TAG_LEN, w);
+	}
+	return 1;
+}
+
+static void undo_open_rtcp(struct ksrtp_job *j, struct ksrtp_crypt *c)
+{
+	u32 ct_len = j->hdr_len - RTCP_HEADER_LEN;
+	u8 *pkt = j->pkt;
+
+	if (!(j->trailer & KSRTP_SRTCP_E_FLAG) || !ct_len)
+		return;
+	if (!sg_build(c, false, pkt, RTCP_HEADER_LEN, &c->tail, SRTCP_INDEX_LEN,
+		      pkt + RTCP_HEADER_LEN, ct_len, NULL, 0) &&
+	    !sg_build(c, true, pkt, RTCP_HEADER_LEN, &c->tail, SRTCP_INDEX_LEN,
+		      pkt + RTCP_HEADER_LEN, ct_len, c->tag, TAG_LEN) &&
+	    !ksrtp_crypt_sync(c, j->sa->rtcp_tfm, true, false,
+			      RTCP_HEADER_LEN + SRTCP_INDEX_LEN, ct_len))
+		return;
+	memzero_explicit(pkt + RTCP_HEADER_LEN, ct_len);
+}
+
+/* ---- the batch ---- */
+
+/* Validate one descriptor; returns 0 and fills j, or a status. */
+static int desc_check(struct ksrtp_file *f, struct ksrtp_batch_ctx *ctx,
+		      const struct ksrtp_desc *d, bool seal, struct ksrtp_job *j)
+{
+	struct ksrtp_sa *sa;
+
+	if (d->slot >= f->nslots || d->len > KSRTP_SLOT_SIZE)
+		return KSRTP_ST_INVAL;
+	/* Two descriptors on one slot would have the crypto race itself. */
+	if (test_and_set_bit(d->slot, ctx->slots))
+		return KSRTP_ST_INVAL;
+	j->slot_marked = true;
+	sa = ksrtp_sa_find(&f->sas, d->sa);
+	if (!sa || sa->direction != (seal ? KSRTP_DIR_OUTBOUND : KSRTP_DIR_INBOUND))
+		return KSRTP_ST_NOSTREAM;
+	if (seal && d->len > KSRTP_SLOT_SIZE - KSRTP_SEAL_TRAILER)
+		return KSRTP_ST_NOSPACE;
+	j->sa = sa;
+	j->pkt = f->arena + (size_t)d->slot * KSRTP_SLOT_SIZE;
+	j->len = d->len;
+	return 0;
+}
+
+static bool open_finish(struct ksrtp_job *j, struct ksrtp_crypt *c, bool rtcp, s32 *status)
+{
+	struct ksrtp_sa *sa = j->sa;
+	struct ksrtp_replay *r = rtcp ? &sa->rtcp_replay : &sa->rtp_replay;
+	int err = 0;
+
+	spin_lock(&sa->lock);
+	if (c->err == -EBADMSG) {
+		sa->stats.auth_failures++;
+		err = KSRTP_ST_AUTH;
+	} else if (c->err) {
+		err = KSRTP_ST_KERNEL;
+	} else if (ksrtp_replay_check(r, j->index)) {
+		/* An earlier packet of this batch, or a concurrent one, took the index. */
+		sa->stats.replays++;
+		err = KSRTP_ST_REPLAY;
+	} else {
+		ksrtp_replay_commit(r, j->index);
+		sa->stats.packets++;
+		sa->stats.bytes += rtcp ? j->hdr_len - RTCP_HEADER_LEN
+					: j->len - j->hdr_len - TAG_LEN;
+	}
+	spin_unlock(&sa->lock);
+	*status = err;
+	if (!err)
+		return true;
+	if (rtcp)
+		undo_open_rtcp(j, c);
+	else
+		undo_open_rtp(j, c);
+	return false;
+}
+
+int ksrtp_batch_run(struct ksrtp_file *f, struct ksrtp_desc *d, u32 count, u32 flags,
+		    bool seal)
+{
+	const bool rtcp = flags & KSRTP_BATCH_RTCP;
+	struct ksrtp_batch_ctx *ctx;
+	int done = 0;
+	u32 i;
+
+	lockdep_assert_held(&f->lock);
+	if (flags & ~KSRTP_BATCH_FLAGS)
+		return -EINVAL;
+	if (count > f->max_batch)
+		return -EINVAL;
+	if (!count)
+		return 0;
+	if (!f->arena)
+		return -ENXIO;
+	ctx = batch_ctx(f);
+	if (!ctx)
+		return -ENOMEM;
+	ksrtp_wait_init(&ctx->wait);
+	for (i = 0; i < count; i++) {
+		struct ksrtp_job *j = &ctx->jobs[i];
+		struct ksrtp_crypt *c;
+		int ret;
+
+		memset(j, 0, sizeof(*j));
+		ret = desc_check(f, ctx, &d[i], seal, j);
+		if (!ret && !ctx->crypt[i]) {
+			ctx->crypt[i] = ksrtp_crypt_alloc();
+			if (!ctx->crypt[i])
+				ret = KSRTP_ST_NOMEM;
+		}
+		if (ret) {
+			j->sa = NULL;
+			d[i].status = ret;
+			continue;
+		}
+		c = ctx->crypt[i];
+		if (seal)
+			ret = rtcp ? seal_rtcp(j, c, &ctx->wait) : seal_rtp(j, c, &ctx->wait);
+		else
+			ret = rtcp ? open_rtcp(j, c, &ctx->wait) : open_rtp(j, c, &ctx->wait);
+		if (ret != 1) {
+			j->sa = NULL;
+			d[i].status = ret;
+		}
+	}
+	/* One wait for everything in flight. */
+	ksrtp_wait_all(&ctx->wait);
+	for (i = 0; i < count; i++) {
+		struct ksrtp_job *j = &ctx->jobs[i];
+		struct ksrtp_crypt *c = ctx->crypt[i];
+
+		if (j->slot_marked)
+			clear_bit(d[i].slot, ctx->slots);
+		if (!j->sa)
+			continue;
+		if (seal) {
+			if (c->err) {
+				d[i].status = KSRTP_ST_KERNEL;
+				continue;
+			}
+			if (rtcp) {
+				memcpy(j->pkt + j->len + TAG_LEN, &c->tail, SRTCP_INDEX_LEN);
+				d[i].len = j->len + TAG_LEN + SRTCP_INDEX_LEN;
+			} else {
+				d[i].len = j->len + TAG_LEN;
+			}
+			d[i].status = KSRTP_ST_OK;
+			done++;
+			continue;
+		}
+		if (open_finish(j, c, rtcp, &d[i].status)) {
+			d[i].len = rtcp ? j->hdr_len : j->len - TAG_LEN;
+			done++;
+		}
+	}
+	return done;
+}
+
+long ksrtp_batch_user(struct ksrtp_file *f, const struct ksrtp_batch *b, bool seal,
+		      bool nonblock)
+{
+	void __user *udescs = u64_to_user_ptr(b->descs);
+	struct ksrtp_batch_ctx *ctx;
+	size_t size;
+	long ret;
+
+	if (b->flags & ~KSRTP_BATCH_FLAGS)
+		return -EINVAL;
+	if (b->count > f->max_batch)
+		return -EINVAL;
+	if (!b->count)
+		return 0;
+	size = (size_t)b->count * sizeof(struct ksrtp_desc);
+	if (nonblock) {
+		if (!mutex_trylock(&f->lock))
+			return -EAGAIN;
+	} else if (mutex_lock_interruptible(&f->lock)) {
+		return -EINTR;
+	}
+	ret = -ENXIO;
+	if (!f->arena)
+		goto out;
+	ret = -ENOMEM;
+	ctx = batch_ctx(f);
+	if (!ctx)
+		goto out;
+	ret = -EFAULT;
+	if (copy_from_user(ctx->descs, udescs, size))
+		goto out;
+	ret = ksrtp_batch_run(f, ctx->descs, b->count, b->flags, seal);
+	if (ret >= 0 && copy_to_user(udescs, ctx->descs, size))
+		ret = -EFAULT;
+out:
+	mutex_unlock(&f->lock);
+	return ret;
+}

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ksrtp: SRTP/SRTCP AEAD_AES_*_GCM sealing in the kernel (RFC 7714), keys
+ * in kernel custody, batches through ioctl and io_uring URING_CMD.
+ *
+ * Module parameters (read-only once loaded; each open file takes them as
+ * they are when it is opened):
+ *   max_sas      SAs per open file (default 1024, 1..65536)
+ *   max_batch    descriptors per SEAL/OPEN call (default 256, 1..4096)
+ *   arena_slots  2048-byte arena slots per open file (default 4096 = 8 MiB,
+ *                1..65536)
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/ksrtp.h>
+
+#include "crypto.h"
+#include "device.h"
+#include "selftest.h"
+
+unsigned int ksrtp_max_sas = 1024;
+module_param_named(max_sas, ksrtp_max_sas, uint, 0444);
+MODULE_PARM_DESC(max_sas, "SAs per open file (1..65536, default 1024)");
+
+unsigned int ksrtp_max_batch = 256;
+module_param_named(max_batch, ksrtp_max_batch, uint, 0444);
+MODULE_PARM_DESC(max_batch, "descriptors per SEAL/OPEN (1..4096, default 256)");
+
+unsigned int ksrtp_arena_slots = 4096;
+module_param_named(arena_slots, ksrtp_arena_slots, uint, 0444);
+MODULE_PARM_DESC(arena_slots, "2048-byte arena slots per open file (1..65536, default 4096)");
+
+static int __init ksrtp_init(void)
+{
+	int err;
+
+	if (!ksrtp_max_sas || ksrtp_max_sas > 65536 || !ksrtp_max_batch ||
+	    ksrtp_max_batch > 4096 || !ksrtp_arena_slots || ksrtp_arena_slots > 65536) {
+		pr_err("module parameter out of range\n");
+		return -EINVAL;
+	}
+	err = ksrtp_crypto_init();
+	if (err) {
+		pr_err("gcm(aes) unavailable: %d\n", err);
+		return err;
+	}
+	err = ksrtp_selftest();
+	if (err) {
+		pr_err("self-test failed (%d): not loading\n", err);
+		return err;
+	}
+	err = ksrtp_device_register();
+	if (err)
+		return err;
+	pr_info("gcm(aes) driver %s%s, ABI %d\n", ksrtp_crypto.driver,
+		ksrtp_crypto.async ? " (async)" : "", KSRTP_ABI_VERSION);
+	return 0;
+}
+
+static void __exit ksrtp_exit(void)
+{
+	ksrtp_device_unregister();
+}
+
+module_init(ksrtp_init);
+module_exit(ksrtp_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("SRTP AES-GCM sealing with keys in kernel custody");
+MODULE_AUTHOR("ksrtp authors");
+MODULE_SOFTDEP("pre: gcm aesni_intel ghash_clmulni_intel");
