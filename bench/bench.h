@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ksrtp-bench: what every subcommand shares. A subcommand is one file
+ * (crypto.c, later kernel.c, video.c, ...) that exports a struct
+ * bench_command; main.c dispatches on its name.
+ *
+ * Measuring: contenders are run interleaved (A B C, A B C, ...) so that drift
+ * in clock speed or background load hits all of them alike, and each figure
+ * is the median of the runs, reported with its min and max.
+ */
+#ifndef KSRTP_BENCH_H
+#define KSRTP_BENCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#define BENCH_MAX_RUNS 101
+/* A row whose (max - min) / median exceeds this is flagged as noisy. */
+#define BENCH_NOISY_SPREAD 0.10
+
+/* Exit codes of every subcommand. */
+#define BENCH_EXIT_OK 0
+#define BENCH_EXIT_FAIL 1	/* a contender failed, or setup did */
+#define BENCH_EXIT_USAGE 2
+
+struct bench_command {
+	const char *name;
+	const char *summary;	/* one line */
+	const char *options;	/* the option lines of --help */
+	int (*main)(int argc, char **argv);	/* argv[0] is the subcommand name */
+};
+
+extern const struct bench_command bench_crypto_command;
+
+/*
+ * Nanoseconds on `clock`: CLOCK_MONOTONIC (wall time, what a caller waits)
+ * or CLOCK_THREAD_CPUTIME_ID (only while this thread runs, so time spent
+ * preempted by other work on a busy machine does not count).
+ */
+static inline uint64_t bench_now_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- statistics ---- */
+
+struct bench_stats {
+	double median;
+	double min;
+	double max;
+};
+
+void bench_stats_of(const double *v, unsigned int n, struct bench_stats *out);
+/* {"runs": [...], "median": m, "min": a, "max": b} */
+json_object *bench_stats_json(const double *v, unsigned int n);
+
+/* ---- interleaved measurement ---- */
+
+enum bench_role {
+	BENCH_SUBJECT,		/* what is being measured */
+	BENCH_REFERENCE,	/* the others are compared with it ("vs libsrtp2") */
+	BENCH_CEILING,		/* the bare work (raw crypto); the fastest is "100%" */
+};
+
+struct bench_contender {
+	const char *name;
+	enum bench_role role;
+	void *ctx;
+	/* Untimed, before every pass (fresh replay state, ...); NULL if none. */
+	int (*reset)(void *ctx);
+	/* Timed: process the group's packets_per_pass packets; 0 or -1. */
+	int (*pass)(void *ctx);
+	/* After the warm-up pass: 0 when the output is right; NULL if none. */
+	int (*verify)(void *ctx);
+	void (*destroy)(void *ctx);
+	/* Filled in by bench_interleave(). */
+	unsigned int passes_per_run;
+	double ns_per_pkt[BENCH_MAX_RUNS];
+	long preemptions;	/* involuntary context switches during the runs */
+};
+
+/*
+ * Warm up, verify and calibrate each contender so that one run (passes of
+ * packets_per_pass packets) takes about run_ns, then do `runs` rounds, each
+ * running every contender once in turn. Only pass() is timed, on `clock`.
+ * Returns 0, or -1 when a contender failed (and says which on stderr).
+ */
+int bench_interleave(struct bench_contender *c, unsigned int n, unsigned int packets_per_pass,
+		     unsigned int runs, uint64_t run_ns, clockid_t clock);
+
+/*
+ * The figures of each contender after bench_interleave(), from per-run
+ * values: ns/packet, Mpkt/s, Gbit/s of payload, the per-round ratio to the
+ * reference (its time / ours) and the per-round share of the ceiling (the
+ * fastest ceiling contender's time / ours). Per-round ratios compare runs
+ * that ran back to back, so drift between rounds cancels.
+ */
+struct bench_figures {
+	unsigned int runs;
+	double ns[BENCH_MAX_RUNS];
+	double mpps[BENCH_MAX_RUNS];
+	double gbps[BENCH_MAX_RUNS];
+	double vs_reference[BENCH_MAX_RUNS];	/* when has_reference */
+	double pct_ceiling[BENCH_MAX_RUNS];	/* when has_ceiling */
+	bool has_reference;
+	bool has_ceiling;
+	struct bench_stats ns_stats;
+	bool noisy;
+};
+
+/*
+ * out[i] for contender c[i]; payload_bytes is the payload of one packet.
+ * *reference and *ceiling are set to the contenders used (NULL if none).
+ */
+void bench_figures_of(const struct bench_contender *c, unsigned int n, unsigned int runs,
+		      unsigned int payload_bytes, struct bench_figures *out,
+		      const struct bench_contender **reference,
+		      const struct bench_contender **ceiling);
+
+/* The table rows of one group of contenders (a header line is the caller's). */
+void bench_figures_print(FILE *f, const struct bench_contender *c,
+			 const struct bench_figures *fig, unsigned int n,
+			 const struct bench_contender *reference);
+
+/* One contender's figures as JSON. */
+json_object *bench_figures_json(const struct bench_contender *c, const struct bench_figures *fig);
+
+/* ---- the machine ---- */
+
+#define BENCH_CPU_FLAGS 7
+
+struct bench_machine {
+	char cpu_model[128];
+	char kernel[320];		/* uname: sysname release version machine */
+	bool has_flag[BENCH_CPU_FLAGS];	/* for bench_cpu_flag_names[] */
+	long online_cpus;
+	double loadavg[3];		/* at start: other work on the machine */
+	const char *imb_version;
+	const char *imb_arch;		/* the code path ipsec-mb picked */
+	const char *srtp_version;
+	const char *srtp_backend;	/* crypto library libsrtp2 was built on */
+	const char *compiler;
+	char date[32];			/* UTC, ISO 8601 */
+};
+
+/* The CPU flags that matter for SRTP crypto, in bench_machine.has_flag order. */
+extern const char *const bench_cpu_flag_names[BENCH_CPU_FLAGS];
+
+void bench_machine_probe(struct bench_machine *m);
+void bench_machine_print(FILE *f, const struct bench_machine *m);
+json_object *bench_machine_json(const struct bench_machine *m);
+
+/* ---- options and output ---- */
+
+/* Parse a decimal in [min, max]; 0 or -1. */
+int bench_parse_uint(const char *s, unsigned int min, unsigned int max, unsigned int *out);
+
+/* Pin the calling thread to one CPU; 0 or -1 (with a message). */
+int bench_pin_cpu(unsigned int cpu);
+
+/* Write root to path ("-" for stdout), pretty-printed; 0 or -1 (with a message). */
+int bench_json_write(const char *path, json_object *root);
+
+#endif /* KSRTP_BENCH_H */
