@@ -35,6 +35,7 @@ struct ksrtp_job {
 	u32 hdr_len;		/* RTP header; SRTCP: bytes before the tag */
 	u64 index;		/* RTP 48-bit index or SRTCP index */
 	u32 trailer;		/* SRTCP E + index */
+	u16 seq;		/* RTP sequence number, as read */
 	bool slot_marked;
 };
 
@@ -233,6 +234,7 @@ static int open_rtp(struct ksrtp_job *j, struct ksrtp_crypt *c, struct ksrtp_wai
 		return err;
 	j->hdr_len = hdr_len;
 	j->index = index;
+	j->seq = seq;
 	ksrtp_gcm_iv(c->iv, sa->rtp_salt, sa->ssrc, index);
 	if (sg_build(c, false, j->pkt, j->len, NULL, 0, NULL, 0, NULL, 0))
 		return KSRTP_ST_KERNEL;
@@ -402,12 +404,41 @@ static int desc_check(struct ksrtp_file *f, struct ksrtp_batch_ctx *ctx,
 	return 0;
 }
 
+/*
+ * The index of an RTP packet was guessed before the packets ahead of it in
+ * the batch were committed. When it fails to authenticate and those
+ * commits change the guess (a rollover inside the batch), put the
+ * ciphertext back and try again under the new guess: the same index a
+ * packet-by-packet open would have used.
+ */
+static void open_rtp_reguess(struct ksrtp_job *j, struct ksrtp_crypt *c)
+{
+	struct ksrtp_sa *sa = j->sa;
+	s64 index;
+
+	spin_lock(&sa->lock);
+	index = ksrtp_rtp_index_guess(&sa->rtp_replay, sa->roc_init, j->seq);
+	if (index >= 0 && ksrtp_replay_check(&sa->rtp_replay, index))
+		index = -1;
+	spin_unlock(&sa->lock);
+	if (index < 0 || index == j->index)
+		return;
+	undo_open_rtp(j, c);
+	j->index = index;
+	ksrtp_gcm_iv(c->iv, sa->rtp_salt, sa->ssrc, index);
+	if (sg_build(c, false, j->pkt, j->len, NULL, 0, NULL, 0, NULL, 0))
+		return;
+	c->err = ksrtp_crypt_sync(c, sa->rtp_tfm, false, true, j->hdr_len, j->len - j->hdr_len);
+}
+
 static bool open_finish(struct ksrtp_job *j, struct ksrtp_crypt *c, bool rtcp, s32 *status)
 {
 	struct ksrtp_sa *sa = j->sa;
 	struct ksrtp_replay *r = rtcp ? &sa->rtcp_replay : &sa->rtp_replay;
 	int err = 0;
 
+	if (!rtcp && c->err == -EBADMSG)
+		open_rtp_reguess(j, c);
 	spin_lock(&sa->lock);
 	if (c->err == -EBADMSG) {
 		sa->stats.auth_failures++;

@@ -1,0 +1,59 @@
+# The module's tests in a qemu VM (included by the top-level Makefile).
+#
+#   make check-vm     build ksrtp.ko for Debian's kernel, the guest programs and
+#                     an initramfs; boot it under qemu (TCG, -cpu max); append
+#                     one "PASS|FAIL vm/<name>" line per check to $(RESULTS)
+#
+# The VM boots Debian's own kernel (linux-image-amd64), whatever the host
+# runs, so the module is built against that kernel's headers (VM_KDIR). A
+# guest crash, a hang (VM_TIMEOUT) or a check that never reported is a FAIL
+# (tests/vm/expected lists them). Without qemu or the kernel image the suite
+# is skipped, except under CI=true, where it fails. Run on its own (not from
+# make check), it also prints the summary line and fails on any failure.
+
+ifeq ($(origin VM_KVER),undefined)
+VM_KVER := $(shell ls /boot/vmlinuz-*-amd64 2>/dev/null | sed 's|.*/vmlinuz-||' | \
+	while read v; do [ -d /lib/modules/$$v/build ] && echo $$v; done | sort -V | tail -n 1)
+endif
+VM_KERNEL ?= /boot/vmlinuz-$(VM_KVER)
+VM_KDIR ?= /lib/modules/$(VM_KVER)/build
+VM_TIMEOUT ?= 900
+VM_DIR := build/vm
+VM_RESULTS := $(abspath $(VM_DIR)/results)
+VM_PROGS := $(VM_DIR)/ksrtp-vmtest
+VM_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Wno-missing-field-initializers -Werror \
+	-DLINUX -Iinclude -Iinclude/uapi -static -pthread
+VM_LIBS := $(STATIC_LIB) -luring -lIPSec_MB
+
+.PHONY: check-vm vm-initramfs
+
+$(VM_DIR)/ksrtp-vmtest: tests/vm/ksrtp-vmtest.c include/uapi/linux/ksrtp.h \
+		include/ksrtp/ksrtp.h $(STATIC_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(VM_CFLAGS) -o $@ $< $(VM_LIBS)
+
+# The module is rebuilt for the VM's kernel each time (Kbuild makes that cheap
+# when nothing changed); so is the initramfs (about a second).
+vm-initramfs: $(VM_PROGS)
+	@$(MAKE) --no-print-directory module KDIR=$(VM_KDIR)
+	tests/vm/mkinitramfs $(VM_DIR)/initramfs.cpio.gz $(VM_KVER) kernel/ksrtp.ko \
+		tests/vm/init $(VM_PROGS)
+
+check-vm:
+	@rm -f $(VM_RESULTS)
+	@if [ -z "$(VM_KVER)" ] || [ ! -r "$(VM_KERNEL)" ] || \
+	    ! command -v qemu-system-x86_64 >/dev/null; then \
+		why="no qemu-system-x86_64 or Debian kernel image + headers (linux-image-amd64, linux-headers-amd64)"; \
+		if [ "$${CI:-}" = true ]; then \
+			echo "FAIL vm/setup ($$why)"; echo "FAIL vm/setup" >>$(VM_RESULTS); \
+		else \
+			echo "SKIP vm/setup ($$why)"; echo "SKIP vm/setup" >>$(VM_RESULTS); \
+		fi; \
+	elif ! $(MAKE) --no-print-directory -s vm-initramfs; then \
+		echo "FAIL vm/build"; echo "FAIL vm/build" >>$(VM_RESULTS); \
+	else \
+		tests/vm/run-vm $(VM_RESULTS) $(VM_KERNEL) $(VM_DIR)/initramfs.cpio.gz \
+			tests/vm/expected $(VM_DIR)/console.log $(VM_TIMEOUT); \
+	fi
+	@mkdir -p $(dir $(RESULTS)) && cat $(VM_RESULTS) >>$(RESULTS)
+	@if [ "$(MAKELEVEL)" = 0 ]; then scripts/summarize $(VM_RESULTS); fi
