@@ -71,15 +71,15 @@ static struct ksrtp_batch_ctx *batch_ctx(struct ksrtp_file *f)
 
 	if (ctx)
 		return ctx;
-	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
 	if (!ctx)
 		return NULL;
 	ctx->max_batch = f->max_batch;
 	ctx->max_slots = f->max_slots;
-	ctx->descs = kvcalloc(f->max_batch, sizeof(*ctx->descs), GFP_KERNEL);
-	ctx->jobs = kvcalloc(f->max_batch, sizeof(*ctx->jobs), GFP_KERNEL);
-	ctx->crypt = kvcalloc(f->max_batch, sizeof(*ctx->crypt), GFP_KERNEL);
-	ctx->slots = bitmap_zalloc(f->max_slots, GFP_KERNEL);
+	ctx->descs = kvcalloc(f->max_batch, sizeof(*ctx->descs), GFP_KERNEL_ACCOUNT);
+	ctx->jobs = kvcalloc(f->max_batch, sizeof(*ctx->jobs), GFP_KERNEL_ACCOUNT);
+	ctx->crypt = kvcalloc(f->max_batch, sizeof(*ctx->crypt), GFP_KERNEL_ACCOUNT);
+	ctx->slots = bitmap_zalloc(f->max_slots, GFP_KERNEL_ACCOUNT);
 	if (!ctx->descs || !ctx->jobs || !ctx->crypt || !ctx->slots) {
 		ksrtp_batch_ctx_free(ctx);
 		return NULL;

@@ -85,7 +85,7 @@ static void ksrtp_crypt_done(KSRTP_CRYPTO_CB_ARG arg, int err)
 
 struct ksrtp_crypt *ksrtp_crypt_alloc(void)
 {
-	return kzalloc(sizeof(struct ksrtp_crypt) + ksrtp_crypto.reqsize, GFP_KERNEL);
+	return kzalloc(sizeof(struct ksrtp_crypt) + ksrtp_crypto.reqsize, GFP_KERNEL_ACCOUNT);
 }
 
 void ksrtp_crypt_free(struct ksrtp_crypt *c)

@@ -20,7 +20,7 @@
 
 struct ksrtp_file *ksrtp_file_new(void)
 {
-	struct ksrtp_file *f = kzalloc(sizeof(*f), GFP_KERNEL);
+	struct ksrtp_file *f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
 
 	if (!f)
 		return NULL;
@@ -106,7 +106,8 @@ static int ksrtp_mmap(struct file *file, struct vm_area_struct *vma)
 	unsigned long size = vma->vm_end - vma->vm_start;
 	int err;
 
-	if (vma->vm_pgoff || size % KSRTP_SLOT_SIZE)
+	/* Shared only: a private copy of a slot would never see the kernel's writes. */
+	if (vma->vm_pgoff || size % KSRTP_SLOT_SIZE || !(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
 	if (size / KSRTP_SLOT_SIZE > f->max_slots)
 		return -EINVAL;

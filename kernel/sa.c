@@ -121,7 +121,7 @@ struct ksrtp_sa *ksrtp_sa_new(const struct ksrtp_sa_params *p,
 	struct ksrtp_sa *sa;
 	int err;
 
-	sa = kzalloc(sizeof(*sa) + ksrtp_replay_bitmap_size(window), GFP_KERNEL);
+	sa = kzalloc(sizeof(*sa) + ksrtp_replay_bitmap_size(window), GFP_KERNEL_ACCOUNT);
 	if (!sa)
 		return ERR_PTR(-ENOMEM);
 	sa->ssrc = p->ssrc;

@@ -854,6 +854,8 @@ static void t_abuse_calls(void)
 	/* mmap: offset, size over the limit, twice larger than the arena. */
 	p = mmap(NULL, SLOT * 2, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, 4096);
 	EXPECT(p == MAP_FAILED);
+	p = mmap(NULL, SLOT * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE, d.fd, 0);
+	EXPECT(p == MAP_FAILED);
 	p = mmap(NULL, ((size_t)info.max_slots + 2) * SLOT, PROT_READ | PROT_WRITE, MAP_SHARED,
 		 d.fd, 0);
 	EXPECT(p == MAP_FAILED);
