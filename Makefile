@@ -37,7 +37,7 @@ SHARED_LIB := $(BUILD)/libksrtp.so.$(VERSION)
 PC_FILE := $(BUILD)/ksrtp.pc
 
 .SECONDARY:
-.PHONY: all lib tests check check-build check-unit check-san check-fuzz fuzz bench \
+.PHONY: all lib tests check check-build check-unit check-san check-fuzz check-checkpatch fuzz bench \
 	install uninstall clean deps
 all: lib
 
@@ -81,13 +81,23 @@ RESULTS := $(abspath build/check-results)
 deps:
 	@scripts/install-deps check
 
-# make check: the plain build, the sanitizer build, the bounded fuzz runs.
+# make check: the plain build, the sanitizer build, the bounded fuzz runs, the
+# module's style check and its tests in a qemu VM.
 check: deps
 	@rm -f $(RESULTS)
 	@$(MAKE) --no-print-directory check-unit
 	@$(MAKE) --no-print-directory check-san
 	@$(MAKE) --no-print-directory -s check-fuzz
+	@$(MAKE) --no-print-directory check-checkpatch
+	@$(MAKE) --no-print-directory check-vm
 	@scripts/summarize $(RESULTS)
+
+check-checkpatch:
+	@if $(MAKE) --no-print-directory -s checkpatch >build/checkpatch.log 2>&1; then \
+		echo "PASS checkpatch"; echo "PASS checkpatch" >>$(RESULTS); \
+	else \
+		echo "FAIL checkpatch"; echo "FAIL checkpatch" >>$(RESULTS); tail -n 30 build/checkpatch.log; \
+	fi
 
 check-build:
 	@$(MAKE) --no-print-directory -s WERROR=1 lib tests
@@ -159,5 +169,5 @@ uninstall:
 	rm -f $(DESTDIR)$(INCLUDEDIR)/ksrtp/ksrtp.h $(DESTDIR)$(LIBDIR)/libksrtp.* \
 		$(DESTDIR)$(PKGCONFIGDIR)/ksrtp.pc
 
-clean:
+clean: module-clean
 	rm -rf build

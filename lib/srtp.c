@@ -30,9 +30,14 @@ struct rtp_job {
 	uint8_t saved_tag[KSRTP_HMAC_SHA1_LEN];
 };
 
-/* Parse, look up and index one packet. */
+/*
+ * Parse, look up and index one packet. With defer_replay, an AES-CM packet's
+ * window check (and an index that would predate 0) is left for later: the
+ * caller decides once the packets staged before this one are committed. GCM
+ * packets are opened and committed in order, so their state is always exact.
+ */
 static always_inline int rtp_prepare(ksrtp_session *s, enum ksrtp_direction dir,
-				     struct rtp_job *j)
+				     struct rtp_job *j, bool defer_replay)
 {
 	struct ksrtp_rtp_header h;
 	struct ksrtp_stream *st;
@@ -53,7 +58,9 @@ static always_inline int rtp_prepare(ksrtp_session *s, enum ksrtp_direction dir,
 		return KSRTP_EMALFORMED;
 	}
 	index = ksrtp_rtp_index_guess(&st->rtp_replay, st->roc_init, h.seq);
-	if (unlikely(index < 0))
+	if (defer_replay && !st->gcm)
+		index = index < 0 ? h.seq : index;
+	else if (unlikely(index < 0))
 		err = dir == KSRTP_OUTBOUND ? KSRTP_EINDEX : KSRTP_EREPLAY;
 	else if (dir == KSRTP_INBOUND || !(st->flags & KSRTP_ALLOW_REPEAT_TX))
 		err = ksrtp_replay_check(&st->rtp_replay, (uint64_t)index);
@@ -101,7 +108,7 @@ static always_inline int protect_one(ksrtp_session *s, IMB_MGR *mgr, struct ksrt
 	if (unlikely(p->cap < KSRTP_MAX_TRAILER || p->len > p->cap - KSRTP_MAX_TRAILER))
 		return KSRTP_ENOSPACE;
 	j->pkt = p;
-	err = rtp_prepare(s, KSRTP_OUTBOUND, j);
+	err = rtp_prepare(s, KSRTP_OUTBOUND, j, false);
 	if (unlikely(err))
 		return err;
 	st = rtp_owner(s, KSRTP_OUTBOUND, j);
@@ -164,15 +171,18 @@ static void count_auth_failure(struct rtp_job *j)
  * Open one packet: 0 or an error for GCM; for AES-CM, STAGED with *op set to
  * compute the tag (the ROC takes the tag's place, RFC 3711 section 4.2,
  * which stays aside in j->saved_tag until unprotect_verify puts it back).
+ * staged_before: AES-CM packets of this batch are staged but not committed,
+ * so the stream state is not yet what this packet would meet alone.
  */
 static always_inline int unprotect_one(ksrtp_session *s, IMB_MGR *mgr, struct ksrtp_pkt *p,
-				       struct rtp_job *j, struct ksrtp_cm_op *op)
+				       struct rtp_job *j, struct ksrtp_cm_op *op,
+				       bool staged_before)
 {
 	uint32_t auth_len;
 	int err;
 
 	j->pkt = p;
-	err = rtp_prepare(s, KSRTP_INBOUND, j);
+	err = rtp_prepare(s, KSRTP_INBOUND, j, staged_before);
 	if (unlikely(err))
 		return err;
 	if (likely(j->st->gcm)) {
@@ -204,8 +214,9 @@ static always_inline int unprotect_one(ksrtp_session *s, IMB_MGR *mgr, struct ks
 /*
  * The index of a staged packet, guessed again now that the packets before it
  * in the batch are committed. Staging guessed it from the state before the
- * batch; across a wrap or a long jump inside one batch the ROC can differ, and
- * a packet opened alone would have been checked under the new guess.
+ * batch; across a wrap or a long jump inside one batch the ROC can differ (or
+ * the packet be in the window after all), and a packet opened alone would
+ * have been checked under the new guess.
  */
 static always_inline int64_t staged_index_now(ksrtp_session *s, const struct rtp_job *j)
 {
@@ -235,6 +246,8 @@ static always_inline int unprotect_verify(ksrtp_session *s, IMB_MGR *mgr, struct
 
 	if (unlikely(index != (int64_t)j->index) && !err) {
 		if (index < 0) {
+			if (!j->is_template)
+				j->st->stats.replays++;
 			err = KSRTP_EREPLAY;
 		} else {
 			/* Authenticate again under the ROC a lone packet would get. */
@@ -326,7 +339,7 @@ int ksrtp_unprotect_batch(ksrtp_session *s, struct ksrtp_pkt *v, unsigned int n)
 		for (i = 0; i < chunk; i++) {
 			struct ksrtp_pkt *p = &v[base + i];
 
-			p->status = unprotect_one(s, mgr, p, &jobs[n_cm], &ops[n_cm]);
+			p->status = unprotect_one(s, mgr, p, &jobs[n_cm], &ops[n_cm], n_cm > 0);
 			if (p->status == STAGED)
 				n_cm++;
 			else if (!p->status)
@@ -404,7 +417,7 @@ int ksrtp_unprotect(ksrtp_session *s, uint8_t *pkt, size_t *len)
 	err = single_begin(s, pkt, len, len ? *len : 0, &p, &mgr);
 	if (unlikely(err))
 		return err;
-	err = unprotect_one(s, mgr, &p, &j, &op);
+	err = unprotect_one(s, mgr, &p, &j, &op, false);
 	if (err == STAGED) {
 		ksrtp_cm_run(mgr, &op, 1);
 		err = unprotect_verify(s, mgr, &j, &op);
