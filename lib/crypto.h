@@ -3,8 +3,6 @@
 #ifndef KSRTP_CRYPTO_H
 #define KSRTP_CRYPTO_H
 
-#include <emmintrin.h>
-
 #include "stream.h"
 
 /*
@@ -63,8 +61,9 @@ static inline void ksrtp_gcm_rtp_iv(uint8_t iv[16], const struct ksrtp_stream *s
  * seal: pkt[0..len) becomes pkt[0..len + 16).
  * open: pkt[0..len) ends in the tag; KSRTP_EAUTH leaves pkt as it was.
  */
-static inline void ksrtp_gcm_seal_rtp(IMB_MGR *mgr, const struct ksrtp_stream *st, uint8_t *pkt,
-				      uint32_t hdr_len, uint32_t len, uint32_t ssrc, uint64_t index)
+static inline __attribute__((always_inline)) void
+ksrtp_gcm_seal_rtp(IMB_MGR *mgr, const struct ksrtp_stream *st, uint8_t *pkt, uint32_t hdr_len,
+		   uint32_t len, uint32_t ssrc, uint64_t index)
 {
 	uint8_t iv[16] __attribute__((aligned(16)));
 
@@ -73,8 +72,9 @@ static inline void ksrtp_gcm_seal_rtp(IMB_MGR *mgr, const struct ksrtp_stream *s
 		pkt + hdr_len, len - hdr_len, iv, pkt, hdr_len, pkt + len);
 }
 
-static inline int ksrtp_gcm_open_rtp(IMB_MGR *mgr, const struct ksrtp_stream *st, uint8_t *pkt,
-				     uint32_t hdr_len, uint32_t len, uint32_t ssrc, uint64_t index)
+static inline __attribute__((always_inline)) int
+ksrtp_gcm_open_rtp(IMB_MGR *mgr, const struct ksrtp_stream *st, uint8_t *pkt, uint32_t hdr_len,
+		   uint32_t len, uint32_t ssrc, uint64_t index)
 {
 	const bool aes256 = st->profile == KSRTP_AEAD_AES_256_GCM;
 	const uint32_t ct_len = len - hdr_len - KSRTP_GCM_TAG_LEN;
@@ -84,7 +84,7 @@ static inline int ksrtp_gcm_open_rtp(IMB_MGR *mgr, const struct ksrtp_stream *st
 	ksrtp_gcm_rtp_iv(iv, st, ssrc, index);
 	ksrtp_gcm_dec(mgr, aes256, &st->keys.gcm.rtp, pkt + hdr_len, pkt + hdr_len, ct_len, iv, pkt,
 		hdr_len, tag);
-	if (likely(!ksrtp_ct_memcmp(tag, pkt + hdr_len + ct_len, KSRTP_GCM_TAG_LEN)))
+	if (likely(!ksrtp_ct_memcmp16(tag, pkt + hdr_len + ct_len)))
 		return 0;
 	/* Counter mode is its own inverse: encrypting again restores the ciphertext. */
 	ksrtp_gcm_enc(mgr, aes256, &st->keys.gcm.rtp, pkt + hdr_len, pkt + hdr_len, ct_len, iv, pkt,

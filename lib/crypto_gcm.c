@@ -79,7 +79,7 @@ int ksrtp_gcm_open_rtcp(IMB_MGR *mgr, const struct ksrtp_stream *st, uint8_t *pk
 		memcpy(aad, pkt, KSRTP_RTCP_HEADER_LEN);
 		ksrtp_store_be32(aad + KSRTP_RTCP_HEADER_LEN, trailer);
 		ksrtp_gcm_dec(mgr, k.aes256, &k.key, ct, ct, ct_len, iv, aad, sizeof(aad), tag);
-		if (ksrtp_ct_memcmp(tag, received, KSRTP_GCM_TAG_LEN)) {
+		if (ksrtp_ct_memcmp16(tag, received)) {
 			ksrtp_gcm_enc(mgr, k.aes256, &k.key, ct, ct, ct_len, iv, aad, sizeof(aad), tag);
 			err = KSRTP_EAUTH;
 		}
@@ -94,7 +94,7 @@ int ksrtp_gcm_open_rtcp(IMB_MGR *mgr, const struct ksrtp_stream *st, uint8_t *pk
 		ksrtp_gcm_enc(mgr, k.aes256, &k.key, pkt + body_len, pkt + body_len, 0, iv, pkt,
 			body_len + KSRTP_SRTCP_INDEX_LEN, tag);
 		memcpy(pkt + body_len, received, KSRTP_GCM_TAG_LEN);
-		if (ksrtp_ct_memcmp(tag, received, KSRTP_GCM_TAG_LEN))
+		if (ksrtp_ct_memcmp16(tag, received))
 			err = KSRTP_EAUTH;
 	}
 	ksrtp_wipe(&k, sizeof(k));

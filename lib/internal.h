@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <emmintrin.h>
 #include <intel-ipsec-mb.h>
 
 #include "ksrtp/ksrtp.h"
@@ -103,6 +104,15 @@ static inline int ksrtp_ct_memcmp(const uint8_t *a, const uint8_t *b, size_t n)
 	for (i = 0; i < n; i++)
 		d |= a[i] ^ b[i];
 	return d;
+}
+
+/* Constant-time comparison of two 16-byte tags: 0 when equal. */
+static inline int ksrtp_ct_memcmp16(const uint8_t *a, const uint8_t *b)
+{
+	__m128i eq = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)a),
+				    _mm_loadu_si128((const __m128i *)b));
+
+	return _mm_movemask_epi8(eq) ^ 0xffff;
 }
 
 static inline uint16_t ksrtp_load_be16(const uint8_t *p)
