@@ -57,10 +57,12 @@ $(SHARED_LIB): $(LIB_OBJS) lib/libksrtp.map
 	ln -sf libksrtp.so.$(VERSION) $(BUILD)/libksrtp.so.$(SOVERSION)
 	ln -sf libksrtp.so.$(SOVERSION) $(BUILD)/libksrtp.so
 
+PC_SUBST := sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' lib/ksrtp.pc.in
+
 $(PC_FILE): lib/ksrtp.pc.in Makefile
 	@mkdir -p $(dir $@)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+	$(PC_SUBST) > $@
 
 # ---- tests: each tests/<suite>/<name>.c is one program testing one thing ----
 TEST_SUITES := unit vectors interop
@@ -163,7 +165,7 @@ install: lib
 	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
 	ln -sf libksrtp.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libksrtp.so.$(SOVERSION)
 	ln -sf libksrtp.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libksrtp.so
-	install -m 644 $(PC_FILE) $(DESTDIR)$(PKGCONFIGDIR)/
+	$(PC_SUBST) > $(DESTDIR)$(PKGCONFIGDIR)/ksrtp.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(INCLUDEDIR)/ksrtp/ksrtp.h $(DESTDIR)$(LIBDIR)/libksrtp.* \
