@@ -28,9 +28,9 @@ KSRTP_CFLAGS += -Werror
 endif
 LIBS := -lIPSec_MB -lpthread
 
-LIB_SRCS := $(wildcard lib/*.c)
+LIB_SRCS := $(wildcard lib/*.c lib/*/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
-LIB_HDRS := $(wildcard lib/*.h include/ksrtp/*.h)
+LIB_HDRS := $(wildcard lib/*.h lib/*/*.h include/ksrtp/*.h)
 
 STATIC_LIB := $(BUILD)/libksrtp.a
 SHARED_LIB := $(BUILD)/libksrtp.so.$(VERSION)
@@ -65,11 +65,12 @@ $(PC_FILE): lib/ksrtp.pc.in Makefile
 	$(PC_SUBST) > $@
 
 # ---- tests: each tests/<suite>/<name>.c is one program testing one thing ----
-TEST_SUITES := unit vectors interop
+TEST_SUITES := unit vectors interop media
 TEST_SRCS := $(foreach s,$(TEST_SUITES),$(wildcard tests/$(s)/*.c))
 TEST_BINS := $(TEST_SRCS:%.c=$(BUILD)/%)
 TEST_HDRS := $(wildcard tests/*.h tests/*/*.h)
 SUITE_LIBS_interop := -lsrtp2
+SUITE_LIBS_media := -lvpx -lm
 
 $(BUILD)/tests/%: tests/%.c $(STATIC_LIB) $(TEST_HDRS)
 	@mkdir -p $(dir $@)
