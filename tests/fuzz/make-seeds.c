@@ -3,7 +3,8 @@
  * Write seed corpora for the fuzz targets: sequences of valid SRTP and SRTCP
  * packets sealed with the fuzz keys (fuzz_common.h) for every profile, with
  * CSRCs, one- and two-byte header extensions, padding, empty payloads, and a
- * sequence rollover. Usage: make-seeds DIR (writes DIR/rtp/ and DIR/rtcp/).
+ * sequence rollover. Usage: make-seeds DIR (writes DIR/unprotect/ and
+ * DIR/unprotect_rtcp/, one per fuzz target).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -120,7 +121,7 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < 3; i++) {
 		snprintf(path, sizeof(path), "%s%s", argv[1],
-			 i == 0 ? "" : i == 1 ? "/rtp" : "/rtcp");
+			 i == 0 ? "" : i == 1 ? "/unprotect" : "/unprotect_rtcp");
 		if (mkdir(path, 0755) && errno != EEXIST) {
 			perror(path);
 			return 1;
@@ -151,7 +152,8 @@ int main(int argc, char **argv)
 				return 1;
 			seed_add(&rtcp, pkt, len);
 		}
-		if (seed_write(argv[1], "rtp", n, &rtp) || seed_write(argv[1], "rtcp", n, &rtcp))
+		if (seed_write(argv[1], "unprotect", n, &rtp) ||
+		    seed_write(argv[1], "unprotect_rtcp", n, &rtcp))
 			return 1;
 		n++;
 		ksrtp_session_free(s);
