@@ -26,7 +26,7 @@ endif
 ifeq ($(WERROR),1)
 KSRTP_CFLAGS += -Werror
 endif
-LIBS := -lIPSec_MB -lpthread
+LIBS := -lIPSec_MB -luring -lpthread
 
 LIB_SRCS := $(wildcard lib/*.c lib/*/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)

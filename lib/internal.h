@@ -62,9 +62,20 @@ struct ksrtp_session_keys {
 int ksrtp_kdf(enum ksrtp_profile profile, const uint8_t *master_key, const uint8_t *master_salt,
 	      struct ksrtp_session_keys *out);
 
-/* Add a stream from session keys that are already derived (below the KDF). */
+/*
+ * Add a stream from session keys that are already derived (below the KDF).
+ * The kernel engine takes them too, when SRTP and SRTCP share one key and
+ * salt (as in RFC 7714's vectors); otherwise KSRTP_EUNSUPPORTED there.
+ */
 int ksrtp_add_stream_with_session_keys(ksrtp_session *s, const struct ksrtp_policy *p,
 				       const struct ksrtp_session_keys *keys);
+/*
+ * The same, with an outbound stream's SRTCP index as if rtcp_last_index
+ * packets had been sent (the next one gets rtcp_last_index + 1): RFC 7714's
+ * SRTCP vectors use index 0x5d4, on either engine.
+ */
+int ksrtp_add_stream_keys_at(ksrtp_session *s, const struct ksrtp_policy *p,
+			     const struct ksrtp_session_keys *keys, uint32_t rtcp_last_index);
 
 /* lib/imb.c: the calling thread's ipsec-mb managers, made on first use. */
 struct ksrtp_imb_thread {

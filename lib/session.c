@@ -3,11 +3,13 @@
 #include <stdlib.h>
 #include <sys/random.h>
 
+#include "engine_kernel.h"
 #include "session.h"
 
 ksrtp_session *ksrtp_session_new(const struct ksrtp_config *cfg, int *err)
 {
 	enum ksrtp_engine engine = cfg ? cfg->engine : KSRTP_ENGINE_AUTO;
+	struct ksrtp_kernel *k;
 	ksrtp_session *s;
 	uint32_t seeds[2];
 	int e = 0;
@@ -17,10 +19,26 @@ ksrtp_session *ksrtp_session_new(const struct ksrtp_config *cfg, int *err)
 		e = KSRTP_EINVAL;
 		goto fail;
 	}
-	/* The kernel engine arrives with ksrtp.ko; until then AUTO means user. */
-	if (engine == KSRTP_ENGINE_KERNEL) {
-		e = KSRTP_EKERNEL;
-		goto fail;
+	if (engine != KSRTP_ENGINE_USER) {
+		/* AUTO falls back per stream (ksrtp.h) and, without a usable module, to user. */
+		k = ksrtp_kernel_open(cfg ? cfg->kernel_transport : KSRTP_KERNEL_IOCTL,
+				      engine == KSRTP_ENGINE_AUTO, &e);
+		if (k) {
+			s = calloc(1, sizeof(*s));
+			if (!s) {
+				ksrtp_kernel_close(k);
+				e = KSRTP_ENOMEM;
+				goto fail;
+			}
+			s->engine = KSRTP_ENGINE_KERNEL;
+			s->kernel = k;
+			if (err)
+				*err = 0;
+			return s;
+		}
+		if (engine == KSRTP_ENGINE_KERNEL)
+			goto fail;
+		e = 0;
 	}
 	if (!ksrtp_imb()) {
 		e = KSRTP_ENOMEM;
@@ -57,6 +75,7 @@ void ksrtp_session_free(ksrtp_session *s)
 
 	if (!s)
 		return;
+	ksrtp_kernel_close(s->kernel);
 	for (d = 0; d < 2; d++) {
 		ksrtp_table_destroy(&s->streams[d]);
 		ksrtp_stream_free(s->templates[d]);
@@ -69,8 +88,19 @@ enum ksrtp_engine ksrtp_session_engine(const ksrtp_session *s)
 	return s ? s->engine : KSRTP_ENGINE_AUTO;
 }
 
-int ksrtp_add_stream_with_session_keys(ksrtp_session *s, const struct ksrtp_policy *p,
-				       const struct ksrtp_session_keys *keys)
+int ksrtp_stream_engine(const ksrtp_session *s, uint32_t ssrc, enum ksrtp_direction dir)
+{
+	if (!s || (dir != KSRTP_OUTBOUND && dir != KSRTP_INBOUND))
+		return KSRTP_EINVAL;
+	if (s->kernel)
+		return ksrtp_kernel_stream_engine(s->kernel, ssrc, dir);
+	if (ksrtp_table_find(&s->streams[dir - 1], ssrc) || s->templates[dir - 1])
+		return KSRTP_ENGINE_USER;
+	return KSRTP_ENOSTREAM;
+}
+
+int ksrtp_add_stream_keys_at(ksrtp_session *s, const struct ksrtp_policy *p,
+			     const struct ksrtp_session_keys *keys, uint32_t rtcp_last_index)
 {
 	struct ksrtp_stream *st;
 	int err;
@@ -80,11 +110,17 @@ int ksrtp_add_stream_with_session_keys(ksrtp_session *s, const struct ksrtp_poli
 	err = ksrtp_policy_check(p);
 	if (err)
 		return err;
+	if (rtcp_last_index >= KSRTP_SRTCP_INDEX_MAX ||
+	    (rtcp_last_index && p->direction != KSRTP_OUTBOUND))
+		return KSRTP_EINVAL;
+	if (s->kernel)
+		return ksrtp_kernel_add_stream(s->kernel, p, keys, rtcp_last_index);
 	if (p->any_ssrc && s->templates[p->direction - 1])
 		return KSRTP_EEXIST;
 	st = ksrtp_stream_new(p, keys, &err);
 	if (!st)
 		return err;
+	st->rtcp_last_index = rtcp_last_index;
 	if (p->any_ssrc) {
 		s->templates[p->direction - 1] = st;
 		return 0;
@@ -93,6 +129,12 @@ int ksrtp_add_stream_with_session_keys(ksrtp_session *s, const struct ksrtp_poli
 	if (err)
 		ksrtp_stream_free(st);
 	return err;
+}
+
+int ksrtp_add_stream_with_session_keys(ksrtp_session *s, const struct ksrtp_policy *p,
+				       const struct ksrtp_session_keys *keys)
+{
+	return ksrtp_add_stream_keys_at(s, p, keys, 0);
 }
 
 int ksrtp_add_stream(ksrtp_session *s, const struct ksrtp_policy *p)
@@ -105,6 +147,9 @@ int ksrtp_add_stream(ksrtp_session *s, const struct ksrtp_policy *p)
 	err = ksrtp_policy_check(p);
 	if (err)
 		return err;
+	/* The module derives the keys itself: the master key goes there as it is. */
+	if (s->kernel)
+		return ksrtp_kernel_add_stream(s->kernel, p, NULL, 0);
 	err = ksrtp_kdf(p->profile, p->key, p->salt, &keys);
 	if (!err)
 		err = ksrtp_add_stream_with_session_keys(s, p, &keys);
@@ -118,6 +163,8 @@ int ksrtp_remove_stream(ksrtp_session *s, uint32_t ssrc, enum ksrtp_direction di
 
 	if (!s || (dir != KSRTP_OUTBOUND && dir != KSRTP_INBOUND))
 		return KSRTP_EINVAL;
+	if (s->kernel)
+		return ksrtp_kernel_remove_stream(s->kernel, ssrc, dir);
 	st = ksrtp_table_remove(&s->streams[dir - 1], ssrc);
 	if (!st)
 		return KSRTP_ENOSTREAM;
@@ -132,6 +179,8 @@ int ksrtp_stream_stats(const ksrtp_session *s, uint32_t ssrc, enum ksrtp_directi
 
 	if (!s || !out || (dir != KSRTP_OUTBOUND && dir != KSRTP_INBOUND))
 		return KSRTP_EINVAL;
+	if (s->kernel)
+		return ksrtp_kernel_stream_stats(s->kernel, ssrc, dir, out);
 	st = ksrtp_table_find(&s->streams[dir - 1], ssrc);
 	if (!st)
 		return KSRTP_ENOSTREAM;

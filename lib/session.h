@@ -8,6 +8,12 @@ struct ksrtp_session {
 	enum ksrtp_engine engine;
 	struct ksrtp_stream_table streams[2];	/* [direction - 1] */
 	struct ksrtp_stream *templates[2];	/* any_ssrc policies, [direction - 1] */
+	/*
+	 * The kernel engine (engine_kernel.c), NULL on the user engine. Every
+	 * public call tests it once, up front, and the user engine's path
+	 * stays as it was behind that one predictable branch.
+	 */
+	struct ksrtp_kernel *kernel;
 };
 
 /*

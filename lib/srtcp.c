@@ -6,6 +6,7 @@
  * the payload after the first 8 octets is encrypted.
  */
 #include "crypto.h"
+#include "engine_kernel.h"
 #include "session.h"
 
 /* Version 2 and room for the header and SSRC of the first packet. */
@@ -28,6 +29,8 @@ int ksrtp_protect_rtcp(ksrtp_session *s, uint8_t *pkt, size_t *len, size_t cap)
 
 	if (!s || !pkt || !len)
 		return KSRTP_EINVAL;
+	if (unlikely(s->kernel))
+		return ksrtp_kernel_one(s->kernel, KSRTP_KOP_PROTECT_RTCP, pkt, len, cap);
 	l = *len;
 	if (l > KSRTP_MAX_PACKET_LEN)
 		return KSRTP_EMALFORMED;
@@ -123,6 +126,8 @@ int ksrtp_unprotect_rtcp(ksrtp_session *s, uint8_t *pkt, size_t *len)
 
 	if (!s || !pkt || !len)
 		return KSRTP_EINVAL;
+	if (unlikely(s->kernel))
+		return ksrtp_kernel_one(s->kernel, KSRTP_KOP_UNPROTECT_RTCP, pkt, len, 0);
 	l = *len;
 	if (l > KSRTP_MAX_PACKET_LEN)
 		return KSRTP_EMALFORMED;

@@ -13,6 +13,7 @@
  * packet is never decrypted at all.
  */
 #include "crypto.h"
+#include "engine_kernel.h"
 #include "rtp.h"
 #include "session.h"
 
@@ -291,6 +292,8 @@ int ksrtp_protect_batch(ksrtp_session *s, struct ksrtp_pkt *v, unsigned int n)
 
 	if (!s || (!v && n))
 		return KSRTP_EINVAL;
+	if (unlikely(s->kernel))
+		return ksrtp_kernel_batch(s->kernel, KSRTP_KOP_PROTECT, v, n);
 	mgr = ksrtp_imb();
 	if (!mgr)
 		return KSRTP_ENOMEM;
@@ -329,6 +332,8 @@ int ksrtp_unprotect_batch(ksrtp_session *s, struct ksrtp_pkt *v, unsigned int n)
 
 	if (!s || (!v && n))
 		return KSRTP_EINVAL;
+	if (unlikely(s->kernel))
+		return ksrtp_kernel_batch(s->kernel, KSRTP_KOP_UNPROTECT, v, n);
 	mgr = ksrtp_imb();
 	if (!mgr)
 		return KSRTP_ENOMEM;
@@ -393,6 +398,10 @@ int ksrtp_protect(ksrtp_session *s, uint8_t *pkt, size_t *len, size_t cap)
 	IMB_MGR *mgr;
 	int err;
 
+	if (unlikely(!s))
+		return KSRTP_EINVAL;
+	if (unlikely(s->kernel))
+		return ksrtp_kernel_one(s->kernel, KSRTP_KOP_PROTECT, pkt, len, cap);
 	err = single_begin(s, pkt, len, cap, &p, &mgr);
 	if (unlikely(err))
 		return err;
@@ -414,6 +423,10 @@ int ksrtp_unprotect(ksrtp_session *s, uint8_t *pkt, size_t *len)
 	IMB_MGR *mgr;
 	int err;
 
+	if (unlikely(!s))
+		return KSRTP_EINVAL;
+	if (unlikely(s->kernel))
+		return ksrtp_kernel_one(s->kernel, KSRTP_KOP_UNPROTECT, pkt, len, 0);
 	err = single_begin(s, pkt, len, len ? *len : 0, &p, &mgr);
 	if (unlikely(err))
 		return err;

@@ -7,6 +7,7 @@
 #ifndef KSRTP_TEST_H
 #define KSRTP_TEST_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,69 @@ static inline size_t test_hex(const char *hex, unsigned char *out, size_t cap)
 		hi = -1;
 	}
 	return n;
+}
+
+/*
+ * The engine a suite runs on. Suites that can run on either engine make
+ * their sessions from test_config(), which reads
+ *   KSRTP_TEST_ENGINE     user (default) | kernel | auto
+ *   KSRTP_TEST_TRANSPORT  ioctl (default) | uring
+ * The host runs them on the user engine; tests/vm runs the applicable ones
+ * on the kernel engine inside the VM, once per transport. A value outside
+ * those is a failure, never a silent run on the default.
+ */
+static inline const char *test_env(const char *name, const char *dflt)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : dflt;
+}
+
+static inline struct ksrtp_config test_config(void)
+{
+	const char *engine = test_env("KSRTP_TEST_ENGINE", "user");
+	const char *transport = test_env("KSRTP_TEST_TRANSPORT", "ioctl");
+	struct ksrtp_config cfg;
+
+	memset(&cfg, 0, sizeof(cfg));
+	if (!strcmp(engine, "user")) {
+		cfg.engine = KSRTP_ENGINE_USER;
+	} else if (!strcmp(engine, "kernel")) {
+		cfg.engine = KSRTP_ENGINE_KERNEL;
+	} else if (!strcmp(engine, "auto")) {
+		cfg.engine = KSRTP_ENGINE_AUTO;
+	} else {
+		fprintf(stderr, "KSRTP_TEST_ENGINE=%s: want user, kernel or auto\n", engine);
+		exit(T_FAIL);
+	}
+	if (!strcmp(transport, "ioctl")) {
+		cfg.kernel_transport = KSRTP_KERNEL_IOCTL;
+	} else if (!strcmp(transport, "uring")) {
+		cfg.kernel_transport = KSRTP_KERNEL_URING;
+	} else {
+		fprintf(stderr, "KSRTP_TEST_TRANSPORT=%s: want ioctl or uring\n", transport);
+		exit(T_FAIL);
+	}
+	return cfg;
+}
+
+/*
+ * Whether the engine under test carries a stream of this profile (any_ssrc:
+ * as a template). The kernel engine has the GCM profiles only and no
+ * templates; user and auto (per-stream fallback) have everything. A test
+ * leaves out what does not apply and says so with test_not_applicable().
+ */
+static inline bool test_engine_has(enum ksrtp_profile profile, bool any_ssrc)
+{
+	if (strcmp(test_env("KSRTP_TEST_ENGINE", "user"), "kernel"))
+		return true;
+	return !any_ssrc && (profile == KSRTP_AEAD_AES_128_GCM || profile == KSRTP_AEAD_AES_256_GCM);
+}
+
+static inline void test_not_applicable(const char *what)
+{
+	printf("not applicable on the %s engine: %s\n", test_env("KSRTP_TEST_ENGINE", "user"),
+	       what);
 }
 
 /* xorshift64*: reproducible pseudo-random data for tests (not for keys). */

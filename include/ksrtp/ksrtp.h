@@ -57,10 +57,42 @@ enum ksrtp_error {
 	KSRTP_EINDEX = -11,	 /* SRTCP index space exhausted: rekey the stream */
 };
 
+/*
+ * Engines. USER seals in this process with Intel ipsec-mb, every profile and
+ * feature. KERNEL hands each stream to ksrtp.ko as a security association:
+ * the keys live in the kernel (the library wipes its copy of the master key
+ * once the module has it), packets are copied into the module's packet
+ * arena and sealed or opened there, one ioctl() or one io_uring URING_CMD
+ * per call (a batch larger than the module's max_batch takes one per
+ * max_batch packets).
+ * The module does AEAD_AES_128_GCM and AEAD_AES_256_GCM only, without
+ * any_ssrc templates and without KSRTP_ALLOW_REPEAT_TX (a GCM nonce used
+ * twice is exactly what kernel custody of the keys is meant to rule out);
+ * a packet must fit an arena slot sealed (RTP and RTCP: at most 2028 bytes
+ * before sealing, 2048 sealed; larger ones get KSRTP_ENOSPACE).
+ *
+ * AUTO picks KERNEL when /dev/ksrtp opens, its ABI version matches and the
+ * configured transport works, else USER; ksrtp_session_engine() says which.
+ * An AUTO session on the kernel falls back per stream: a stream the module
+ * cannot carry (an AES-CM profile, any_ssrc, KSRTP_ALLOW_REPEAT_TX, or the
+ * module's max_sas reached) runs on the user engine inside the same session,
+ * so an SFU can hand every peer's policy to one session whatever it
+ * negotiated; ksrtp_stream_engine() tells where a stream runs. A session
+ * created with KSRTP_ENGINE_KERNEL never falls back: such streams are
+ * refused with KSRTP_EUNSUPPORTED, because the caller asked for keys in
+ * kernel custody.
+ */
 enum ksrtp_engine {
 	KSRTP_ENGINE_AUTO,   /* kernel if /dev/ksrtp is usable, else user */
 	KSRTP_ENGINE_USER,   /* userspace, Intel ipsec-mb */
 	KSRTP_ENGINE_KERNEL, /* ksrtp.ko through /dev/ksrtp */
+};
+
+/* How the kernel engine talks to ksrtp.ko (ksrtp_config.kernel_transport). */
+enum ksrtp_kernel_transport {
+	KSRTP_KERNEL_IOCTL = 0, /* one ioctl(KSRTP_IOC_SEAL/OPEN) per batch (default) */
+	KSRTP_KERNEL_URING,	/* one io_uring IORING_OP_URING_CMD per batch, on a
+				 * small ring of the session's own */
 };
 
 enum ksrtp_profile {
@@ -92,8 +124,18 @@ enum ksrtp_policy_flags {
 	KSRTP_ALLOW_REPEAT_TX = 1u << 1,
 };
 
+/*
+ * Session configuration. Zero-initialize it ({0} or memset): fields are only
+ * ever added at the end, and 0 is always the default.
+ */
 struct ksrtp_config {
 	enum ksrtp_engine engine;
+	/*
+	 * KERNEL and AUTO: the transport to ksrtp.ko. A value outside the
+	 * enum makes KERNEL fail with KSRTP_EINVAL and AUTO use the user
+	 * engine; the user engine ignores it.
+	 */
+	enum ksrtp_kernel_transport kernel_transport;
 };
 
 struct ksrtp_policy {
@@ -131,8 +173,10 @@ struct ksrtp_stats {
 typedef struct ksrtp_session ksrtp_session;
 
 /*
- * Create a session. cfg may be NULL (engine AUTO). On failure returns NULL
- * and stores the reason in *err when err is not NULL.
+ * Create a session. cfg may be NULL (engine AUTO, ioctl transport). On
+ * failure returns NULL and stores the reason in *err when err is not NULL:
+ * KSRTP_EKERNEL when KERNEL was asked for and /dev/ksrtp is missing, not
+ * accessible, of another ABI version, or the transport does not work.
  */
 KSRTP_API ksrtp_session *ksrtp_session_new(const struct ksrtp_config *cfg, int *err);
 
@@ -143,9 +187,22 @@ KSRTP_API void ksrtp_session_free(ksrtp_session *s);
 KSRTP_API enum ksrtp_engine ksrtp_session_engine(const ksrtp_session *s);
 
 /*
+ * The engine that carries the stream for ssrc in direction dir (an
+ * any_ssrc template covers every SSRC without a stream of its own):
+ * KSRTP_ENGINE_USER or KSRTP_ENGINE_KERNEL, or KSRTP_ENOSTREAM /
+ * KSRTP_EINVAL. Only an AUTO session on the kernel can have both.
+ */
+KSRTP_API int ksrtp_stream_engine(const ksrtp_session *s, uint32_t ssrc,
+				  enum ksrtp_direction dir);
+
+/*
  * Add a stream (or, with any_ssrc, a template for one direction). The master
- * key and salt are copied, the session keys derived, the copies wiped.
- * Errors: KSRTP_EINVAL (lengths, profile, direction, window), KSRTP_EEXIST.
+ * key and salt are copied, the session keys derived, the copies wiped (on
+ * the kernel engine the module derives them and the library keeps nothing).
+ * Errors: KSRTP_EINVAL (lengths, profile, direction, window), KSRTP_EEXIST;
+ * on a KERNEL session also KSRTP_EUNSUPPORTED (see enum ksrtp_engine),
+ * KSRTP_ENOMEM (out of memory, or the module's max_sas reached) and
+ * KSRTP_EKERNEL.
  */
 KSRTP_API int ksrtp_add_stream(ksrtp_session *s, const struct ksrtp_policy *p);
 

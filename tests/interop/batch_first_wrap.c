@@ -179,8 +179,11 @@ int main(void)
 		return T_FAIL;
 	for (i = 0; i < IOP_NPROFILES; i++) {
 		iop.profile = iop_profiles[i].name;
+		if (!iop_applies(&iop_profiles[i], false))
+			continue;
 		specific(&iop_profiles[i], &rng);
-		template(&iop_profiles[i], &rng);
+		if (iop_applies(&iop_profiles[i], true))
+			template(&iop_profiles[i], &rng);
 		sender(&iop_profiles[i], &rng);
 	}
 	return iop_finish();

@@ -218,10 +218,29 @@ static inline void iop_ksrtp_policy(const struct iop_profile *pr, const struct i
 	p->salt_len = pr->salt_len;
 }
 
-/* A user-engine ksrtp session; NULL (and a reported failure) if it cannot be made. */
+/*
+ * Whether the engine under test (test_config()) carries profile pr, as an
+ * any_ssrc template if asked; says so when it does not, and the caller
+ * leaves that case out.
+ */
+static inline bool iop_applies(const struct iop_profile *pr, bool any_ssrc)
+{
+	char what[64];
+
+	if (test_engine_has(pr->id, any_ssrc))
+		return true;
+	snprintf(what, sizeof(what), "%s%s", pr->name, any_ssrc ? " any_ssrc" : "");
+	test_not_applicable(what);
+	return false;
+}
+
+/*
+ * A ksrtp session on test_config()'s engine; NULL (and a reported failure)
+ * if it cannot be made.
+ */
 static inline ksrtp_session *iop_ksrtp_session(void)
 {
-	struct ksrtp_config cfg = { .engine = KSRTP_ENGINE_USER };
+	struct ksrtp_config cfg = test_config();
 	ksrtp_session *s;
 	int err = 0;
 
@@ -257,7 +276,8 @@ static inline ksrtp_session *iop_ksrtp_new(const struct iop_profile *pr, const s
 
 /*
  * Several streams of mixed profiles in one session (batch tests): stream i
- * has profile iop_profiles[i % IOP_NPROFILES], its own SSRC and keys.
+ * has the (i mod n)-th of the n profiles the engine under test carries
+ * (all of iop_profiles on the user engine), its own SSRC and keys.
  */
 #define IOP_MAX_STREAMS 16
 
@@ -271,11 +291,15 @@ struct iop_streams {
 static inline void iop_streams_random(unsigned long long *rng, unsigned int n,
 				      struct iop_streams *ss)
 {
-	unsigned int i;
+	const struct iop_profile *usable[IOP_NPROFILES];
+	unsigned int i, n_usable = 0;
 
+	for (i = 0; i < IOP_NPROFILES; i++)
+		if (iop_applies(&iop_profiles[i], false))
+			usable[n_usable++] = &iop_profiles[i];
 	ss->n = n;
 	for (i = 0; i < n; i++) {
-		ss->pr[i] = &iop_profiles[i % IOP_NPROFILES];
+		ss->pr[i] = usable[i % n_usable];
 		/* Distinct SSRCs: the low byte is the stream number. */
 		ss->ssrc[i] = ((uint32_t)test_rand(rng) & ~0xffu) | i;
 		iop_keys_random(ss->pr[i], rng, &ss->keys[i]);

@@ -159,6 +159,8 @@ int main(void)
 	pk = iop_pkts(NRTP);
 	for (i = 0; i < IOP_NPROFILES; i++) {
 		iop.profile = iop_profiles[i].name;
+		if (!iop_applies(&iop_profiles[i], false))
+			continue;
 		run(&iop_profiles[i], &rng, pk);
 	}
 	free(pk);

@@ -159,6 +159,8 @@ int main(void)
 		return T_FAIL;
 	for (i = 0; i < IOP_NPROFILES; i++) {
 		iop.profile = iop_profiles[i].name;
+		if (!iop_applies(&iop_profiles[i], false))
+			continue;
 		for (j = 0; j < sizeof(first_seqs) / sizeof(first_seqs[0]); j++) {
 			/* A small ROC and one with high bits set (the IV/auth use all 32). */
 			to_libsrtp(&iop_profiles[i], &rng, 1, first_seqs[j]);

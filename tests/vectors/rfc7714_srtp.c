@@ -58,16 +58,16 @@ static const struct srtp_vector vectors[] = {
 };
 
 /*
- * A user-engine session with one stream keyed directly by the vector's
- * session key and salt. The policy still has to pass ksrtp_policy_check(),
- * which only looks at the master key and salt lengths; the entry point below
- * the KDF ignores their bytes. They are deliberately not the session key, so
+ * A session (engine: test_config()) with one stream keyed directly by the
+ * vector's session key and salt. The policy still has to pass
+ * ksrtp_policy_check(), which only looks at the master key and salt lengths;
+ * the entry point below the KDF ignores their bytes. They are deliberately not the session key, so
  * a stream that were derived from them would fail the vector.
  */
 static ksrtp_session *vector_session(const struct srtp_vector *v, enum ksrtp_direction dir)
 {
 	static const uint8_t unused_master[KSRTP_MAX_KEY_LEN] = { 0xa5 };
-	const struct ksrtp_config cfg = { .engine = KSRTP_ENGINE_USER };
+	const struct ksrtp_config cfg = test_config();
 	const struct ksrtp_profile_info *info = ksrtp_profile_info(v->profile);
 	struct ksrtp_session_keys keys;
 	struct ksrtp_policy p;

@@ -87,14 +87,14 @@ static const struct tamper_vector vectors[] = {
 };
 
 /*
- * An inbound user-engine stream keyed directly with the vector's session key
- * and salt (below the KDF). The master key and salt only have to have the
- * right lengths for ksrtp_policy_check(); their bytes are ignored.
+ * An inbound stream (engine: test_config()) keyed directly with the vector's
+ * session key and salt (below the KDF). The master key and salt only have to
+ * have the right lengths for ksrtp_policy_check(); their bytes are ignored.
  */
 static ksrtp_session *vector_session(const struct tamper_vector *v)
 {
 	static const uint8_t unused_master[KSRTP_MAX_KEY_LEN] = { 0xa5 };
-	const struct ksrtp_config cfg = { .engine = KSRTP_ENGINE_USER };
+	const struct ksrtp_config cfg = test_config();
 	struct ksrtp_session_keys keys;
 	struct ksrtp_policy p;
 	ksrtp_session *s;

@@ -11,7 +11,10 @@
  *   and by libksrtp's user engine (ipsec-mb) must agree byte for byte, and
  *   each side opens the other's; rollover, replay, tamper included;
  * - abuse-*: hostile arguments and concurrent misuse; the kernel must
- *   answer with errors, never crash or warn (tests/vm/init greps dmesg).
+ *   answer with errors, never crash or warn (tests/vm/init greps dmesg);
+ * - lib-engine: libksrtp's kernel engine over both transports: AUTO picks
+ *   the module, KERNEL refuses what the module lacks, AUTO falls back per
+ *   stream (profile, any_ssrc, max_sas), slot-size limit, SA_STATS.
  *
  * Statically linked: libksrtp.a, libIPSec_MB.a, liburing.a (2.3: no
  * URING_CMD helper, so io_uring_prep_rw + cmd_op + payload at addr3).
@@ -1088,6 +1091,180 @@ static void t_abuse_random_calls(void)
 	dev_close(&d);
 }
 
+/* ---- libksrtp's kernel engine: selection, fallback, limits ---- */
+
+static struct ksrtp_policy lib_policy(enum ksrtp_profile profile, enum ksrtp_direction dir,
+				      uint32_t ssrc)
+{
+	struct ksrtp_policy p;
+	bool gcm = profile == KSRTP_AEAD_AES_128_GCM || profile == KSRTP_AEAD_AES_256_GCM;
+
+	memset(&p, 0, sizeof(p));
+	p.profile = profile;
+	p.direction = dir;
+	p.ssrc = ssrc;
+	p.key = key32;
+	p.key_len = profile == KSRTP_AEAD_AES_256_GCM ? 32 : 16;
+	p.salt = key32;
+	p.salt_len = gcm ? 12 : 14;
+	return p;
+}
+
+static ksrtp_session *lib_session(enum ksrtp_engine engine, enum ksrtp_kernel_transport t)
+{
+	struct ksrtp_config cfg;
+	ksrtp_session *s;
+	int err = 1;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.engine = engine;
+	cfg.kernel_transport = t;
+	s = ksrtp_session_new(&cfg, &err);
+	EXPECT(s != NULL);
+	EXPECT_EQ(err, 0);
+	return s;
+}
+
+/* One RTP packet of n bytes through protect and unprotect; 0 or the first error. */
+static int lib_roundtrip(ksrtp_session *tx, ksrtp_session *rx, uint32_t ssrc, uint16_t seq,
+			 size_t n)
+{
+	static uint8_t pkt[4096], plain[4096];
+	size_t len;
+	int err;
+
+	rnd_fill(plain, n);
+	plain[0] = 0x80;
+	plain[2] = seq >> 8;
+	plain[3] = (uint8_t)seq;
+	plain[8] = ssrc >> 24;
+	plain[9] = ssrc >> 16;
+	plain[10] = ssrc >> 8;
+	plain[11] = (uint8_t)ssrc;
+	memcpy(pkt, plain, n);
+	len = n;
+	err = ksrtp_protect(tx, pkt, &len, sizeof(pkt));
+	if (err)
+		return err;
+	if (len != n + 16)
+		return -100;
+	err = ksrtp_unprotect(rx, pkt, &len);
+	if (err)
+		return err;
+	return len == n && !memcmp(pkt, plain, n) ? 0 : -101;
+}
+
+static void lib_engine_transport(enum ksrtp_kernel_transport t)
+{
+	const enum ksrtp_profile cm = KSRTP_AES_CM_128_HMAC_SHA1_80;
+	struct ksrtp_policy p;
+	struct ksrtp_stats st;
+	ksrtp_session *k, *a, *rx;
+	uint32_t i, max_sas = info.max_sas;
+	int err;
+
+	/* KERNEL: GCM streams only, never a fallback. */
+	k = lib_session(KSRTP_ENGINE_KERNEL, t);
+	rx = lib_session(KSRTP_ENGINE_KERNEL, t);
+	if (!k || !rx)
+		goto out;
+	EXPECT_EQ(ksrtp_session_engine(k), KSRTP_ENGINE_KERNEL);
+	p = lib_policy(cm, KSRTP_OUTBOUND, 1);
+	EXPECT_EQ(ksrtp_add_stream(k, &p), KSRTP_EUNSUPPORTED);
+	p = lib_policy(KSRTP_AEAD_AES_128_GCM, KSRTP_INBOUND, 1);
+	p.any_ssrc = true;
+	EXPECT_EQ(ksrtp_add_stream(k, &p), KSRTP_EUNSUPPORTED);
+	p = lib_policy(KSRTP_AEAD_AES_128_GCM, KSRTP_OUTBOUND, 1);
+	p.flags = KSRTP_ALLOW_REPEAT_TX;
+	EXPECT_EQ(ksrtp_add_stream(k, &p), KSRTP_EUNSUPPORTED);
+	EXPECT_EQ(ksrtp_stream_engine(k, 1, KSRTP_OUTBOUND), KSRTP_ENOSTREAM);
+	p = lib_policy(KSRTP_AEAD_AES_256_GCM, KSRTP_OUTBOUND, 1);
+	EXPECT_EQ(ksrtp_add_stream(k, &p), 0);
+	EXPECT_EQ(ksrtp_add_stream(k, &p), KSRTP_EEXIST);
+	EXPECT_EQ(ksrtp_stream_engine(k, 1, KSRTP_OUTBOUND), KSRTP_ENGINE_KERNEL);
+	p.direction = KSRTP_INBOUND;
+	EXPECT_EQ(ksrtp_add_stream(rx, &p), 0);
+	/* Up to a full slot sealed, then KSRTP_ENOSPACE; stats from SA_STATS. */
+	EXPECT_EQ(lib_roundtrip(k, rx, 1, 1, KSRTP_SLOT_SIZE - KSRTP_SEAL_TRAILER), 0);
+	EXPECT_EQ(lib_roundtrip(k, rx, 1, 2, 100), 0);
+	EXPECT_EQ(lib_roundtrip(k, rx, 1, 3, KSRTP_SLOT_SIZE - KSRTP_SEAL_TRAILER + 1),
+		  KSRTP_ENOSPACE);
+	EXPECT_EQ(ksrtp_stream_stats(k, 1, KSRTP_OUTBOUND, &st), 0);
+	EXPECT_EQ(st.packets, 2);
+	EXPECT_EQ(ksrtp_stream_stats(rx, 1, KSRTP_INBOUND, &st), 0);
+	EXPECT_EQ(st.packets, 2);
+	EXPECT_EQ(ksrtp_remove_stream(k, 1, KSRTP_OUTBOUND), 0);
+	EXPECT_EQ(ksrtp_remove_stream(k, 1, KSRTP_OUTBOUND), KSRTP_ENOSTREAM);
+	EXPECT_EQ(lib_roundtrip(k, rx, 1, 4, 100), KSRTP_ENOSTREAM);
+	/* The module's max_sas: a KERNEL session is out of room. */
+	for (i = 0, err = 0; i < max_sas && !err; i++) {
+		p = lib_policy(KSRTP_AEAD_AES_128_GCM, KSRTP_OUTBOUND, 1000 + i);
+		err = ksrtp_add_stream(k, &p);
+	}
+	EXPECT_EQ(err, 0);
+	p = lib_policy(KSRTP_AEAD_AES_128_GCM, KSRTP_OUTBOUND, 999);
+	EXPECT_EQ(ksrtp_add_stream(k, &p), KSRTP_ENOMEM);
+	ksrtp_session_free(k);
+	k = NULL;
+
+	/* AUTO: the kernel, and per stream the user engine for what it cannot carry. */
+	a = lib_session(KSRTP_ENGINE_AUTO, t);
+	if (!a)
+		goto out;
+	EXPECT_EQ(ksrtp_session_engine(a), KSRTP_ENGINE_KERNEL);
+	p = lib_policy(cm, KSRTP_OUTBOUND, 2);
+	EXPECT_EQ(ksrtp_add_stream(a, &p), 0);
+	EXPECT_EQ(ksrtp_stream_engine(a, 2, KSRTP_OUTBOUND), KSRTP_ENGINE_USER);
+	p = lib_policy(KSRTP_AEAD_AES_128_GCM, KSRTP_OUTBOUND, 2);
+	EXPECT_EQ(ksrtp_add_stream(a, &p), KSRTP_EEXIST);
+	p = lib_policy(KSRTP_AEAD_AES_256_GCM, KSRTP_OUTBOUND, 1);
+	EXPECT_EQ(ksrtp_add_stream(a, &p), 0);
+	EXPECT_EQ(ksrtp_stream_engine(a, 1, KSRTP_OUTBOUND), KSRTP_ENGINE_KERNEL);
+	EXPECT_EQ(lib_roundtrip(a, rx, 1, 10, 200), 0);
+	p = lib_policy(KSRTP_AEAD_AES_128_GCM, KSRTP_INBOUND, 0);
+	p.any_ssrc = true;
+	EXPECT_EQ(ksrtp_add_stream(a, &p), 0);
+	EXPECT_EQ(ksrtp_stream_engine(a, 77, KSRTP_INBOUND), KSRTP_ENGINE_USER);
+	/* Past max_sas, AUTO's streams go on in userspace. */
+	for (i = 0, err = 0; i < max_sas - 1 && !err; i++) {
+		p = lib_policy(KSRTP_AEAD_AES_128_GCM, KSRTP_OUTBOUND, 1000 + i);
+		err = ksrtp_add_stream(a, &p);
+	}
+	EXPECT_EQ(err, 0);
+	EXPECT_EQ(ksrtp_stream_engine(a, 1000 + max_sas - 2, KSRTP_OUTBOUND), KSRTP_ENGINE_KERNEL);
+	p = lib_policy(KSRTP_AEAD_AES_128_GCM, KSRTP_OUTBOUND, 999);
+	EXPECT_EQ(ksrtp_add_stream(a, &p), 0);
+	EXPECT_EQ(ksrtp_stream_engine(a, 999, KSRTP_OUTBOUND), KSRTP_ENGINE_USER);
+	ksrtp_session_free(a);
+out:
+	ksrtp_session_free(k);
+	ksrtp_session_free(rx);
+}
+
+static void t_lib_engine(void)
+{
+	struct ksrtp_config cfg;
+	ksrtp_session *s;
+	int err;
+
+	lib_engine_transport(KSRTP_KERNEL_IOCTL);
+	lib_engine_transport(KSRTP_KERNEL_URING);
+	/* A transport outside the enum: KERNEL refuses it, AUTO runs in userspace. */
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.engine = KSRTP_ENGINE_KERNEL;
+	cfg.kernel_transport = (enum ksrtp_kernel_transport)7;
+	EXPECT(ksrtp_session_new(&cfg, &err) == NULL);
+	EXPECT_EQ(err, KSRTP_EINVAL);
+	cfg.engine = KSRTP_ENGINE_AUTO;
+	s = ksrtp_session_new(&cfg, &err);
+	EXPECT(s && ksrtp_session_engine(s) == KSRTP_ENGINE_USER);
+	ksrtp_session_free(s);
+	/* cfg NULL: AUTO over ioctl, here the kernel. */
+	s = ksrtp_session_new(NULL, &err);
+	EXPECT(s && ksrtp_session_engine(s) == KSRTP_ENGINE_KERNEL);
+	ksrtp_session_free(s);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1104,5 +1281,6 @@ int main(void)
 	run("abuse-scribble", t_abuse_scribble);
 	run("abuse-close-inflight", t_abuse_close_inflight);
 	run("abuse-random-calls", t_abuse_random_calls);
+	run("lib-engine", t_lib_engine);
 	return failures ? 1 : 0;
 }

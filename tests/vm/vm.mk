@@ -24,6 +24,15 @@ VM_PROGS := $(VM_DIR)/ksrtp-vmtest
 VM_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Wno-missing-field-initializers -Werror \
 	-DLINUX -Iinclude -Iinclude/uapi -static -pthread
 VM_LIBS := $(STATIC_LIB) -luring -lIPSec_MB
+# The library's vector and interop suites, run in the guest on the kernel
+# engine (tests/vm/engine-tests): the host's own test binaries, dynamically
+# linked (libsrtp2 needs NSS, which Debian ships only as shared libraries),
+# with their libraries and the NSS modules libsrtp2 dlopen()s at srtp_init.
+VM_ENGINE_LIST := tests/vm/engine-tests
+VM_ENGINE_TESTS := $(shell sed -n 's|^\([a-z]*/[a-z0-9_]*\).*|\1|p' $(VM_ENGINE_LIST))
+VM_ENGINE_BINS := $(VM_ENGINE_TESTS:%=$(BUILD)/tests/%)
+VM_DLOPEN_LIBS := libsoftokn3.so libfreeblpriv3.so
+VM_EXPECTED := $(VM_DIR)/expected
 
 .PHONY: check-vm vm-initramfs
 
@@ -34,10 +43,18 @@ $(VM_DIR)/ksrtp-vmtest: tests/vm/ksrtp-vmtest.c include/uapi/linux/ksrtp.h \
 
 # The module is rebuilt for the VM's kernel each time (Kbuild makes that cheap
 # when nothing changed); so is the initramfs (about a second).
-vm-initramfs: $(VM_PROGS)
+vm-initramfs: $(VM_PROGS) $(VM_ENGINE_BINS) $(VM_EXPECTED)
 	@$(MAKE) --no-print-directory module KDIR=$(VM_KDIR)
-	tests/vm/mkinitramfs $(VM_DIR)/initramfs.cpio.gz $(VM_KVER) kernel/ksrtp.ko \
-		tests/vm/init $(VM_PROGS)
+	tests/vm/mkinitramfs $(foreach t,$(VM_ENGINE_TESTS),-f $(BUILD)/tests/$(t)=/t/$(t)) \
+		-f $(VM_ENGINE_LIST)=/etc/engine-tests $(addprefix -l ,$(VM_DLOPEN_LIBS)) \
+		$(VM_DIR)/initramfs.cpio.gz $(VM_KVER) kernel/ksrtp.ko tests/vm/init $(VM_PROGS)
+
+# Every check the guest must report: tests/vm/expected plus one per engine run.
+$(VM_EXPECTED): tests/vm/expected $(VM_ENGINE_LIST)
+	@mkdir -p $(dir $@)
+	{ cat tests/vm/expected; awk '!/^#/ && NF { for (i = 2; i <= NF; i++) \
+		if ($$i == "kernel") print "kernel-ioctl/" $$1 "\nkernel-uring/" $$1; \
+		else print $$i "/" $$1 }' $(VM_ENGINE_LIST); } >$@
 
 check-vm:
 	@rm -f $(VM_RESULTS)
@@ -53,7 +70,7 @@ check-vm:
 		echo "FAIL vm/build"; echo "FAIL vm/build" >>$(VM_RESULTS); \
 	else \
 		tests/vm/run-vm $(VM_RESULTS) $(VM_KERNEL) $(VM_DIR)/initramfs.cpio.gz \
-			tests/vm/expected $(VM_DIR)/console.log $(VM_TIMEOUT); \
+			$(VM_EXPECTED) $(VM_DIR)/console.log $(VM_TIMEOUT); \
 	fi
 	@mkdir -p $(dir $(RESULTS)) && cat $(VM_RESULTS) >>$(RESULTS)
 	@if [ "$(MAKELEVEL)" = 0 ]; then scripts/summarize $(VM_RESULTS); fi

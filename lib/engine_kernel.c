@@ -1,0 +1,651 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The kernel engine (see engine_kernel.h): /dev/ksrtp, its arena, SA ids
+ * by (SSRC, direction), batches through ioctl or io_uring URING_CMD.
+ *
+ * What the library checks itself, before the kernel sees a packet, is what
+ * the user engine checks before it looks a stream up (arguments, room, the
+ * RTP or RTCP header), so both engines give the same code for the same bad
+ * packet. Everything after the lookup (lengths against the tag, replay,
+ * authentication, index exhaustion) is the module's verdict.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <liburing.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "uapi/linux/ksrtp.h"
+/* The ABI says 16u, internal.h says 16: the same tag length, one definition. */
+#undef KSRTP_GCM_TAG_LEN
+
+#include "engine_kernel.h"
+#include "rtp.h"
+#include "session.h"
+
+#define KSRTP_DEVICE_PATH "/dev/" KSRTP_DEVICE_NAME
+#define URING_ENTRIES 4
+
+/*
+ * SSRC -> SA id, one map per direction: the design of stream_table.h (open
+ * addressing, linear probing, load <= 1/2, a random odd multiplier per map
+ * so peers cannot aim SSRCs at one probe run), but the value is the 32-bit
+ * SA id itself (never 0 for a live SA), so a slot is 8 bytes.
+ */
+struct sa_slot {
+	uint32_t ssrc;
+	uint32_t sa;	/* 0: empty */
+};
+
+struct sa_map {
+	struct sa_slot *slots;
+	uint32_t mask;
+	uint32_t shift;
+	uint32_t count;
+	uint32_t mult;
+};
+
+#define SA_MAP_INITIAL_BITS 4
+
+static uint32_t sa_map_home(const struct sa_map *m, uint32_t ssrc)
+{
+	return (uint32_t)(ssrc * m->mult) >> m->shift;
+}
+
+static int sa_map_init(struct sa_map *m, uint32_t seed)
+{
+	m->slots = calloc(1u << SA_MAP_INITIAL_BITS, sizeof(*m->slots));
+	if (!m->slots)
+		return KSRTP_ENOMEM;
+	m->mask = (1u << SA_MAP_INITIAL_BITS) - 1;
+	m->shift = 32 - SA_MAP_INITIAL_BITS;
+	m->count = 0;
+	m->mult = seed | 1;
+	return 0;
+}
+
+/* The slot holding ssrc, or the empty slot that ends its probe run. */
+static struct sa_slot *sa_map_slot(const struct sa_map *m, uint32_t ssrc)
+{
+	uint32_t i = sa_map_home(m, ssrc);
+
+	while (m->slots[i].sa && m->slots[i].ssrc != ssrc)
+		i = (i + 1) & m->mask;
+	return &m->slots[i];
+}
+
+static uint32_t sa_map_find(const struct sa_map *m, uint32_t ssrc)
+{
+	return sa_map_slot(m, ssrc)->sa;
+}
+
+static int sa_map_insert(struct sa_map *m, uint32_t ssrc, uint32_t sa)
+{
+	struct sa_slot *slot;
+
+	if ((m->count + 1) * 2 > m->mask + 1) {
+		struct sa_map bigger = *m;
+		uint32_t i;
+
+		if (m->shift == 1)
+			return KSRTP_ENOMEM;
+		bigger.slots = calloc((size_t)m->mask * 2 + 2, sizeof(*bigger.slots));
+		if (!bigger.slots)
+			return KSRTP_ENOMEM;
+		bigger.mask = m->mask * 2 + 1;
+		bigger.shift = m->shift - 1;
+		for (i = 0; i <= m->mask; i++)
+			if (m->slots[i].sa)
+				*sa_map_slot(&bigger, m->slots[i].ssrc) = m->slots[i];
+		free(m->slots);
+		*m = bigger;
+	}
+	slot = sa_map_slot(m, ssrc);
+	slot->ssrc = ssrc;
+	slot->sa = sa;
+	m->count++;
+	return 0;
+}
+
+/* Empty ssrc's slot, then refill the hole from the rest of its probe run. */
+static void sa_map_remove(struct sa_map *m, uint32_t ssrc)
+{
+	struct sa_slot *hole = sa_map_slot(m, ssrc);
+	uint32_t i, j;
+
+	if (!hole->sa)
+		return;
+	m->count--;
+	i = (uint32_t)(hole - m->slots);
+	j = i;
+	for (;;) {
+		uint32_t home;
+
+		m->slots[i].sa = 0;
+		do {
+			j = (j + 1) & m->mask;
+			if (!m->slots[j].sa)
+				return;
+			home = sa_map_home(m, m->slots[j].ssrc);
+			/* Skip an entry whose home lies cyclically in (i, j]: at i it would sit before its home. */
+		} while (i <= j ? (i < home && home <= j) : (i < home || home <= j));
+		m->slots[i] = m->slots[j];
+		i = j;
+	}
+}
+
+struct ksrtp_kernel {
+	int fd;
+	enum ksrtp_kernel_transport transport;
+	bool fallback;
+	bool ring_ok;
+	uint8_t *arena;
+	uint32_t nslots;		/* arena slots = packets per SEAL/OPEN */
+	uint32_t profiles;		/* INFO: bit per KSRTP_PROF_* */
+	struct sa_map sas[2];		/* [direction - 1] */
+	ksrtp_session *user;		/* AUTO: streams the module cannot carry */
+	struct ksrtp_desc *descs;	/* nslots: the kernel's batch */
+	struct ksrtp_pkt **kpkts;	/* nslots: the caller's packet of descs[i] */
+	struct ksrtp_pkt *upkts;	/* nslots: copies of packets for the user engine */
+	struct ksrtp_pkt **uorig;	/* nslots: where they came from */
+	struct io_uring ring;
+};
+
+static int sys_err(int e)
+{
+	return e == ENOMEM ? KSRTP_ENOMEM : KSRTP_EKERNEL;
+}
+
+/* One SEAL or OPEN of k->descs[0..n): the count that succeeded, or -errno. */
+static int kernel_submit(struct ksrtp_kernel *k, bool seal, bool rtcp, uint32_t n)
+{
+	struct ksrtp_batch b = {
+		.descs = (uintptr_t)k->descs,
+		.count = n,
+		.flags = rtcp ? KSRTP_BATCH_RTCP : 0,
+	};
+	unsigned long cmd = seal ? KSRTP_IOC_SEAL : KSRTP_IOC_OPEN;
+	struct io_uring_cqe *cqe;
+	struct io_uring_sqe *sqe;
+	int r;
+
+	if (k->transport == KSRTP_KERNEL_IOCTL) {
+		do
+			r = ioctl(k->fd, cmd, &b);
+		while (r < 0 && errno == EINTR);
+		return r < 0 ? -errno : r;
+	}
+	/* liburing 2.3 has no URING_CMD helper: prep by hand, payload at addr3. */
+	do {
+		sqe = io_uring_get_sqe(&k->ring);
+		if (!sqe)
+			return -EBUSY;
+		io_uring_prep_rw(IORING_OP_URING_CMD, sqe, k->fd, NULL, 0, 0);
+		sqe->cmd_op = (uint32_t)cmd;
+		memcpy(&sqe->addr3, &b, sizeof(b));
+		/* The module completes the command inline: one enter, one CQE. */
+		do
+			r = io_uring_submit_and_wait(&k->ring, 1);
+		while (r == -EINTR);
+		if (r < 0)
+			return r;
+		do
+			r = io_uring_wait_cqe(&k->ring, &cqe);
+		while (r == -EINTR);
+		if (r < 0)
+			return r;
+		r = cqe->res;
+		io_uring_cqe_seen(&k->ring, cqe);
+	} while (r == -EINTR || r == -EAGAIN);
+	return r;
+}
+
+void ksrtp_kernel_close(struct ksrtp_kernel *k)
+{
+	int d;
+
+	if (!k)
+		return;
+	ksrtp_session_free(k->user);
+	if (k->ring_ok)
+		io_uring_queue_exit(&k->ring);
+	if (k->arena)
+		munmap(k->arena, (size_t)k->nslots * KSRTP_SLOT_SIZE);
+	/* Closing the file destroys its SAs; the module wipes their keys. */
+	if (k->fd >= 0)
+		close(k->fd);
+	for (d = 0; d < 2; d++)
+		free(k->sas[d].slots);
+	free(k->descs);
+	free(k->kpkts);
+	free(k->upkts);
+	free(k->uorig);
+	free(k);
+}
+
+struct ksrtp_kernel *ksrtp_kernel_open(enum ksrtp_kernel_transport transport, bool fallback,
+				       int *err)
+{
+	struct ksrtp_kernel *k;
+	struct ksrtp_info info;
+	uint32_t seeds[2];
+	int e = KSRTP_EKERNEL;
+
+	if (transport != KSRTP_KERNEL_IOCTL && transport != KSRTP_KERNEL_URING) {
+		*err = KSRTP_EINVAL;
+		return NULL;
+	}
+	k = calloc(1, sizeof(*k));
+	if (!k) {
+		*err = KSRTP_ENOMEM;
+		return NULL;
+	}
+	k->transport = transport;
+	k->fallback = fallback;
+	k->fd = open(KSRTP_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	if (k->fd < 0)
+		goto fail;
+	memset(&info, 0, sizeof(info));
+	if (ioctl(k->fd, KSRTP_IOC_INFO, &info) < 0)
+		goto fail;
+	if (info.abi_version != KSRTP_ABI_VERSION || info.slot_size != KSRTP_SLOT_SIZE ||
+	    info.seal_trailer != KSRTP_SEAL_TRAILER || !info.max_batch || !info.max_slots)
+		goto fail;
+	k->profiles = info.profiles;
+	/* One slot per packet of the largest batch the module takes in one call. */
+	k->nslots = info.max_batch < info.max_slots ? info.max_batch : info.max_slots;
+	k->arena = mmap(NULL, (size_t)k->nslots * KSRTP_SLOT_SIZE, PROT_READ | PROT_WRITE,
+			MAP_SHARED, k->fd, 0);
+	if (k->arena == MAP_FAILED) {
+		k->arena = NULL;
+		e = sys_err(errno);
+		goto fail;
+	}
+	e = KSRTP_ENOMEM;
+	k->descs = calloc(k->nslots, sizeof(*k->descs));
+	k->kpkts = calloc(k->nslots, sizeof(*k->kpkts));
+	k->upkts = calloc(k->nslots, sizeof(*k->upkts));
+	k->uorig = calloc(k->nslots, sizeof(*k->uorig));
+	if (!k->descs || !k->kpkts || !k->upkts || !k->uorig)
+		goto fail;
+	if (getrandom(seeds, sizeof(seeds), 0) != sizeof(seeds) ||
+	    sa_map_init(&k->sas[0], seeds[0]) || sa_map_init(&k->sas[1], seeds[1]))
+		goto fail;
+	e = KSRTP_EKERNEL;
+	if (transport == KSRTP_KERNEL_URING) {
+		if (io_uring_queue_init(URING_ENTRIES, &k->ring, 0) < 0)
+			goto fail;
+		k->ring_ok = true;
+	}
+	/* An empty batch is a no-op: proves the transport reaches the module. */
+	if (kernel_submit(k, true, false, 0) != 0)
+		goto fail;
+	return k;
+fail:
+	ksrtp_kernel_close(k);
+	*err = e;
+	return NULL;
+}
+
+/* ---- streams ---- */
+
+/* The inner user-engine session of an AUTO session, made on first need. */
+static ksrtp_session *user_session(struct ksrtp_kernel *k)
+{
+	const struct ksrtp_config cfg = { .engine = KSRTP_ENGINE_USER };
+
+	if (!k->user)
+		k->user = ksrtp_session_new(&cfg, NULL);
+	return k->user;
+}
+
+/* Does the inner session have a stream of its own for ssrc (not a template)? */
+static bool user_has(const struct ksrtp_kernel *k, uint32_t ssrc, enum ksrtp_direction dir)
+{
+	return k->user && ksrtp_table_find(&k->user->streams[dir - 1], ssrc);
+}
+
+/* 0 when the module can carry policy p (with keys, if given), else why not. */
+static int kernel_can(const struct ksrtp_kernel *k, const struct ksrtp_policy *p,
+		      const struct ksrtp_session_keys *keys)
+{
+	uint32_t prof = p->profile == KSRTP_AEAD_AES_128_GCM ? KSRTP_PROF_AEAD_AES_128_GCM :
+			p->profile == KSRTP_AEAD_AES_256_GCM ? KSRTP_PROF_AEAD_AES_256_GCM : 0;
+
+	if (!prof || !(k->profiles & 1u << prof))
+		return KSRTP_EUNSUPPORTED;
+	if (p->any_ssrc || (p->flags & KSRTP_ALLOW_REPEAT_TX))
+		return KSRTP_EUNSUPPORTED;
+	/* The module takes one session key and salt for SRTP and SRTCP alike. */
+	if (keys && (memcmp(keys->rtp_key, keys->rtcp_key, p->key_len) ||
+		     memcmp(keys->rtp_salt, keys->rtcp_salt, p->salt_len)))
+		return KSRTP_EUNSUPPORTED;
+	return 0;
+}
+
+/* SA_ADD; the argument, which held the key, is wiped whatever happens. */
+static int sa_add(struct ksrtp_kernel *k, const struct ksrtp_policy *p,
+		  const struct ksrtp_session_keys *keys, uint32_t rtcp_last_index, uint32_t *id)
+{
+	struct ksrtp_sa_add a;
+	int r, e;
+
+	memset(&a, 0, sizeof(a));
+	a.profile = p->profile == KSRTP_AEAD_AES_128_GCM ? KSRTP_PROF_AEAD_AES_128_GCM
+							 : KSRTP_PROF_AEAD_AES_256_GCM;
+	a.direction = p->direction == KSRTP_OUTBOUND ? KSRTP_DIR_OUTBOUND : KSRTP_DIR_INBOUND;
+	a.ssrc = p->ssrc;
+	a.flags = p->flags & KSRTP_RTCP_UNENCRYPTED ? KSRTP_SA_RTCP_UNENCRYPTED : 0;
+	a.replay_window = p->replay_window;
+	a.roc = p->roc;
+	a.rtcp_index = rtcp_last_index;
+	a.key_len = (uint32_t)p->key_len;
+	a.salt_len = (uint32_t)p->salt_len;
+	if (keys) {
+		a.flags |= KSRTP_SA_SESSION_KEYS;
+		memcpy(a.key, keys->rtp_key, p->key_len);
+		memcpy(a.salt, keys->rtp_salt, p->salt_len);
+	} else {
+		memcpy(a.key, p->key, p->key_len);
+		memcpy(a.salt, p->salt, p->salt_len);
+	}
+	r = ioctl(k->fd, KSRTP_IOC_SA_ADD, &a);
+	e = errno;
+	*id = a.sa_id;
+	explicit_bzero(&a, sizeof(a));
+	if (r == 0)
+		return *id ? 0 : KSRTP_EKERNEL;
+	switch (e) {
+	case EINVAL:
+		return KSRTP_EINVAL;
+	case EOPNOTSUPP:
+		return KSRTP_EUNSUPPORTED;
+	case ENOMEM:
+	case ENOSPC:	/* max_sas reached */
+		return KSRTP_ENOMEM;
+	default:
+		return KSRTP_EKERNEL;
+	}
+}
+
+static void sa_del(struct ksrtp_kernel *k, uint32_t id)
+{
+	struct ksrtp_sa_del d = { .sa_id = id };
+
+	ioctl(k->fd, KSRTP_IOC_SA_DEL, &d);
+}
+
+static int user_add(struct ksrtp_kernel *k, const struct ksrtp_policy *p,
+		    const struct ksrtp_session_keys *keys, uint32_t rtcp_last_index)
+{
+	ksrtp_session *u = user_session(k);
+
+	if (!u)
+		return KSRTP_ENOMEM;
+	if (keys)
+		return ksrtp_add_stream_keys_at(u, p, keys, rtcp_last_index);
+	return ksrtp_add_stream(u, p);
+}
+
+int ksrtp_kernel_add_stream(struct ksrtp_kernel *k, const struct ksrtp_policy *p,
+			    const struct ksrtp_session_keys *keys, uint32_t rtcp_last_index)
+{
+	struct sa_map *m = &k->sas[p->direction - 1];
+	uint32_t id;
+	int err;
+
+	if (!p->any_ssrc && (sa_map_find(m, p->ssrc) || user_has(k, p->ssrc, p->direction)))
+		return KSRTP_EEXIST;
+	err = kernel_can(k, p, keys);
+	if (!err) {
+		err = sa_add(k, p, keys, rtcp_last_index, &id);
+		if (!err) {
+			err = sa_map_insert(m, p->ssrc, id);
+			if (err)
+				sa_del(k, id);
+			return err;
+		}
+		/* Only a full SA table is worth retrying in userspace. */
+		if (err != KSRTP_ENOMEM)
+			return err;
+	}
+	if (!k->fallback)
+		return err;
+	return user_add(k, p, keys, rtcp_last_index);
+}
+
+int ksrtp_kernel_remove_stream(struct ksrtp_kernel *k, uint32_t ssrc, enum ksrtp_direction dir)
+{
+	struct sa_map *m = &k->sas[dir - 1];
+	uint32_t id = sa_map_find(m, ssrc);
+
+	if (!id)
+		return k->user ? ksrtp_remove_stream(k->user, ssrc, dir) : KSRTP_ENOSTREAM;
+	sa_map_remove(m, ssrc);
+	sa_del(k, id);
+	return 0;
+}
+
+int ksrtp_kernel_stream_stats(struct ksrtp_kernel *k, uint32_t ssrc, enum ksrtp_direction dir,
+			      struct ksrtp_stats *out)
+{
+	struct ksrtp_sa_stats st;
+	uint32_t id = sa_map_find(&k->sas[dir - 1], ssrc);
+
+	if (!id)
+		return k->user ? ksrtp_stream_stats(k->user, ssrc, dir, out) : KSRTP_ENOSTREAM;
+	memset(&st, 0, sizeof(st));
+	st.sa_id = id;
+	if (ioctl(k->fd, KSRTP_IOC_SA_STATS, &st) < 0)
+		return sys_err(errno);
+	out->packets = st.packets;
+	out->bytes = st.bytes;
+	out->auth_failures = st.auth_failures;
+	out->replays = st.replays;
+	out->malformed = st.malformed;
+	return 0;
+}
+
+int ksrtp_kernel_stream_engine(const struct ksrtp_kernel *k, uint32_t ssrc,
+			       enum ksrtp_direction dir)
+{
+	if (sa_map_find(&k->sas[dir - 1], ssrc))
+		return KSRTP_ENGINE_KERNEL;
+	return k->user ? ksrtp_stream_engine(k->user, ssrc, dir) : KSRTP_ENOSTREAM;
+}
+
+/* ---- packets ---- */
+
+static bool op_seal(enum ksrtp_kernel_op op)
+{
+	return op == KSRTP_KOP_PROTECT || op == KSRTP_KOP_PROTECT_RTCP;
+}
+
+static bool op_rtcp(enum ksrtp_kernel_op op)
+{
+	return op == KSRTP_KOP_PROTECT_RTCP || op == KSRTP_KOP_UNPROTECT_RTCP;
+}
+
+/* The packet's SSRC, as the user engine parses it (RTP: the whole header). */
+static int packet_ssrc(enum ksrtp_kernel_op op, const uint8_t *pkt, uint32_t len, uint32_t *ssrc)
+{
+	struct ksrtp_rtp_header h;
+	int err;
+
+	if (op_rtcp(op)) {
+		if (len < KSRTP_RTCP_HEADER_LEN || (pkt[0] >> 6) != 2)
+			return KSRTP_EMALFORMED;
+		*ssrc = ksrtp_load_be32(pkt + 4);
+		return 0;
+	}
+	err = ksrtp_rtp_parse(pkt, len, &h);
+	if (err)
+		return err;
+	*ssrc = h.ssrc;
+	return 0;
+}
+
+/*
+ * Route one packet: 0 with *id set for the module, 1 for the inner user
+ * session, or the packet's status.
+ */
+static int route(const struct ksrtp_kernel *k, enum ksrtp_kernel_op op, const struct ksrtp_pkt *p,
+		 uint32_t *id)
+{
+	enum ksrtp_direction dir = op_seal(op) ? KSRTP_OUTBOUND : KSRTP_INBOUND;
+	uint32_t ssrc;
+	int err;
+
+	if (op_seal(op) && (p->cap < KSRTP_MAX_TRAILER || p->len > p->cap - KSRTP_MAX_TRAILER))
+		return KSRTP_ENOSPACE;
+	if (!p->data || p->len > KSRTP_MAX_PACKET_LEN)
+		return KSRTP_EINVAL;
+	err = packet_ssrc(op, p->data, p->len, &ssrc);
+	if (err)
+		return err;
+	*id = sa_map_find(&k->sas[dir - 1], ssrc);
+	if (!*id)
+		return k->user ? 1 : KSRTP_ENOSTREAM;
+	if (p->len > (op_seal(op) ? KSRTP_SLOT_SIZE - KSRTP_SEAL_TRAILER : KSRTP_SLOT_SIZE))
+		return KSRTP_ENOSPACE;
+	return 0;
+}
+
+/* The module's statuses are libksrtp's codes; anything else is a module fault. */
+static int32_t desc_status(int32_t st)
+{
+	return st <= 0 && st >= KSRTP_EINDEX ? st : KSRTP_EKERNEL;
+}
+
+/*
+ * Run the n packets in k->descs / k->kpkts through the module and copy the
+ * results back. Returns how many succeeded.
+ */
+static int kernel_flush(struct ksrtp_kernel *k, enum ksrtp_kernel_op op, uint32_t n)
+{
+	bool seal = op_seal(op);
+	int r, done = 0;
+	uint32_t i;
+
+	if (!n)
+		return 0;
+	r = kernel_submit(k, seal, op_rtcp(op), n);
+	for (i = 0; i < n; i++) {
+		const struct ksrtp_desc *d = &k->descs[i];
+		struct ksrtp_pkt *p = k->kpkts[i];
+		uint32_t len = d->len;
+
+		if (r < 0) {
+			p->status = sys_err(-r);
+			continue;
+		}
+		p->status = desc_status(d->status);
+		if (p->status)
+			continue;
+		/* Sealing adds at most the trailer, opening only shrinks. */
+		if (seal ? len > p->len + KSRTP_MAX_TRAILER : len > p->len) {
+			p->status = KSRTP_EKERNEL;
+			continue;
+		}
+		memcpy(p->data, k->arena + (size_t)i * KSRTP_SLOT_SIZE, len);
+		p->len = len;
+		done++;
+	}
+	return done;
+}
+
+/* The inner session's share of a batch; statuses and lengths go back. */
+static int user_flush(struct ksrtp_kernel *k, enum ksrtp_kernel_op op, uint32_t n)
+{
+	uint32_t i;
+	int r;
+
+	if (!n)
+		return 0;
+	r = op_seal(op) ? ksrtp_protect_batch(k->user, k->upkts, n)
+			: ksrtp_unprotect_batch(k->user, k->upkts, n);
+	for (i = 0; i < n; i++) {
+		k->uorig[i]->len = k->upkts[i].len;
+		k->uorig[i]->status = r < 0 ? r : k->upkts[i].status;
+	}
+	return r < 0 ? 0 : r;
+}
+
+int ksrtp_kernel_batch(struct ksrtp_kernel *k, enum ksrtp_kernel_op op, struct ksrtp_pkt *v,
+		       unsigned int n)
+{
+	uint32_t nk = 0, nu = 0, id;
+	unsigned int i;
+	int done = 0;
+
+	for (i = 0; i < n; i++) {
+		struct ksrtp_pkt *p = &v[i];
+		int r = route(k, op, p, &id);
+
+		if (r == 1) {
+			k->upkts[nu] = *p;
+			k->uorig[nu++] = p;
+		} else if (r == 0) {
+			memcpy(k->arena + (size_t)nk * KSRTP_SLOT_SIZE, p->data, p->len);
+			k->descs[nk] = (struct ksrtp_desc){ .sa = id, .slot = nk, .len = p->len };
+			k->kpkts[nk++] = p;
+		} else {
+			p->status = r;
+		}
+		/*
+		 * A stream is wholly on one side, so splitting a batch keeps
+		 * every stream's packets in order.
+		 */
+		if (nk == k->nslots || nu == k->nslots) {
+			done += kernel_flush(k, op, nk);
+			done += user_flush(k, op, nu);
+			nk = 0;
+			nu = 0;
+		}
+	}
+	done += kernel_flush(k, op, nk);
+	done += user_flush(k, op, nu);
+	return done;
+}
+
+int ksrtp_kernel_one(struct ksrtp_kernel *k, enum ksrtp_kernel_op op, uint8_t *pkt, size_t *len,
+		     size_t cap)
+{
+	struct ksrtp_pkt p;
+	uint32_t id;
+	int r;
+
+	if (!pkt || !len)
+		return KSRTP_EINVAL;
+	if (*len > KSRTP_MAX_PACKET_LEN)
+		return KSRTP_EMALFORMED;
+	p.data = pkt;
+	p.len = (uint32_t)*len;
+	p.cap = cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap;
+	p.status = 0;
+	r = route(k, op, &p, &id);
+	if (r == 1) {
+		switch (op) {
+		case KSRTP_KOP_PROTECT:
+			return ksrtp_protect(k->user, pkt, len, cap);
+		case KSRTP_KOP_UNPROTECT:
+			return ksrtp_unprotect(k->user, pkt, len);
+		case KSRTP_KOP_PROTECT_RTCP:
+			return ksrtp_protect_rtcp(k->user, pkt, len, cap);
+		default:
+			return ksrtp_unprotect_rtcp(k->user, pkt, len);
+		}
+	}
+	if (r)
+		return r;
+	memcpy(k->arena, pkt, p.len);
+	k->descs[0] = (struct ksrtp_desc){ .sa = id, .slot = 0, .len = p.len };
+	k->kpkts[0] = &p;
+	kernel_flush(k, op, 1);
+	if (!p.status)
+		*len = p.len;
+	return p.status;
+}
