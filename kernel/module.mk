@@ -3,6 +3,10 @@
 #   make module       build kernel/ksrtp.ko against KDIR, W=1, warnings are errors
 #   make checkpatch   scripts/checkpatch.pl --no-tree --strict -f on the module and its ABI
 #   make module-clean remove the module's build products from kernel/
+#   make install-module   install ksrtp.ko for KDIR's kernel (extra/) and the
+#                     udev rule; DESTDIR= for staging
+#   make install-dkms install the module sources to /usr/src/ksrtp-$(VERSION)
+#                     for DKMS (dkms.conf), and the udev rule
 #
 # KDIR defaults to the running kernel's build tree; where the running kernel
 # has none (a container, a CI machine), to the newest installed Debian
@@ -16,7 +20,7 @@ KSRTP_MODULE_DIR := $(CURDIR)/kernel
 KSRTP_MODULE_SRCS := $(filter-out %.mod.c,$(wildcard kernel/*.c kernel/*.h)) \
 	include/uapi/linux/ksrtp.h
 
-.PHONY: module module-clean checkpatch
+.PHONY: module module-clean checkpatch install-module install-dkms
 
 module:
 	@test -d "$(KDIR)" || { echo "module: no kernel build tree at KDIR=$(KDIR);" \
@@ -53,3 +57,25 @@ $(KSRTP_CHECKPATCH_DIR)/scripts/checkpatch.pl:
 checkpatch: $(CHECKPATCH)
 	perl $(CHECKPATCH) --no-tree --strict --quiet -f $(KSRTP_MODULE_SRCS)
 	@echo "checkpatch: $(words $(KSRTP_MODULE_SRCS)) files clean"
+
+# ---- operators (README, "Running the kernel module") ----
+UDEVRULESDIR ?= /etc/udev/rules.d
+KSRTP_DKMS_SRC := /usr/src/ksrtp-$(VERSION)
+KSRTP_OPERATOR_HINT := next: groupadd --system ksrtp; udevadm control --reload; modprobe ksrtp
+
+install-module: module
+	$(MAKE) -C "$(KDIR)" M=$(KSRTP_MODULE_DIR) INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=extra modules_install
+	install -D -m 644 udev/60-ksrtp.rules $(DESTDIR)$(UDEVRULESDIR)/60-ksrtp.rules
+	@echo "install-module: $(KSRTP_OPERATOR_HINT)"
+
+# What DKMS needs to build: kernel/ (with its Kbuild) and the ABI header.
+install-dkms:
+	install -d $(DESTDIR)$(KSRTP_DKMS_SRC)/kernel $(DESTDIR)$(KSRTP_DKMS_SRC)/include/uapi/linux
+	sed 's/^PACKAGE_VERSION=.*/PACKAGE_VERSION="$(VERSION)"/' dkms.conf \
+		>$(DESTDIR)$(KSRTP_DKMS_SRC)/dkms.conf
+	install -m 644 kernel/Kbuild $(filter kernel/%,$(KSRTP_MODULE_SRCS)) \
+		$(DESTDIR)$(KSRTP_DKMS_SRC)/kernel/
+	install -m 644 include/uapi/linux/ksrtp.h $(DESTDIR)$(KSRTP_DKMS_SRC)/include/uapi/linux/
+	install -D -m 644 udev/60-ksrtp.rules $(DESTDIR)$(UDEVRULESDIR)/60-ksrtp.rules
+	@echo "install-dkms: then dkms install ksrtp/$(VERSION); $(KSRTP_OPERATOR_HINT)"
