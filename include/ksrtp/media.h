@@ -36,7 +36,9 @@
  * creation), reorders within it, declares a sequence number lost once a
  * packet `reorder` places past it has arrived (or on ksrtp_assembler_flush()),
  * and delivers a frame only when every packet from its first to its last is
- * present and consistent. Nothing a packet says is trusted: descriptor
+ * present and consistent. The first packet to arrive need not be the first
+ * sent: until `reorder` more have come, only a key frame is delivered from
+ * it. Nothing a packet says is trusted: descriptor
  * lengths, partition indices, PictureIDs and scalability structures are
  * bounds-checked and cross-checked against the rest of the frame; a packet
  * or frame that fails is dropped and counted, and never delivered.

@@ -15,7 +15,13 @@
  * marker) is there, has the frame's timestamp, and follows the one before
  * it by the payload format's rules; then its own codec header is checked.
  * Anything else is dropped and counted, and the next frame delivered says
- * so (KSRTP_FI_DISCONT).
+ * so (KSRTP_FI_DISCONT). The stream's first packet to arrive is treated as
+ * if a packet before it were missing: its frame waits, unless it is a key
+ * frame (nothing before a key frame matters to a decoder starting there).
+ *
+ * A frame is what its sender's start and end bits say: a sender that
+ * marks the end early sends a shorter frame, and no receiver can tell; the
+ * codec header checks catch what they can, decoders must take the rest.
  *
  * Memory is fixed at creation: window slots and window * max_payload bytes.
  * A packet far ahead of the window moves it forward, giving up what falls
@@ -66,6 +72,11 @@ struct ksrtp_assembler {
 	uint32_t last_ts;	/* of the last delivered frame */
 	uint16_t last_picture_id;
 	uint8_t last_flags;	/* its KSRTP_MP_PICID* flags */
+	/* The last frame begun at head (delivered or dropped): a frame is begun once. */
+	uint64_t begun_ext;
+	uint32_t begun_ts;
+	uint8_t begun_sid;
+	bool begun;
 	uint8_t codec;
 	uint8_t prev;		/* enum prev_kind */
 	bool started;		/* the first packet fixed ssrc, head and newest */
@@ -151,6 +162,23 @@ static bool is_start(const struct ksrtp_assembler *a, const struct slot *s)
 	return a->prev == PREV_END || (a->prev == PREV_MID && a->prev_ts != s->ts);
 }
 
+/*
+ * Does s begin again the frame begun last? Its start was dropped (another
+ * start, say, in its middle); what follows from this "start" is the rest
+ * of that frame, not a frame. A VP8 frame is one timestamp; a VP9 layer
+ * frame is one timestamp and spatial layer (without layer indices, layer
+ * frames of one picture cannot be told apart).
+ */
+static bool begins_again(const struct ksrtp_assembler *a, const struct slot *s)
+{
+	if (!a->begun || a->begun_ext == s->ext || a->begun_ts != s->ts)
+		return false;
+	if (a->codec == KSRTP_CODEC_VP8)
+		return true;
+	return a->codec == KSRTP_CODEC_VP9 && (s->mp.flags & KSRTP_MP_LAYERS) &&
+	       s->mp.sid == a->begun_sid;
+}
+
 static bool follows(const struct ksrtp_assembler *a, const struct slot *x, const struct slot *y)
 {
 	switch (a->codec) {
@@ -231,9 +259,10 @@ static void advance(struct ksrtp_assembler *a, uint64_t to)
 /*
  * Settle what can be settled at head. Returns true when head..*last is a
  * complete, consistent frame (left in place), false when waiting for
- * packets.
+ * packets. *early says the frame is the first and packets sent before it
+ * may still come: only a key frame is worth not waiting for.
  */
-static bool next_frame(struct ksrtp_assembler *a, uint64_t *last)
+static bool next_frame(struct ksrtp_assembler *a, uint64_t *last, bool *early)
 {
 	while (a->started && a->head <= a->newest) {
 		uint64_t h = a->head, i, p;
@@ -252,7 +281,8 @@ static bool next_frame(struct ksrtp_assembler *a, uint64_t *last)
 		 * The first packet to arrive need not be the first sent: wait for
 		 * the ones before it as for any missing packet.
 		 */
-		if (a->prev == PREV_NONE && !resolvable(a, h - 1))
+		*early = a->prev == PREV_NONE && !resolvable(a, h - 1);
+		if (*early && (s->padding || !is_start(a, s)))
 			return false;
 		if (s->padding) {
 			settle(a, s);
@@ -264,6 +294,16 @@ static bool next_frame(struct ksrtp_assembler *a, uint64_t *last)
 			a->gap = true;
 			continue;
 		}
+		if (begins_again(a, s)) {
+			a->st.inconsistent++;
+			settle(a, s);
+			a->gap = true;
+			continue;
+		}
+		a->begun = true;
+		a->begun_ext = h;
+		a->begun_ts = s->ts;
+		a->begun_sid = s->mp.sid;
 		i = h;
 		p = h;
 		if (a->scan_head == h) {
@@ -345,9 +385,9 @@ int ksrtp_assembler_pop(ksrtp_assembler *a, struct ksrtp_frame_info *fi, uint8_t
 		const struct slot *first, *s;
 		uint32_t total = 0;
 		uint16_t packets = 0;
-		bool key, ss = false;
+		bool key, ss = false, early;
 
-		if (!next_frame(a, &last))
+		if (!next_frame(a, &last, &early))
 			return 0;
 		for (e = a->head; e <= last; e++) {
 			s = slot_of(a, e);
@@ -376,6 +416,8 @@ int ksrtp_assembler_pop(ksrtp_assembler *a, struct ksrtp_frame_info *fi, uint8_t
 			drop(a, last);
 			continue;
 		}
+		if (early && !key)
+			return 0;
 		memset(fi, 0, sizeof(*fi));
 		fi->len = total;
 		fi->rtp_ts = first->ts;

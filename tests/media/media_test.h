@@ -124,55 +124,69 @@ static inline void mt_packetizer(struct ksrtp_packetizer *pz, uint8_t codec, uin
 		MT_FATAL("ksrtp_packetizer_init: %s", ksrtp_strerror(err));
 }
 
+static inline void mt_stream_init(struct mt_stream *st, uint8_t codec, unsigned int max_frames)
+{
+	st->codec = codec;
+	st->f = mt_alloc(max_frames * sizeof(*st->f));
+	st->p = mt_alloc(MT_MAX_PKTS * sizeof(*st->p));
+	st->nf = 0;
+	st->np = 0;
+}
+
+/* Record one more frame of len bytes, timestamp 3000 * its index. */
+static inline void mt_stream_add(struct mt_stream *st, struct ksrtp_packetizer *pz, uint32_t len,
+				 bool key, unsigned long long *rng)
+{
+	static struct ksrtp_pkt v[MT_MAX_PKTS];
+	struct mt_frame *fr = &st->f[st->nf];
+	struct ksrtp_frame f = { 0 };
+	unsigned int j;
+	int n;
+
+	fr->key = key;
+	fr->len = len;
+	fr->data = mt_alloc(len);
+	mt_frame_bytes(pz->codec, key, fr->data, len, rng);
+	f.data = fr->data;
+	f.len = len;
+	f.rtp_ts = st->nf * 3000;
+	f.flags = key ? KSRTP_FRAME_KEY : 0;
+	if ((pz->flags & KSRTP_PKTZ_VP9_FLEXIBLE) && !key) {
+		f.n_ref = 1;	/* the picture before */
+		f.p_diff[0] = 1;
+	}
+	fr->ts = pz->ts_offset + f.rtp_ts;
+	for (j = 0; j < MT_MAX_PKTS - st->np; j++) {
+		v[j].data = st->p[st->np + j].data;
+		v[j].cap = MT_SLOT;
+	}
+	n = ksrtp_packetize(pz, &f, v, MT_MAX_PKTS - st->np);
+	if (n <= 0)
+		MT_FATAL("ksrtp_packetize frame %u: %s", st->nf, ksrtp_strerror(n));
+	fr->first_pkt = st->np;
+	fr->npkts = (unsigned int)n;
+	for (j = 0; j < (unsigned int)n; j++) {
+		st->p[st->np + j].len = v[j].len;
+		st->p[st->np + j].frame = (int)st->nf;
+	}
+	st->np += (unsigned int)n;
+	st->nf++;
+}
+
 /*
- * Record nf frames of codec: a key frame every key_every (the first one
- * too), sizes pseudo-random in [1, max_len] (at least the codec's header).
+ * Record nf frames: a key frame every key_every (the first one too), sizes
+ * pseudo-random in [10, 10 + max_len).
  */
 static inline void mt_stream_build(struct mt_stream *st, struct ksrtp_packetizer *pz,
 				   unsigned int nf, uint32_t max_len, unsigned int key_every,
 				   unsigned long long *rng)
 {
-	static struct ksrtp_pkt v[MT_MAX_PKTS];
-	unsigned int i, j;
+	unsigned int i;
 
-	st->f = mt_alloc(nf * sizeof(*st->f));
-	st->p = mt_alloc(MT_MAX_PKTS * sizeof(*st->p));
-	st->codec = pz->codec;
-	st->nf = nf;
-	st->np = 0;
-	for (i = 0; i < nf; i++) {
-		struct mt_frame *fr = &st->f[i];
-		struct ksrtp_frame f = { 0 };
-		int n;
-
-		fr->key = i % key_every == 0;
-		fr->len = 10 + (uint32_t)(test_rand(rng) % max_len);
-		fr->data = mt_alloc(fr->len);
-		mt_frame_bytes(pz->codec, fr->key, fr->data, fr->len, rng);
-		f.data = fr->data;
-		f.len = fr->len;
-		f.rtp_ts = i * 3000;
-		f.flags = fr->key ? KSRTP_FRAME_KEY : 0;
-		if ((pz->flags & KSRTP_PKTZ_VP9_FLEXIBLE) && !fr->key) {
-			f.n_ref = 1;	/* the picture before */
-			f.p_diff[0] = 1;
-		}
-		fr->ts = pz->ts_offset + f.rtp_ts;
-		for (j = 0; j < MT_MAX_PKTS - st->np; j++) {
-			v[j].data = st->p[st->np + j].data;
-			v[j].cap = MT_SLOT;
-		}
-		n = ksrtp_packetize(pz, &f, v, MT_MAX_PKTS - st->np);
-		if (n <= 0)
-			MT_FATAL("ksrtp_packetize frame %u: %s", i, ksrtp_strerror(n));
-		fr->first_pkt = st->np;
-		fr->npkts = (unsigned int)n;
-		for (j = 0; j < (unsigned int)n; j++) {
-			st->p[st->np + j].len = v[j].len;
-			st->p[st->np + j].frame = (int)i;
-		}
-		st->np += (unsigned int)n;
-	}
+	mt_stream_init(st, pz->codec, nf);
+	for (i = 0; i < nf; i++)
+		mt_stream_add(st, pz, 10 + (uint32_t)(test_rand(rng) % max_len), i % key_every == 0,
+			      rng);
 }
 
 static inline void mt_stream_free(struct mt_stream *st)
