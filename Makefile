@@ -153,6 +153,7 @@ bench:
 	@scripts/install-deps bench
 	@$(MAKE) --no-print-directory -s $(BUILD)/ksrtp-bench
 	$(BUILD)/ksrtp-bench crypto $(BENCH_ARGS)
+	@$(MAKE) --no-print-directory bench-vm	# ksrtp-bench kernel in the test VM (tests/vm/vm.mk)
 
 # ---- kernel module and its qemu tests (make module, make check-vm) ----
 -include kernel/module.mk

@@ -9,6 +9,9 @@
  *   max_batch    descriptors per SEAL/OPEN call (default 256, 1..4096)
  *   arena_slots  2048-byte arena slots per open file (default 4096 = 8 MiB,
  *                1..65536)
+ *
+ * With CONFIG_DEBUG_FS, /sys/kernel/debug/ksrtp/raw_seal (root only) runs the
+ * raw AEAD loop that ksrtp-bench kernel compares the ABI with (bench.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -16,6 +19,7 @@
 #include <linux/moduleparam.h>
 #include <linux/ksrtp.h>
 
+#include "bench.h"
 #include "crypto.h"
 #include "device.h"
 #include "selftest.h"
@@ -54,6 +58,7 @@ static int __init ksrtp_init(void)
 	err = ksrtp_device_register();
 	if (err)
 		return err;
+	ksrtp_bench_init();
 	pr_info("gcm(aes) driver %s%s, ABI %d\n", ksrtp_crypto.driver,
 		ksrtp_crypto.async ? " (async)" : "", KSRTP_ABI_VERSION);
 	return 0;
@@ -61,6 +66,7 @@ static int __init ksrtp_init(void)
 
 static void __exit ksrtp_exit(void)
 {
+	ksrtp_bench_exit();
 	ksrtp_device_unregister();
 }
 

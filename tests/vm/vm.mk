@@ -3,6 +3,9 @@
 #   make check-vm     build ksrtp.ko for Debian's kernel, the guest programs and
 #                     an initramfs; boot it under qemu (TCG, -cpu max); append
 #                     one "PASS|FAIL vm/<name>" line per check to $(RESULTS)
+#   make bench-vm     boot the same VM to run ksrtp-bench kernel $(VM_BENCH_ARGS)
+#                     and print its table (make bench runs it after crypto);
+#                     its JSON lands in $(VM_DIR)/bench-kernel.json
 #
 # The VM boots Debian's own kernel (linux-image-amd64), whatever the host
 # runs, so the module is built against that kernel's headers (VM_KDIR). A
@@ -33,8 +36,15 @@ VM_ENGINE_TESTS := $(shell sed -n 's|^\([a-z]*/[a-z0-9_]*\).*|\1|p' $(VM_ENGINE_
 VM_ENGINE_BINS := $(VM_ENGINE_TESTS:%=$(BUILD)/tests/%)
 VM_DLOPEN_LIBS := libsoftokn3.so libfreeblpriv3.so
 VM_EXPECTED := $(VM_DIR)/expected
+# ksrtp-bench (dynamic, as the interop tests): a --quick smoke run in check-vm,
+# the whole kernel benchmark in bench-vm.
+VM_BENCH := $(BUILD)/ksrtp-bench
+VM_BENCH_ARGS ?= $(filter --quick,$(BENCH_ARGS))
+VM_INITRAMFS_ARGS = $(foreach t,$(VM_ENGINE_TESTS),-f $(BUILD)/tests/$(t)=/t/$(t)) \
+	-f $(VM_ENGINE_LIST)=/etc/engine-tests -f $(VM_BENCH)=/bin/ksrtp-bench \
+	$(addprefix -l ,$(VM_DLOPEN_LIBS))
 
-.PHONY: check-vm vm-initramfs
+.PHONY: check-vm vm-initramfs bench-vm
 
 $(VM_DIR)/ksrtp-vmtest: tests/vm/ksrtp-vmtest.c include/uapi/linux/ksrtp.h \
 		include/ksrtp/ksrtp.h $(STATIC_LIB)
@@ -43,10 +53,9 @@ $(VM_DIR)/ksrtp-vmtest: tests/vm/ksrtp-vmtest.c include/uapi/linux/ksrtp.h \
 
 # The module is rebuilt for the VM's kernel each time (Kbuild makes that cheap
 # when nothing changed); so is the initramfs (about a second).
-vm-initramfs: $(VM_PROGS) $(VM_ENGINE_BINS) $(VM_EXPECTED)
+vm-initramfs: $(VM_PROGS) $(VM_ENGINE_BINS) $(VM_EXPECTED) $(VM_BENCH)
 	@$(MAKE) --no-print-directory module KDIR=$(VM_KDIR)
-	tests/vm/mkinitramfs $(foreach t,$(VM_ENGINE_TESTS),-f $(BUILD)/tests/$(t)=/t/$(t)) \
-		-f $(VM_ENGINE_LIST)=/etc/engine-tests $(addprefix -l ,$(VM_DLOPEN_LIBS)) \
+	tests/vm/mkinitramfs $(VM_INITRAMFS_ARGS) \
 		$(VM_DIR)/initramfs.cpio.gz $(VM_KVER) kernel/ksrtp.ko tests/vm/init $(VM_PROGS)
 
 # Every check the guest must report: tests/vm/expected plus one per engine run.
@@ -74,3 +83,21 @@ check-vm:
 	fi
 	@mkdir -p $(dir $(RESULTS)) && cat $(VM_RESULTS) >>$(RESULTS)
 	@if [ "$(MAKELEVEL)" = 0 ]; then scripts/summarize $(VM_RESULTS); fi
+
+# The benchmark VM: the test initramfs plus /etc/vm-bench (the arguments),
+# which makes tests/vm/init run the benchmark instead of the checks. A
+# benchmark is not a test: without qemu it says so and succeeds.
+bench-vm:
+	@if [ -z "$(VM_KVER)" ] || [ ! -r "$(VM_KERNEL)" ] || \
+	    ! command -v qemu-system-x86_64 >/dev/null; then \
+		echo "bench-vm: no qemu-system-x86_64 or Debian kernel image; ksrtp-bench kernel not run"; \
+	else \
+		$(MAKE) --no-print-directory -s $(VM_PROGS) $(VM_ENGINE_BINS) $(VM_BENCH) && \
+		$(MAKE) --no-print-directory -s module KDIR=$(VM_KDIR) && \
+		echo "$(VM_BENCH_ARGS)" >$(VM_DIR)/bench-args && \
+		tests/vm/mkinitramfs $(VM_INITRAMFS_ARGS) -f $(VM_DIR)/bench-args=/etc/vm-bench \
+			$(VM_DIR)/bench-initramfs.cpio.gz $(VM_KVER) kernel/ksrtp.ko tests/vm/init \
+			$(VM_PROGS) && \
+		tests/vm/run-bench $(VM_KERNEL) $(VM_DIR)/bench-initramfs.cpio.gz \
+			$(VM_DIR)/bench-console.log $(VM_DIR)/bench-kernel.json $(VM_TIMEOUT); \
+	fi

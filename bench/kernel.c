@@ -1,0 +1,644 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ksrtp-bench kernel: what the ABI of ksrtp.ko costs per packet. For each
+ * batch size, side by side (interleaved, medians), RTP packets sealed by
+ *
+ *   raw AEAD loop     the module's own loop over arena slots (debugfs
+ *                     raw_seal, kernel/bench.c): the crypto a SEAL submits,
+ *                     nothing else; the ceiling every row is compared with
+ *   SEAL ioctl        KSRTP_IOC_SEAL on descriptors of packets already in
+ *                     the arena (the zero-copy ABI)
+ *   SEAL URING_CMD    the same through io_uring IORING_OP_URING_CMD
+ *   libksrtp ioctl,   ksrtp_protect_batch() on a KSRTP_ENGINE_KERNEL session:
+ *   libksrtp uring    the ABI plus the library's copy into and out of slots
+ *
+ * and reports the per-packet ABI overhead (path - raw) / raw per round.
+ * Meant for the test VM (make bench boots it), where the numbers are
+ * emulation speed: only the ratios mean anything.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <liburing.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "ksrtp/ksrtp.h"
+#include "uapi/linux/ksrtp.h"
+
+#define RAW_PATH "/sys/kernel/debug/ksrtp/raw_seal"
+#define PASS_PACKETS 256	/* a pass: the same packets whatever the batch size */
+#define MAX_BATCHES 8
+#define RTP_HEADER 12
+#define DEFAULT_RUNS 7
+#define DEFAULT_RUN_MS 100
+#define QUICK_RUNS 3
+#define QUICK_RUN_MS 5
+#define MAX_RUN_MS 10000
+#define BENCH_SSRC 0x5eed0002u
+#define OVERHEAD_TARGET 0.15	/* issue 3: at batch 64, <= 15% of the raw AEAD time */
+
+struct kernel_options {
+	unsigned int runs;
+	unsigned int run_ms;
+	unsigned int payload;
+	unsigned int batches[MAX_BATCHES];
+	unsigned int n_batches;
+	clockid_t clock;
+	const char *json_path;
+	bool quick;
+};
+
+static const char options_help[] =
+	"  --quick          smoke test: 3 runs of ~5 ms each\n"
+	"  --runs N         runs per figure, the median is reported (default 7; 1..101)\n"
+	"  --run-ms MS      length of one run in ms (default 100)\n"
+	"  --payload N      RTP payload bytes after the 12-byte header (default 1200;\n"
+	"                   1..2016, so that the sealed packet fits a 2048-byte slot)\n"
+	"  --batches LIST   packets per SEAL call, comma separated (default 1,16,64,256)\n"
+	"  --json FILE      also write every figure with all its runs as JSON\n"
+	"  --clock wall|cpu CLOCK_MONOTONIC (default) or the thread's CPU time\n"
+	"  --help           this text\n"
+	"  Needs /dev/ksrtp, and root for the raw loop in debugfs (" RAW_PATH ").\n";
+
+/* ---- the contenders ---- */
+
+struct kctx {
+	unsigned int batch;
+	unsigned int len;	/* packet bytes before sealing */
+	int fd;
+	uint8_t *arena;
+	size_t arena_bytes;
+	struct ksrtp_desc *descs;
+	struct io_uring ring;
+	bool ring_ok;
+	uint16_t seq;
+	/* raw */
+	int raw_fd;
+	/* libksrtp */
+	ksrtp_session *session;
+	uint8_t *bufs;		/* PASS_PACKETS packets of KSRTP_SLOT_SIZE bytes */
+	struct ksrtp_pkt *pkts;
+	uint32_t sa;
+};
+
+static void rtp_header(uint8_t *p, uint16_t seq)
+{
+	p[0] = 0x80;
+	p[1] = 96;
+	p[2] = (uint8_t)(seq >> 8);
+	p[3] = (uint8_t)seq;
+	p[8] = (uint8_t)(BENCH_SSRC >> 24);
+	p[9] = (uint8_t)(BENCH_SSRC >> 16);
+	p[10] = (uint8_t)(BENCH_SSRC >> 8);
+	p[11] = (uint8_t)BENCH_SSRC;
+}
+
+static int raw_pass(void *arg)
+{
+	struct kctx *k = arg;
+	char cmd[64];
+	int n = snprintf(cmd, sizeof(cmd), "%u %u %u", k->len, k->batch, PASS_PACKETS / k->batch);
+
+	return pwrite(k->raw_fd, cmd, (size_t)n, 0) == n ? 0 : -1;
+}
+
+/* One SEAL of the batch through ioctl or URING_CMD; the count sealed or -errno. */
+static int seal(struct kctx *k, bool uring)
+{
+	struct ksrtp_batch b = { .descs = (uintptr_t)k->descs, .count = k->batch };
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe *cqe;
+	int r;
+
+	if (!uring) {
+		r = ioctl(k->fd, KSRTP_IOC_SEAL, &b);
+		return r < 0 ? -errno : r;
+	}
+	sqe = io_uring_get_sqe(&k->ring);
+	if (!sqe)
+		return -EBUSY;
+	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, k->fd, NULL, 0, 0);
+	sqe->cmd_op = KSRTP_IOC_SEAL;
+	memcpy(&sqe->addr3, &b, sizeof(b));
+	r = io_uring_submit_and_wait(&k->ring, 1);
+	if (r < 0)
+		return r;
+	r = io_uring_wait_cqe(&k->ring, &cqe);
+	if (r < 0)
+		return r;
+	r = cqe->res;
+	io_uring_cqe_seen(&k->ring, cqe);
+	return r;
+}
+
+/*
+ * The packets stay in their slots: each call gives them a fresh sequence
+ * number (a sealed index is never sealed again) and their plaintext length
+ * back; the payload is whatever the last seal left, which GCM does not mind.
+ */
+static int abi_pass(struct kctx *k, bool uring)
+{
+	unsigned int call, i;
+
+	for (call = 0; call < PASS_PACKETS / k->batch; call++) {
+		for (i = 0; i < k->batch; i++) {
+			rtp_header(k->arena + (size_t)i * KSRTP_SLOT_SIZE, k->seq++);
+			k->descs[i] = (struct ksrtp_desc){ .sa = k->sa, .slot = i, .len = k->len };
+		}
+		if (seal(k, uring) != (int)k->batch)
+			return -1;
+	}
+	return 0;
+}
+
+static int ioctl_pass(void *arg)
+{
+	return abi_pass(arg, false);
+}
+
+static int uring_pass(void *arg)
+{
+	return abi_pass(arg, true);
+}
+
+static int lib_pass(void *arg)
+{
+	struct kctx *k = arg;
+	unsigned int base, i;
+
+	for (base = 0; base < PASS_PACKETS; base += k->batch) {
+		for (i = base; i < base + k->batch; i++) {
+			rtp_header(k->pkts[i].data, k->seq++);
+			k->pkts[i].len = k->len;
+		}
+		if (ksrtp_protect_batch(k->session, k->pkts + base, k->batch) != (int)k->batch)
+			return -1;
+	}
+	return 0;
+}
+
+/* Every descriptor of the last call sealed to len + tag. */
+static int abi_verify(void *arg)
+{
+	struct kctx *k = arg;
+	unsigned int i;
+
+	for (i = 0; i < k->batch; i++)
+		if (k->descs[i].status || k->descs[i].len != k->len + KSRTP_GCM_TAG_LEN)
+			return -1;
+	return 0;
+}
+
+static int lib_verify(void *arg)
+{
+	struct kctx *k = arg;
+	unsigned int i;
+
+	for (i = 0; i < PASS_PACKETS; i++)
+		if (k->pkts[i].status || k->pkts[i].len != k->len + KSRTP_GCM_TAG_LEN)
+			return -1;
+	return 0;
+}
+
+static void kctx_destroy(void *arg)
+{
+	struct kctx *k = arg;
+
+	if (!k)
+		return;
+	if (k->ring_ok)
+		io_uring_queue_exit(&k->ring);
+	if (k->arena)
+		munmap(k->arena, k->arena_bytes);
+	if (k->fd >= 0)
+		close(k->fd);
+	if (k->raw_fd >= 0)
+		close(k->raw_fd);
+	ksrtp_session_free(k->session);
+	free(k->descs);
+	free(k->bufs);
+	free(k->pkts);
+	free(k);
+}
+
+static const uint8_t bench_key[16] = { 0x6b, 0x65, 0x72, 0x6e, 0x65, 0x6c };
+static const uint8_t bench_salt[12] = { 0x73, 0x61, 0x6c, 0x74 };
+
+enum kind { RAW, ABI_IOCTL, ABI_URING, LIB_IOCTL, LIB_URING, N_KINDS };
+
+static const char *const kind_names[N_KINDS] = {
+	[RAW] = "raw AEAD loop (kernel)",
+	[ABI_IOCTL] = "SEAL ioctl",
+	[ABI_URING] = "SEAL URING_CMD",
+	[LIB_IOCTL] = "libksrtp kernel, ioctl",
+	[LIB_URING] = "libksrtp kernel, uring",
+};
+
+static struct kctx *kctx_new(enum kind kind, unsigned int batch, unsigned int len)
+{
+	struct kctx *k = calloc(1, sizeof(*k));
+	struct ksrtp_sa_add a;
+	unsigned int i;
+
+	if (!k)
+		return NULL;
+	k->batch = batch;
+	k->len = len;
+	k->fd = -1;
+	k->raw_fd = -1;
+	k->seq = 1;
+	if (kind == RAW) {
+		k->raw_fd = open(RAW_PATH, O_RDWR | O_CLOEXEC);
+		if (k->raw_fd < 0) {
+			fprintf(stderr, "ksrtp-bench kernel: %s: %s (root, debugfs mounted?)\n",
+				RAW_PATH, strerror(errno));
+			goto fail;
+		}
+		return k;
+	}
+	if (kind == LIB_IOCTL || kind == LIB_URING) {
+		struct ksrtp_config cfg = { .engine = KSRTP_ENGINE_KERNEL };
+		struct ksrtp_policy p = {
+			.profile = KSRTP_AEAD_AES_128_GCM, .direction = KSRTP_OUTBOUND,
+			.ssrc = BENCH_SSRC, .key = bench_key, .key_len = 16,
+			.salt = bench_salt, .salt_len = 12,
+		};
+		int err;
+
+		cfg.kernel_transport = kind == LIB_URING ? KSRTP_KERNEL_URING : KSRTP_KERNEL_IOCTL;
+		k->session = ksrtp_session_new(&cfg, &err);
+		if (k->session)
+			err = ksrtp_add_stream(k->session, &p);
+		if (err) {
+			fprintf(stderr, "ksrtp-bench kernel: kernel-engine session: %s\n",
+				ksrtp_strerror(err));
+			goto fail;
+		}
+		k->bufs = calloc(PASS_PACKETS, KSRTP_SLOT_SIZE);
+		k->pkts = calloc(PASS_PACKETS, sizeof(*k->pkts));
+		if (!k->bufs || !k->pkts)
+			goto fail;
+		for (i = 0; i < PASS_PACKETS; i++)
+			k->pkts[i] = (struct ksrtp_pkt){ k->bufs + (size_t)i * KSRTP_SLOT_SIZE, len,
+							 KSRTP_SLOT_SIZE, 0 };
+		return k;
+	}
+	k->fd = open("/dev/" KSRTP_DEVICE_NAME, O_RDWR | O_CLOEXEC);
+	if (k->fd < 0)
+		goto fail_errno;
+	k->arena_bytes = (size_t)batch * KSRTP_SLOT_SIZE;
+	k->arena = mmap(NULL, k->arena_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, k->fd, 0);
+	if (k->arena == MAP_FAILED) {
+		k->arena = NULL;
+		goto fail_errno;
+	}
+	k->descs = calloc(batch, sizeof(*k->descs));
+	if (!k->descs)
+		goto fail;
+	memset(&a, 0, sizeof(a));
+	a.profile = KSRTP_PROF_AEAD_AES_128_GCM;
+	a.direction = KSRTP_DIR_OUTBOUND;
+	a.ssrc = BENCH_SSRC;
+	a.key_len = 16;
+	a.salt_len = 12;
+	memcpy(a.key, bench_key, 16);
+	memcpy(a.salt, bench_salt, 12);
+	if (ioctl(k->fd, KSRTP_IOC_SA_ADD, &a) < 0)
+		goto fail_errno;
+	k->sa = a.sa_id;
+	if (kind == ABI_URING) {
+		if (io_uring_queue_init(4, &k->ring, 0) < 0)
+			goto fail_errno;
+		k->ring_ok = true;
+	}
+	return k;
+fail_errno:
+	fprintf(stderr, "ksrtp-bench kernel: /dev/%s: %s\n", KSRTP_DEVICE_NAME, strerror(errno));
+fail:
+	kctx_destroy(k);
+	return NULL;
+}
+
+/* ---- one batch size ---- */
+
+static json_object *overhead_json(const double *v, unsigned int runs)
+{
+	return bench_stats_json(v, runs);
+}
+
+static int run_batch(const struct kernel_options *o, unsigned int batch, FILE *out,
+		     json_object *groups)
+{
+	static int (*const passes[N_KINDS])(void *) = {
+		raw_pass, ioctl_pass, uring_pass, lib_pass, lib_pass,
+	};
+	static int (*const verifies[N_KINDS])(void *) = {
+		NULL, abi_verify, abi_verify, lib_verify, lib_verify,
+	};
+	struct bench_contender c[N_KINDS];
+	struct bench_figures fig[N_KINDS];
+	const struct bench_contender *reference, *ceiling;
+	double overhead[N_KINDS][BENCH_MAX_RUNS];
+	unsigned int i, r, len = RTP_HEADER + o->payload;
+	json_object *jg, *jc;
+	int err = 0;
+
+	memset(c, 0, sizeof(c));
+	for (i = 0; i < N_KINDS; i++) {
+		c[i].name = kind_names[i];
+		c[i].role = i == RAW ? BENCH_CEILING : BENCH_SUBJECT;
+		c[i].pass = passes[i];
+		c[i].verify = verifies[i];
+		c[i].destroy = kctx_destroy;
+		c[i].ctx = kctx_new((enum kind)i, batch, len);
+		if (!c[i].ctx)
+			err = -1;
+	}
+	if (!err)
+		err = bench_interleave(c, N_KINDS, PASS_PACKETS, o->runs,
+				       (uint64_t)o->run_ms * 1000000u, o->clock);
+	if (!err) {
+		bench_figures_of(c, N_KINDS, o->runs, o->payload, fig, &reference, &ceiling);
+		fprintf(out, "\nbatch %u (%u-byte RTP packets, AEAD_AES_128_GCM, seal)\n", batch,
+			len);
+		fprintf(out, "  %-26s %10s %14s  %s\n", "path", "ns/pkt", "ABI overhead",
+			"overhead min..max");
+		jg = json_object_new_object();
+		jc = json_object_new_array();
+		for (i = 0; i < N_KINDS; i++) {
+			struct bench_stats ov;
+			json_object *j = bench_figures_json(&c[i], &fig[i]);
+
+			for (r = 0; r < o->runs; r++)
+				overhead[i][r] = c[i].ns_per_pkt[r] / c[RAW].ns_per_pkt[r] - 1;
+			bench_stats_of(overhead[i], o->runs, &ov);
+			if (i == RAW)
+				fprintf(out, "  %-26s %10.1f %14s  %s\n", c[i].name,
+					fig[i].ns_stats.median, "(ceiling)", "");
+			else
+				fprintf(out, "  %-26s %10.1f %+13.1f%%  %+.1f%%..%+.1f%%%s\n",
+					c[i].name, fig[i].ns_stats.median, 100 * ov.median,
+					100 * ov.min, 100 * ov.max, fig[i].noisy ? "  NOISY" : "");
+			json_object_object_add(j, "abi_overhead", overhead_json(overhead[i],
+										o->runs));
+			json_object_array_add(jc, j);
+		}
+		json_object_object_add(jg, "batch", json_object_new_int64(batch));
+		json_object_object_add(jg, "packet_bytes", json_object_new_int64(len));
+		json_object_object_add(jg, "contenders", jc);
+		json_object_array_add(groups, jg);
+		if (batch == 64) {
+			struct bench_stats ov;
+
+			bench_stats_of(overhead[ABI_IOCTL], o->runs, &ov);
+			fprintf(out, "  target at batch 64: ABI overhead <= %.0f%% of the raw AEAD "
+				     "time; SEAL ioctl %+.1f%%", 100 * OVERHEAD_TARGET,
+				100 * ov.median);
+			bench_stats_of(overhead[ABI_URING], o->runs, &ov);
+			fprintf(out, ", URING_CMD %+.1f%%\n", 100 * ov.median);
+		}
+	}
+	for (i = 0; i < N_KINDS; i++)
+		kctx_destroy(c[i].ctx);
+	return err;
+}
+
+/* ---- options ---- */
+
+static void kernel_usage(FILE *f);
+
+static int parse_batches(const char *arg, struct kernel_options *o)
+{
+	char *copy = strdup(arg), *save = NULL, *tok;
+	int err = copy ? 0 : -1;
+
+	o->n_batches = 0;
+	for (tok = copy ? strtok_r(copy, ",", &save) : NULL; tok && !err;
+	     tok = strtok_r(NULL, ",", &save)) {
+		unsigned int *b = &o->batches[o->n_batches];
+
+		/* A pass is PASS_PACKETS packets: batch sizes that divide it. */
+		if (o->n_batches == MAX_BATCHES || bench_parse_uint(tok, 1, PASS_PACKETS, b) ||
+		    PASS_PACKETS % *b)
+			err = -1;
+		else
+			o->n_batches++;
+	}
+	free(copy);
+	return err || !o->n_batches ? -1 : 0;
+}
+
+static bool parse_options(int argc, char **argv, struct kernel_options *o, int *exit_code)
+{
+	enum { OPT_RUNS = 1, OPT_RUN_MS, OPT_PAYLOAD, OPT_BATCHES, OPT_JSON, OPT_CLOCK,
+	       OPT_QUICK, OPT_HELP };
+	/* In enum order: longopts[opt - 1] names option opt. */
+	static const struct option longopts[] = {
+		{ "runs", required_argument, NULL, OPT_RUNS },
+		{ "run-ms", required_argument, NULL, OPT_RUN_MS },
+		{ "payload", required_argument, NULL, OPT_PAYLOAD },
+		{ "batches", required_argument, NULL, OPT_BATCHES },
+		{ "json", required_argument, NULL, OPT_JSON },
+		{ "clock", required_argument, NULL, OPT_CLOCK },
+		{ "quick", no_argument, NULL, OPT_QUICK },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool runs_set = false, run_ms_set = false;
+	int opt, bad = 0;
+
+	*o = (struct kernel_options){
+		.payload = 1200,
+		.batches = { 1, 16, 64, 256 },
+		.n_batches = 4,
+		.clock = CLOCK_MONOTONIC,
+	};
+	while (!bad && (opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_QUICK:
+			o->quick = true;
+			break;
+		case OPT_RUNS:
+			bad = bench_parse_uint(optarg, 1, BENCH_MAX_RUNS, &o->runs);
+			runs_set = true;
+			break;
+		case OPT_RUN_MS:
+			bad = bench_parse_uint(optarg, 1, MAX_RUN_MS, &o->run_ms);
+			run_ms_set = true;
+			break;
+		case OPT_PAYLOAD:
+			bad = bench_parse_uint(optarg, 1, KSRTP_SLOT_SIZE - KSRTP_SEAL_TRAILER -
+						       RTP_HEADER, &o->payload);
+			break;
+		case OPT_BATCHES:
+			bad = parse_batches(optarg, o);
+			break;
+		case OPT_JSON:
+			o->json_path = optarg;
+			break;
+		case OPT_CLOCK:
+			if (!strcmp(optarg, "wall"))
+				o->clock = CLOCK_MONOTONIC;
+			else if (!strcmp(optarg, "cpu"))
+				o->clock = CLOCK_THREAD_CPUTIME_ID;
+			else
+				bad = 1;
+			break;
+		case OPT_HELP:
+			kernel_usage(stdout);
+			*exit_code = BENCH_EXIT_OK;
+			return false;
+		default:
+			bad = 1;
+		}
+		if (bad && opt != '?')
+			fprintf(stderr, "ksrtp-bench kernel: bad value '%s' for --%s\n",
+				optarg ? optarg : "", longopts[opt - 1].name);
+	}
+	if (!bad && optind < argc) {
+		fprintf(stderr, "ksrtp-bench kernel: unexpected argument '%s'\n", argv[optind]);
+		bad = 1;
+	}
+	if (bad) {
+		kernel_usage(stderr);
+		*exit_code = BENCH_EXIT_USAGE;
+		return false;
+	}
+	if (!runs_set)
+		o->runs = o->quick ? QUICK_RUNS : DEFAULT_RUNS;
+	if (!run_ms_set)
+		o->run_ms = o->quick ? QUICK_RUN_MS : DEFAULT_RUN_MS;
+	return true;
+}
+
+/* ---- the subcommand ---- */
+
+static int module_info(struct ksrtp_info *info)
+{
+	int fd = open("/dev/" KSRTP_DEVICE_NAME, O_RDWR | O_CLOEXEC), err = 0;
+
+	if (fd < 0 || ioctl(fd, KSRTP_IOC_INFO, info) < 0) {
+		fprintf(stderr, "ksrtp-bench kernel: /dev/%s: %s (is ksrtp.ko loaded?)\n",
+			KSRTP_DEVICE_NAME, strerror(errno));
+		err = -1;
+	}
+	if (fd >= 0)
+		close(fd);
+	return err;
+}
+
+static void print_info(FILE *out, const struct ksrtp_info *info)
+{
+	fprintf(out, "ksrtp.ko:  ABI %u, gcm(aes) driver %s%s; max_batch %u, arena_slots %u, "
+		     "max_sas %u\n", info->abi_version, info->driver,
+		info->flags & KSRTP_INFO_DRIVER_ASYNC ? " (async)" : "", info->max_batch,
+		info->max_slots, info->max_sas);
+}
+
+static json_object *info_json(const struct ksrtp_info *info)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "abi_version", json_object_new_int64(info->abi_version));
+	json_object_object_add(o, "driver", json_object_new_string(info->driver));
+	json_object_object_add(o, "driver_async",
+			       json_object_new_boolean(info->flags & KSRTP_INFO_DRIVER_ASYNC));
+	json_object_object_add(o, "max_batch", json_object_new_int64(info->max_batch));
+	json_object_object_add(o, "max_slots", json_object_new_int64(info->max_slots));
+	json_object_object_add(o, "max_sas", json_object_new_int64(info->max_sas));
+	return o;
+}
+
+static void print_method(FILE *out, const struct kernel_options *o, bool tcg)
+{
+	fprintf(out, "\nmethod:\n"
+		     "  Per batch size the paths run interleaved: %u runs of ~%u ms each,\n"
+		     "  figures are medians. A pass seals %u packets of one SA (fresh\n"
+		     "  sequence numbers) in calls of the batch size. The raw loop is the\n"
+		     "  module's (debugfs raw_seal): the AEAD requests a SEAL submits and\n"
+		     "  nothing else, one write() per pass. ABI overhead = (path - raw) / raw,\n"
+		     "  per round, median: descriptor copies, validation, header parsing, SA\n"
+		     "  lock and replay window, syscall or io_uring; the libksrtp rows add the\n"
+		     "  library's copy of each packet into and out of the arena.\n",
+		o->runs, o->run_ms, PASS_PACKETS);
+	fprintf(out, "\nNOTE: %s\n"
+		     "  timings are emulation speed: qemu TCG runs AES-NI about 40x slower\n"
+		     "  than hardware, and syscalls at yet another ratio. Only the ratio to\n"
+		     "  the raw AEAD loop in the same run means anything; no ns/pkt figure\n"
+		     "  here says what a real machine does.\n",
+		tcg ? "this guest runs under TCG (CPU model \"QEMU TCG\"), so these"
+		    : "under TCG (qemu without KVM)");
+}
+
+static int kernel_main(int argc, char **argv)
+{
+	struct kernel_options o;
+	struct bench_machine machine;
+	struct ksrtp_info info;
+	json_object *root, *groups, *method;
+	unsigned int i;
+	int exit_code, err = 0;
+	bool tcg;
+
+	if (!parse_options(argc, argv, &o, &exit_code))
+		return exit_code;
+	memset(&info, 0, sizeof(info));
+	if (module_info(&info))
+		return BENCH_EXIT_FAIL;
+	bench_machine_probe(&machine);
+	tcg = strstr(machine.cpu_model, "TCG") != NULL;
+	printf("ksrtp-bench kernel: ABI overhead of ksrtp.ko against its raw AEAD loop\n\n");
+	bench_machine_print(stdout, &machine);
+	print_info(stdout, &info);
+	print_method(stdout, &o, tcg);
+	root = json_object_new_object();
+	groups = json_object_new_array();
+	for (i = 0; i < o.n_batches && !err; i++) {
+		if (o.batches[i] > info.max_batch || o.batches[i] > info.max_slots) {
+			printf("\nbatch %u: more than the module's max_batch %u or arena_slots %u, "
+			       "left out\n", o.batches[i], info.max_batch, info.max_slots);
+			continue;
+		}
+		err = run_batch(&o, o.batches[i], stdout, groups);
+		fflush(stdout);
+	}
+	if (tcg)
+		printf("\n(TCG: emulation speed; read the overhead column, not the ns/pkt one)\n");
+	method = json_object_new_object();
+	json_object_object_add(method, "runs", json_object_new_int64(o.runs));
+	json_object_object_add(method, "run_ms", json_object_new_int64(o.run_ms));
+	json_object_object_add(method, "quick", json_object_new_boolean(o.quick));
+	json_object_object_add(method, "pass_packets", json_object_new_int64(PASS_PACKETS));
+	json_object_object_add(method, "overhead", json_object_new_string("(path - raw) / raw"));
+	json_object_object_add(method, "tcg", json_object_new_boolean(tcg));
+	json_object_object_add(method, "note", json_object_new_string(
+		"under TCG timings are emulation speed; only ratios to the raw loop mean anything"));
+	json_object_object_add(root, "command", json_object_new_string("kernel"));
+	json_object_object_add(root, "machine", bench_machine_json(&machine));
+	json_object_object_add(root, "module", info_json(&info));
+	json_object_object_add(root, "method", method);
+	json_object_object_add(root, "batches", groups);
+	if (!err && o.json_path && bench_json_write(o.json_path, root))
+		err = -1;
+	json_object_put(root);
+	return err ? BENCH_EXIT_FAIL : BENCH_EXIT_OK;
+}
+
+const struct bench_command bench_kernel_command = {
+	.name = "kernel",
+	.summary = "ksrtp.ko: SEAL through ioctl and URING_CMD against the module's raw AEAD "
+		   "loop (in the test VM)",
+	.options = options_help,
+	.main = kernel_main,
+};
+
+static void kernel_usage(FILE *f)
+{
+	fprintf(f, "usage: ksrtp-bench kernel [options]\n\n%s\n%s", bench_kernel_command.summary,
+		options_help);
+}
