@@ -617,7 +617,7 @@ static int kernel_main(int argc, char **argv)
 	json_object_object_add(method, "overhead", json_object_new_string("(path - raw) / raw"));
 	json_object_object_add(method, "tcg", json_object_new_boolean(tcg));
 	json_object_object_add(method, "note", json_object_new_string(
-		"under TCG timings are emulation speed; only ratios to the raw loop mean anything"));
+		"under TCG timings are emulation speed; only ratios to the raw loop count"));
 	json_object_object_add(root, "command", json_object_new_string("kernel"));
 	json_object_object_add(root, "machine", bench_machine_json(&machine));
 	json_object_object_add(root, "module", info_json(&info));

@@ -63,9 +63,16 @@ UDEVRULESDIR ?= /etc/udev/rules.d
 KSRTP_DKMS_SRC := /usr/src/ksrtp-$(VERSION)
 KSRTP_OPERATOR_HINT := next: groupadd --system ksrtp; udevadm control --reload; modprobe ksrtp
 
+# Unsigned (CONFIG_MODULE_SIG_ALL= : the distribution's signing key is not
+# here, and trying only prints errors); sign it yourself or use DKMS, which
+# signs with its MOK key. Debian's headers carry no System.map, so Kbuild
+# skips depmod: run it here for the kernel KDIR is (not for a DESTDIR).
+KSRTP_KVER = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h)
+
 install-module: module
 	$(MAKE) -C "$(KDIR)" M=$(KSRTP_MODULE_DIR) INSTALL_MOD_PATH=$(DESTDIR) \
-		INSTALL_MOD_DIR=extra modules_install
+		INSTALL_MOD_DIR=extra CONFIG_MODULE_SIG_ALL= modules_install
+	@if [ -z "$(DESTDIR)" ]; then echo "depmod -a $(KSRTP_KVER)"; depmod -a $(KSRTP_KVER); fi
 	install -D -m 644 udev/60-ksrtp.rules $(DESTDIR)$(UDEVRULESDIR)/60-ksrtp.rules
 	@echo "install-module: $(KSRTP_OPERATOR_HINT)"
 

@@ -130,7 +130,7 @@ static void sa_map_remove(struct sa_map *m, uint32_t ssrc)
 			if (!m->slots[j].sa)
 				return;
 			home = sa_map_home(m, m->slots[j].ssrc);
-			/* Skip an entry whose home lies cyclically in (i, j]: at i it would sit before its home. */
+			/* Home cyclically in (i, j]: at i it would sit before its home. */
 		} while (i <= j ? (i < home && home <= j) : (i < home || home <= j));
 		m->slots[i] = m->slots[j];
 		i = j;

@@ -134,7 +134,8 @@ static inline bool test_engine_has(enum ksrtp_profile profile, bool any_ssrc)
 {
 	if (strcmp(test_env("KSRTP_TEST_ENGINE", "user"), "kernel"))
 		return true;
-	return !any_ssrc && (profile == KSRTP_AEAD_AES_128_GCM || profile == KSRTP_AEAD_AES_256_GCM);
+	return !any_ssrc &&
+	       (profile == KSRTP_AEAD_AES_128_GCM || profile == KSRTP_AEAD_AES_256_GCM);
 }
 
 static inline void test_not_applicable(const char *what)
