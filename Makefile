@@ -134,6 +134,18 @@ build/fuzz/make-seeds: tests/fuzz/make-seeds.c tests/fuzz/fuzz_common.h $(STATIC
 build/fuzz/seeds.stamp: build/fuzz/make-seeds
 	rm -rf build/fuzz/seeds && build/fuzz/make-seeds build/fuzz/seeds && touch $@
 
+# Media seeds (seeds/vp8_depacketize, vp9_depacketize, assembler): after make-seeds,
+# which empties build/fuzz/seeds.
+build/fuzz/make-media-seeds: tests/fuzz/make-media-seeds.c $(TEST_HDRS) $(STATIC_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(KSRTP_CFLAGS) -Itests -o $@ $< $(STATIC_LIB) $(LIBS)
+
+build/fuzz/media-seeds.stamp: build/fuzz/make-media-seeds build/fuzz/seeds.stamp
+	build/fuzz/make-media-seeds build/fuzz/seeds && touch $@
+
+$(FUZZ_BINS): tests/fuzz/fuzz_media.h
+check-fuzz fuzz: build/fuzz/media-seeds.stamp
+
 check-fuzz: $(FUZZ_BINS) build/fuzz/seeds.stamp
 	@scripts/run-fuzz $(RESULTS) $(CHECK_FUZZ_SECONDS) $(FUZZ_BINS)
 
@@ -162,7 +174,7 @@ bench:
 # ---- install ----
 install: lib
 	install -d $(DESTDIR)$(INCLUDEDIR)/ksrtp $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR)
-	install -m 644 include/ksrtp/ksrtp.h $(DESTDIR)$(INCLUDEDIR)/ksrtp/
+	install -m 644 include/ksrtp/ksrtp.h include/ksrtp/media.h $(DESTDIR)$(INCLUDEDIR)/ksrtp/
 	install -m 644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
 	ln -sf libksrtp.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libksrtp.so.$(SOVERSION)
@@ -170,7 +182,8 @@ install: lib
 	$(PC_SUBST) > $(DESTDIR)$(PKGCONFIGDIR)/ksrtp.pc
 
 uninstall:
-	rm -f $(DESTDIR)$(INCLUDEDIR)/ksrtp/ksrtp.h $(DESTDIR)$(LIBDIR)/libksrtp.* \
+	rm -f $(DESTDIR)$(INCLUDEDIR)/ksrtp/ksrtp.h $(DESTDIR)$(INCLUDEDIR)/ksrtp/media.h \
+		$(DESTDIR)$(LIBDIR)/libksrtp.* \
 		$(DESTDIR)$(PKGCONFIGDIR)/ksrtp.pc
 
 clean: module-clean

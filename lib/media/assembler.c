@@ -399,11 +399,14 @@ int ksrtp_assembler_pop(ksrtp_assembler *a, struct ksrtp_frame_info *fi, uint8_t
 			return KSRTP_ENOSPACE;
 		}
 		for (e = a->head, total = 0; e <= last; e++) {
+			uint32_t n;
+
 			s = slot_of(a, e);
 			if (s->padding)
 				continue;
-			memcpy(buf + total, data_of(a, e) + s->mp.data_off, s->len - s->mp.data_off);
-			total += s->len - s->mp.data_off;
+			n = s->len - s->mp.data_off;
+			memcpy(buf + total, data_of(a, e) + s->mp.data_off, n);
+			total += n;
 			packets++;
 			if (s->mp.flags & KSRTP_MP_SS) {
 				ss = true;
@@ -424,7 +427,9 @@ int ksrtp_assembler_pop(ksrtp_assembler *a, struct ksrtp_frame_info *fi, uint8_t
 		fi->first_seq = (uint16_t)a->head;
 		fi->last_seq = (uint16_t)last;
 		fi->packets = packets;
-		fi->flags = (key ? KSRTP_FI_KEY : 0) | (slot_of(a, last)->marker ? KSRTP_FI_MARKER : 0);
+		fi->flags = key ? KSRTP_FI_KEY : 0;
+		if (slot_of(a, last)->marker)
+			fi->flags |= KSRTP_FI_MARKER;
 		if (a->gap || picture_skipped(a, first))
 			fi->flags |= KSRTP_FI_DISCONT;
 		if (first->mp.flags & KSRTP_MP_PICID) {

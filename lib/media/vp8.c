@@ -179,8 +179,10 @@ int ksrtp_vp8_frame_check(const uint8_t *frame, size_t len, bool *key)
 	hdr = *key ? 10 : 3;
 	if (len < hdr || first_part > len - hdr)
 		return KSRTP_EMALFORMED;
-	if (*key && (frame[3] != 0x9d || frame[4] != 0x01 || frame[5] != 0x2a ||
-		     !((frame[6] | frame[7] << 8) & 0x3fff) || !((frame[8] | frame[9] << 8) & 0x3fff)))
+	if (!*key)
+		return 0;
+	if (frame[3] != 0x9d || frame[4] != 0x01 || frame[5] != 0x2a ||
+	    !((frame[6] | frame[7] << 8) & 0x3fff) || !((frame[8] | frame[9] << 8) & 0x3fff))
 		return KSRTP_EMALFORMED;
 	return 0;
 }

@@ -108,7 +108,7 @@ int ksrtp_vp9_parse(const uint8_t *buf, size_t len, struct ksrtp_vp9_desc *d,
 		/* "When P is set to zero, the TID field MUST also be set to 0." */
 		if (!(b & KSRTP_VP9_P) && d->tid)
 			return KSRTP_EMALFORMED;
-		/* "For the base layer frame with SID equal to 0, this D bit MUST be set to zero." */
+		/* "For the base layer frame with SID equal to 0, this D bit MUST be ... zero." */
 		if (!d->sid && d->d)
 			return KSRTP_EMALFORMED;
 		if (!(b & KSRTP_VP9_F)) {
@@ -194,7 +194,10 @@ int ksrtp_vp9_write(uint8_t *buf, size_t cap, const struct ksrtp_vp9_desc *d,
 	refs = (b & KSRTP_VP9_F) && (b & KSRTP_VP9_P);
 	if (((b & KSRTP_VP9_F) && !(b & KSRTP_VP9_I)) || d->m > 1 ||
 	    d->picture_id > (d->m ? 0x7fff : 0x7f) || d->tid > 7 || d->u > 1 || d->sid > 7 ||
-	    d->d > 1 || ((b & KSRTP_VP9_L) && ((!(b & KSRTP_VP9_P) && d->tid) || (!d->sid && d->d))))
+	    d->d > 1)
+		return KSRTP_EINVAL;
+	/* What the parser refuses (section 4.2): TID without P, D on spatial layer 0. */
+	if ((b & KSRTP_VP9_L) && ((!(b & KSRTP_VP9_P) && d->tid) || (!d->sid && d->d)))
 		return KSRTP_EINVAL;
 	if (refs) {
 		if (d->n_ref < 1 || d->n_ref > 3)

@@ -336,7 +336,7 @@ struct e2e_rx {
 	uint8_t *buf;
 	size_t cap;
 	int last;		/* last frame delivered */
-	bool in_sync;		/* decoder state is the reference's: key frame, nothing missed since */
+	bool in_sync;		/* decoder in the reference's state: nothing missed since a key */
 	unsigned int *got;
 	unsigned int matched, decoded_other;
 };

@@ -177,7 +177,8 @@ static void run(const struct hostile *cases, unsigned int ncases, uint16_t flags
 	CHECK(refused == lost);
 	if (stats.malformed != malformed || stats.inconsistent != inconsistent ||
 	    stats.lost != lost) {
-		fprintf(stderr, "malformed %llu (want %u), inconsistent %llu (want %u), lost %llu (want %u)\n",
+		fprintf(stderr,
+			"malformed %llu (want %u), inconsistent %llu (want %u), lost %llu (want %u)\n",
 			(unsigned long long)stats.malformed, malformed,
 			(unsigned long long)stats.inconsistent, inconsistent,
 			(unsigned long long)stats.lost, lost);

@@ -265,7 +265,8 @@ static inline unsigned int mt_rx_drain(struct mt_rx *rx)
 			continue;
 		}
 		/* The generic format has no way to say key frame. */
-		CHECK(!!(fi.flags & KSRTP_FI_KEY) == (st->f[i].key && st->codec != KSRTP_CODEC_GENERIC));
+		CHECK(!!(fi.flags & KSRTP_FI_KEY) ==
+		      (st->f[i].key && st->codec != KSRTP_CODEC_GENERIC));
 		CHECK(fi.packets == st->f[i].npkts);
 		CHECK((int)i > rx->last);
 		rx->last = (int)i;

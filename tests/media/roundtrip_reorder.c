@@ -43,7 +43,8 @@ static void run(uint8_t codec, uint16_t flags, unsigned int max_shift, bool firs
 	ksrtp_assembler_stats(rx.a, &stats);
 	for (i = 0; i < st.nf; i++) {
 		if (rx.got[i] != (i >= skip)) {
-			fprintf(stderr, "codec %u: frame %u delivered %u times\n", codec, i, rx.got[i]);
+			fprintf(stderr, "codec %u: frame %u delivered %u times\n", codec, i,
+				rx.got[i]);
 			test_failures++;
 		}
 		CHECK(!(rx.flags[i] & KSRTP_FI_DISCONT) || (skip && i == 1));

@@ -84,13 +84,15 @@ static void vectors(void)
 		CHECK(parse_exact(buf, n + 1, &d) == (int)n);
 		for (k = 0; k < n; k++) {
 			if (parse_exact(buf, k, &d) != KSRTP_EMALFORMED) {
-				fprintf(stderr, "%s: %zu of %zu octets parsed\n", vecs[i].name, k, n);
+				fprintf(stderr, "%s: %zu of %zu octets parsed\n", vecs[i].name, k,
+					n);
 				test_failures++;
 			}
 		}
 		r = ksrtp_vp8_write(out, sizeof(out), &vecs[i].d);
 		if (r != (int)n || memcmp(out, buf, n)) {
-			fprintf(stderr, "%s: writer gave %d octets, not the vector\n", vecs[i].name, r);
+			fprintf(stderr, "%s: writer gave %d octets, not the vector\n", vecs[i].name,
+				r);
 			test_failures++;
 		}
 		CHECK_ERR(ksrtp_vp8_write(out, n - 1, &vecs[i].d), KSRTP_ENOSPACE);

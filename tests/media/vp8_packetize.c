@@ -223,7 +223,8 @@ static void refusals(void)
 	parts[0] = 0;
 	CHECK_ERR(ksrtp_packetize(&pz, &f, v, 64), KSRTP_EINVAL);
 	f.n_parts = 0;
-	CHECK_ERR(ksrtp_packetize(&pz, &f, v, 64), KSRTP_EINVAL);	/* part_len without n_parts */
+	/* part_len without n_parts */
+	CHECK_ERR(ksrtp_packetize(&pz, &f, v, 64), KSRTP_EINVAL);
 	f.part_len = NULL;
 	f.tid = 4;
 	CHECK_ERR(ksrtp_packetize(&pz, &f, v, 64), KSRTP_EINVAL);

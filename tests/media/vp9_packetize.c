@@ -72,7 +72,8 @@ static void spatial_picture(void)
 		d = desc(i, &dl);
 		CHECK(i == n - 1 ? v[i].len <= 12 + MTU : v[i].len == 12 + MTU);
 		CHECK(!(v[i].data[1] & 0x80));	/* more layers follow: no marker */
-		CHECK(d.flags == (KSRTP_VP9_I | KSRTP_VP9_L | (i == 0 ? KSRTP_VP9_B | KSRTP_VP9_V : 0) |
+		CHECK(d.flags == (KSRTP_VP9_I | KSRTP_VP9_L |
+				  (i == 0 ? KSRTP_VP9_B | KSRTP_VP9_V : 0) |
 				  (i == n - 1 ? KSRTP_VP9_E : 0)));
 		CHECK(d.m == 1 && d.picture_id == 100 && d.sid == 0 && d.tid == 0 && !d.d);
 		CHECK(d.tl0picidx == 8);
