@@ -45,8 +45,10 @@ static always_inline int rtp_prepare(ksrtp_session *s, enum ksrtp_direction dir,
 	int64_t index;
 	int err;
 
-	if (unlikely(!j->pkt->data || j->pkt->len > KSRTP_MAX_PACKET_LEN))
+	if (unlikely(!j->pkt->data))
 		return KSRTP_EINVAL;
+	if (unlikely(j->pkt->len > KSRTP_MAX_PACKET_LEN))
+		return KSRTP_EMALFORMED;
 	err = ksrtp_rtp_parse(j->pkt->data, j->pkt->len, &h);
 	if (unlikely(err))
 		return err;

@@ -54,7 +54,7 @@ enum ksrtp_error {
 	KSRTP_EUNSUPPORTED = -8, /* profile or feature not supported by the engine */
 	KSRTP_EKERNEL = -9,	 /* the kernel engine failed or is unavailable */
 	KSRTP_EEXIST = -10,	 /* a stream for this SSRC and direction exists */
-	KSRTP_EINDEX = -11,	 /* SRTCP index space exhausted: rekey the stream */
+	KSRTP_EINDEX = -11,	 /* index space exhausted (SRTP 2^48, SRTCP 2^31): rekey */
 };
 
 /*
