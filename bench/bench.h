@@ -135,12 +135,15 @@ json_object *bench_figures_json(const struct bench_contender *c, const struct be
 /* ---- the machine ---- */
 
 #define BENCH_CPU_FLAGS 7
+#define BENCH_CACHE_LEVELS 3	/* L1d, L2, L3 */
 
 struct bench_machine {
 	char cpu_model[128];
 	char kernel[320];		/* uname: sysname release version machine */
 	bool has_flag[BENCH_CPU_FLAGS];	/* for bench_cpu_flag_names[] */
 	long online_cpus;
+	/* cpu 0's data or unified cache of each level, from sysfs; 0 if unknown. */
+	unsigned long cache_bytes[BENCH_CACHE_LEVELS];
 	double loadavg[3];		/* at start: other work on the machine */
 	const char *imb_version;
 	const char *imb_arch;		/* the code path ipsec-mb picked */

@@ -3,7 +3,8 @@
  * ksrtp-bench crypto: SRTP protect and unprotect, ns per packet, for each
  * profile, payload size and direction (a group). In a group, side by side:
  * ksrtp a packet at a time and in batches, libsrtp2 (the reference), and
- * ipsec-mb called directly (the ceiling). Then the heap bytes per stream.
+ * ipsec-mb called directly (the ceiling). Then ns per packet against the
+ * number of streams (crypto_streams.c), and the heap bytes per stream.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -19,6 +20,9 @@
 #define MEMORY_STREAMS 10000
 #define QUICK_MEMORY_STREAMS 1000	/* NSS-backed libsrtp2 slows down quadratically */
 #define MAX_MEMORY_STREAMS 1000000
+#define MAX_SCALING_STREAMS 1000000
+/* libsrtp2 walks a list of streams a packet: over 10000, one pass takes seconds. */
+#define LIBSRTP_SCALING_MAX 1000
 #define BENCH_SSRC 0x5eed0001u
 
 static const struct crypto_profile profiles[] = {
@@ -32,12 +36,19 @@ static const struct crypto_profile profiles[] = {
 
 #define N_PROFILES (sizeof(profiles) / sizeof(profiles[0]))
 
+static const unsigned int stream_counts[] = { 1, 10, 100, 1000, 10000, 100000 };
+static const unsigned int quick_stream_counts[] = { 1, 100, 10000 };
+
+#define N_STREAM_COUNTS (sizeof(stream_counts) / sizeof(stream_counts[0]))
+#define N_QUICK_STREAM_COUNTS (sizeof(quick_stream_counts) / sizeof(quick_stream_counts[0]))
+
 struct crypto_options {
 	unsigned int runs;
 	unsigned int run_ms;
 	unsigned int sizes[MAX_SIZES];
 	unsigned int n_sizes;
 	unsigned int streams;
+	struct crypto_scaling_options scaling;	/* runs, run_ms and clock copied from above */
 	clockid_t clock;
 	const char *json_path;
 	bool quick;
@@ -49,6 +60,15 @@ static const char options_help[] =
 	"  --run-ms MS      length of one run in ms (default 60)\n"
 	"  --sizes LIST     payload bytes after the 12-byte RTP header, comma separated\n"
 	"                   (default 160,1200; each 1..1800)\n"
+	"  --stream-counts LIST\n"
+	"                   stream counts for the stream-scaling section (AEAD_AES_128_GCM,\n"
+	"                   160-byte payload, every packet to another stream), ascending,\n"
+	"                   comma separated (default 1,10,100,1000,10000,100000; --quick\n"
+	"                   1,100,10000; each 1..1000000; 0 skips the section)\n"
+	"  --libsrtp-max-streams N\n"
+	"                   largest stream count libsrtp2 is measured at in that section\n"
+	"                   (default 1000; 0 none): it walks a list of the streams for\n"
+	"                   every packet, so a pass over 10000 streams takes seconds\n"
 	"  --streams N      streams added for the bytes-per-stream figures (default 10000,\n"
 	"                   --quick 1000; 0 skips them)\n"
 	"  --json FILE      also write every figure with all its runs as JSON\n"
@@ -69,7 +89,7 @@ int crypto_verify_slots(const struct crypto_group *g, const char *who)
 {
 	unsigned int i;
 
-	for (i = CRYPTO_RING_PACKETS - CRYPTO_SLOTS; i < CRYPTO_RING_PACKETS; i++) {
+	for (i = g->packets - CRYPTO_SLOTS; i < g->packets; i++) {
 		if (memcmp(crypto_slot(g, i), g->expected + i * g->stride, g->out_len)) {
 			fprintf(stderr, "ksrtp-bench: %s: packet %u differs from the expected %s\n",
 				who, i, g->dir == CRYPTO_PROTECT ? "SRTP packet" : "RTP packet");
@@ -117,10 +137,11 @@ static int group_init(struct crypto_group *g, const struct crypto_profile *prof,
 	g->prof = prof;
 	g->payload = payload;
 	g->ssrc = BENCH_SSRC;
+	g->packets = CRYPTO_RING_PACKETS;
 	g->plain_len = KSRTP_RTP_HEADER_LEN + payload;
 	g->sealed_len = g->plain_len + prof->tag_len;
 	g->stride = (g->plain_len + KSRTP_MAX_TRAILER + 63) & ~(size_t)63;
-	ring_bytes = g->stride * CRYPTO_RING_PACKETS;
+	ring_bytes = g->stride * g->packets;
 	g->plain = aligned_alloc(64, ring_bytes);
 	g->sealed = aligned_alloc(64, ring_bytes);
 	g->slots = aligned_alloc(4096, (size_t)CRYPTO_SLOTS * CRYPTO_SLOT_SIZE);
@@ -136,7 +157,7 @@ static int group_init(struct crypto_group *g, const struct crypto_profile *prof,
 	s = ksrtp_session_new(&cfg, &err);
 	if (!s || (err = ksrtp_add_stream(s, &policy)))
 		goto fail_ksrtp;
-	for (i = 0; i < CRYPTO_RING_PACKETS; i++) {
+	for (i = 0; i < g->packets; i++) {
 		uint8_t *p = g->plain + i * g->stride, *q = g->sealed + i * g->stride;
 		size_t len = g->plain_len;
 
@@ -162,7 +183,7 @@ fail:
 	return -1;
 }
 
-static void group_set_dir(struct crypto_group *g, enum crypto_dir dir)
+void crypto_group_set_dir(struct crypto_group *g, enum crypto_dir dir)
 {
 	g->dir = dir;
 	g->input = dir == CRYPTO_PROTECT ? g->plain : g->sealed;
@@ -171,7 +192,7 @@ static void group_set_dir(struct crypto_group *g, enum crypto_dir dir)
 	g->out_len = dir == CRYPTO_PROTECT ? g->sealed_len : g->plain_len;
 }
 
-static const char *dir_name(enum crypto_dir dir)
+const char *crypto_dir_name(enum crypto_dir dir)
 {
 	return dir == CRYPTO_PROTECT ? "protect" : "unprotect";
 }
@@ -208,18 +229,19 @@ static int group_run(struct crypto_group *g, const struct crypto_options *o, FIL
 	}
 #undef ADD_CONTENDER
 	if (!err)
-		err = bench_interleave(c, n, CRYPTO_RING_PACKETS, o->runs,
+		err = bench_interleave(c, n, g->packets, o->runs,
 				       (uint64_t)o->run_ms * 1000000u, o->clock);
 	if (!err) {
 		bench_figures_of(c, n, o->runs, g->payload, fig, &reference, &ceiling);
 		fprintf(out, "\n%s %s, %u-byte payload (%u-byte packet in, %u out)\n",
-			g->prof->name, dir_name(g->dir), g->payload, g->in_len, g->out_len);
+			g->prof->name, crypto_dir_name(g->dir), g->payload, g->in_len, g->out_len);
 		bench_figures_print(out, c, fig, n, reference);
 		fflush(out);
 
 		jg = json_object_new_object();
 		json_object_object_add(jg, "profile", json_object_new_string(g->prof->name));
-		json_object_object_add(jg, "direction", json_object_new_string(dir_name(g->dir)));
+		json_object_object_add(jg, "direction",
+				       json_object_new_string(crypto_dir_name(g->dir)));
 		json_object_object_add(jg, "payload_bytes", json_object_new_int64(g->payload));
 		json_object_object_add(jg, "packet_bytes_in", json_object_new_int64(g->in_len));
 		json_object_object_add(jg, "packet_bytes_out", json_object_new_int64(g->out_len));
@@ -240,22 +262,48 @@ static int group_run(struct crypto_group *g, const struct crypto_options *o, FIL
 
 /* ---- options ---- */
 
-static int parse_sizes(const char *arg, struct crypto_options *o)
+/* A comma-separated list of 1..max_n decimals in [min, max]; 0 or -1. */
+static int parse_uint_list(const char *arg, unsigned int min, unsigned int max,
+			   unsigned int *out, unsigned int max_n, unsigned int *n)
 {
 	char *copy = strdup(arg), *save = NULL, *tok;
 	int err = copy ? 0 : -1;
 
-	o->n_sizes = 0;
+	*n = 0;
 	for (tok = copy ? strtok_r(copy, ",", &save) : NULL; tok && !err;
 	     tok = strtok_r(NULL, ",", &save)) {
-		if (o->n_sizes == MAX_SIZES ||
-		    bench_parse_uint(tok, 1, CRYPTO_MAX_PAYLOAD, &o->sizes[o->n_sizes]))
+		if (*n == max_n || bench_parse_uint(tok, min, max, &out[*n]))
 			err = -1;
 		else
-			o->n_sizes++;
+			(*n)++;
 	}
 	free(copy);
-	return err || !o->n_sizes ? -1 : 0;
+	return err || !*n ? -1 : 0;
+}
+
+static void set_stream_counts(struct crypto_scaling_options *so, const unsigned int *counts,
+			      unsigned int n)
+{
+	memcpy(so->counts, counts, n * sizeof(*counts));
+	so->n_counts = n;
+}
+
+/* Ascending stream counts, or "0": no stream-scaling section. */
+static int parse_stream_counts(const char *arg, struct crypto_scaling_options *so)
+{
+	unsigned int i;
+
+	if (!strcmp(arg, "0")) {
+		so->n_counts = 0;
+		return 0;
+	}
+	if (parse_uint_list(arg, 1, MAX_SCALING_STREAMS, so->counts, CRYPTO_MAX_STREAM_COUNTS,
+			    &so->n_counts))
+		return -1;
+	for (i = 1; i < so->n_counts; i++)
+		if (so->counts[i] <= so->counts[i - 1])
+			return -1;
+	return 0;
 }
 
 static void crypto_usage(FILE *f)
@@ -268,14 +316,16 @@ static void crypto_usage(FILE *f)
 static bool parse_options(int argc, char **argv, struct crypto_options *o, int *exit_code)
 {
 	enum {
-		OPT_RUNS = 1, OPT_RUN_MS, OPT_SIZES, OPT_STREAMS, OPT_JSON, OPT_CLOCK, OPT_CPU,
-		OPT_QUICK, OPT_HELP,
+		OPT_RUNS = 1, OPT_RUN_MS, OPT_SIZES, OPT_STREAM_COUNTS, OPT_LIBSRTP_MAX_STREAMS,
+		OPT_STREAMS, OPT_JSON, OPT_CLOCK, OPT_CPU, OPT_QUICK, OPT_HELP,
 	};
 	/* In enum order: longopts[opt - 1] names option opt. */
 	static const struct option longopts[] = {
 		{ "runs", required_argument, NULL, OPT_RUNS },
 		{ "run-ms", required_argument, NULL, OPT_RUN_MS },
 		{ "sizes", required_argument, NULL, OPT_SIZES },
+		{ "stream-counts", required_argument, NULL, OPT_STREAM_COUNTS },
+		{ "libsrtp-max-streams", required_argument, NULL, OPT_LIBSRTP_MAX_STREAMS },
 		{ "streams", required_argument, NULL, OPT_STREAMS },
 		{ "json", required_argument, NULL, OPT_JSON },
 		{ "clock", required_argument, NULL, OPT_CLOCK },
@@ -287,6 +337,7 @@ static bool parse_options(int argc, char **argv, struct crypto_options *o, int *
 	unsigned int cpu;
 	int opt, bad = 0;
 	bool runs_set = false, run_ms_set = false, streams_set = false;
+	bool counts_set = false, libsrtp_max_set = false;
 
 	*o = (struct crypto_options){
 		.sizes = { 160, 1200 },
@@ -307,7 +358,17 @@ static bool parse_options(int argc, char **argv, struct crypto_options *o, int *
 			run_ms_set = true;
 			break;
 		case OPT_SIZES:
-			bad = parse_sizes(optarg, o);
+			bad = parse_uint_list(optarg, 1, CRYPTO_MAX_PAYLOAD, o->sizes, MAX_SIZES,
+					      &o->n_sizes);
+			break;
+		case OPT_STREAM_COUNTS:
+			bad = parse_stream_counts(optarg, &o->scaling);
+			counts_set = true;
+			break;
+		case OPT_LIBSRTP_MAX_STREAMS:
+			bad = bench_parse_uint(optarg, 0, MAX_SCALING_STREAMS,
+					       &o->scaling.libsrtp_max_streams);
+			libsrtp_max_set = true;
 			break;
 		case OPT_STREAMS:
 			bad = bench_parse_uint(optarg, 0, MAX_MEMORY_STREAMS, &o->streams);
@@ -353,6 +414,15 @@ static bool parse_options(int argc, char **argv, struct crypto_options *o, int *
 		o->run_ms = o->quick ? QUICK_RUN_MS : DEFAULT_RUN_MS;
 	if (!streams_set)
 		o->streams = o->quick ? QUICK_MEMORY_STREAMS : MEMORY_STREAMS;
+	if (!counts_set && o->quick)
+		set_stream_counts(&o->scaling, quick_stream_counts, N_QUICK_STREAM_COUNTS);
+	else if (!counts_set)
+		set_stream_counts(&o->scaling, stream_counts, N_STREAM_COUNTS);
+	if (!libsrtp_max_set)
+		o->scaling.libsrtp_max_streams = LIBSRTP_SCALING_MAX;
+	o->scaling.runs = o->runs;
+	o->scaling.run_ms = o->run_ms;
+	o->scaling.clock = o->clock;
 	return true;
 }
 
@@ -447,15 +517,17 @@ static int crypto_main(int argc, char **argv)
 			err = group_init(&g, &profiles[p], o.sizes[s]);
 			if (err)
 				break;
-			group_set_dir(&g, CRYPTO_PROTECT);
+			crypto_group_set_dir(&g, CRYPTO_PROTECT);
 			err = group_run(&g, &o, out, groups);
 			if (!err) {
-				group_set_dir(&g, CRYPTO_UNPROTECT);
+				crypto_group_set_dir(&g, CRYPTO_UNPROTECT);
 				err = group_run(&g, &o, out, groups);
 			}
 			group_free(&g);
 		}
 	}
+	if (!err && o.scaling.n_counts)
+		err = crypto_stream_scaling(out, root, &profiles[0], &o.scaling, &machine);
 	if (!err && o.streams)
 		err = crypto_stream_memory(out, root, profiles, N_PROFILES, o.streams);
 	if (!err && o.json_path)

@@ -2,7 +2,8 @@
 /*
  * ksrtp-bench crypto: what its files share. A group is one profile, one
  * payload size and one direction; every contender of a group processes the
- * same ring of packets through the same work slots.
+ * same ring of packets through the same work slots. The stream-scaling
+ * section (crypto_streams.c) makes groups of its own, over many streams.
  */
 #ifndef KSRTP_CRYPTO_BENCH_H
 #define KSRTP_CRYPTO_BENCH_H
@@ -41,6 +42,8 @@ struct crypto_group {
 	uint32_t ssrc;
 	uint8_t master[KSRTP_MAX_KEY_LEN + CRYPTO_MASTER_SALT_MAX];	/* key || salt */
 	struct ksrtp_session_keys keys;	/* derived from master, for the raw ipsec-mb rows */
+	unsigned int packets;		/* a pass, the whole ring: CRYPTO_RING_PACKETS, or
+					 * more in crypto_streams.c */
 	uint8_t *plain;			/* ring of RTP packets, `stride` apart */
 	uint8_t *sealed;		/* the same packets sealed (by ksrtp) */
 	uint32_t plain_len;
@@ -54,20 +57,24 @@ struct crypto_group {
 	uint32_t out_len;
 };
 
-/* xorshift64*: reproducible keys and payloads (not secret). */
+/* xorshift64*: reproducible keys, payloads and orders (not secret). */
+static inline uint64_t crypto_random_u64(uint64_t *state)
+{
+	uint64_t x = *state;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*state = x;
+	return x * 0x2545F4914F6CDD1Dull;
+}
+
 static inline void crypto_random_bytes(uint64_t *state, uint8_t *out, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		uint64_t x = *state;
-
-		x ^= x >> 12;
-		x ^= x << 25;
-		x ^= x >> 27;
-		*state = x;
-		out[i] = (uint8_t)((x * 0x2545F4914F6CDD1Dull) >> 56);
-	}
+	for (i = 0; i < n; i++)
+		out[i] = (uint8_t)(crypto_random_u64(state) >> 56);
 }
 
 static inline const uint8_t *crypto_input(const struct crypto_group *g, unsigned int i)
@@ -80,6 +87,10 @@ static inline uint8_t *crypto_slot(const struct crypto_group *g, unsigned int i)
 {
 	return g->slots + (size_t)(i % CRYPTO_SLOTS) * CRYPTO_SLOT_SIZE;
 }
+
+/* Input and expected output by direction: plain -> sealed, or sealed -> plain. */
+void crypto_group_set_dir(struct crypto_group *g, enum crypto_dir dir);
+const char *crypto_dir_name(enum crypto_dir dir);
 
 /* A contender's verify(): the slots hold the right output of the pass's last packets. */
 int crypto_verify_slots(const struct crypto_group *g, const char *who);
@@ -102,6 +113,18 @@ enum crypto_imb_api {
 int crypto_ksrtp_contender(const struct crypto_group *g, unsigned int batch,
 			   struct bench_contender *c);
 int crypto_libsrtp_contender(const struct crypto_group *g, struct bench_contender *c);
+
+/*
+ * One pass over g's ring with a session the caller owns: each packet copied
+ * into its slot, then protected or unprotected there, one at a time or in
+ * batches of `batch` (v has room for them; the last may be shorter). 0, or
+ * -1 after crypto_packet_failed() for `who`.
+ */
+int crypto_ksrtp_single_run(const struct crypto_group *g, ksrtp_session *s, const char *who);
+int crypto_ksrtp_batch_run(const struct crypto_group *g, ksrtp_session *s, unsigned int batch,
+			   struct ksrtp_pkt *v, const char *who);
+int crypto_libsrtp_run(const struct crypto_group *g, srtp_t s, const char *who);
+
 int crypto_imb_gcm_contender(const struct crypto_group *g, struct bench_contender *c);
 int crypto_imb_cm_contender(const struct crypto_group *g, unsigned int burst,
 			    enum crypto_imb_api api, struct bench_contender *c);
@@ -121,5 +144,25 @@ bool crypto_imb_sse_differs(void);
  */
 int crypto_stream_memory(FILE *out, json_object *root, const struct crypto_profile *profiles,
 			 unsigned int n_profiles, unsigned int streams);
+
+#define CRYPTO_MAX_STREAM_COUNTS 8
+
+struct crypto_scaling_options {
+	unsigned int counts[CRYPTO_MAX_STREAM_COUNTS];	/* ascending */
+	unsigned int n_counts;
+	unsigned int libsrtp_max_streams;	/* libsrtp2 runs at counts up to this */
+	unsigned int runs;
+	unsigned int run_ms;
+	clockid_t clock;
+};
+
+/*
+ * ns per packet against the number of streams in one session (profile prof,
+ * which must be AEAD_AES_128_GCM or _256_GCM): ksrtp and libsrtp2 over many
+ * streams, and ksrtp's SSRC table lookup alone; printed and added to root as
+ * "stream_scaling". m says how large the caches are.
+ */
+int crypto_stream_scaling(FILE *out, json_object *root, const struct crypto_profile *prof,
+			  const struct crypto_scaling_options *o, const struct bench_machine *m);
 
 #endif /* KSRTP_CRYPTO_BENCH_H */

@@ -66,7 +66,7 @@ static int imb_gcm_pass(void *arg)
 	uint8_t tag[KSRTP_GCM_TAG_LEN];
 	unsigned int i;
 
-	for (i = 0; i < CRYPTO_RING_PACKETS; i++) {
+	for (i = 0; i < g->packets; i++) {
 		uint8_t *slot = crypto_slot(g, i);
 		uint8_t *body = slot + KSRTP_RTP_HEADER_LEN;
 
@@ -223,7 +223,7 @@ static int imb_cm_jobs_pass(void *arg)
 	unsigned int base, j;
 	IMB_JOB *job;
 
-	for (base = 0; base < CRYPTO_RING_PACKETS; base += b->burst) {
+	for (base = 0; base < g->packets; base += b->burst) {
 		bool failed = false;
 
 		for (j = 0; j < b->burst; j++) {
@@ -256,7 +256,7 @@ static int imb_cm_bursts_pass(void *arg)
 	const IMB_CIPHER_DIRECTION dir = protect ? IMB_DIR_ENCRYPT : IMB_DIR_DECRYPT;
 	unsigned int base, j, done;
 
-	for (base = 0; base < CRYPTO_RING_PACKETS; base += b->burst) {
+	for (base = 0; base < g->packets; base += b->burst) {
 		for (j = 0; j < b->burst; j++) {
 			uint8_t *slot = crypto_slot(g, base + j);
 
@@ -348,7 +348,7 @@ int crypto_imb_cm_contender(const struct crypto_group *g, unsigned int burst,
 	struct imb_cm_bench *b = aligned_alloc(64, size);
 	uint8_t dec[16 * 11] __attribute__((aligned(16)));
 
-	if (!b || !burst || burst > CRYPTO_SLOTS || CRYPTO_RING_PACKETS % burst ||
+	if (!b || !burst || burst > CRYPTO_SLOTS || g->packets % burst ||
 	    !(b->mgr = imb_new(api == CRYPTO_IMB_JOBS_SSE))) {
 		fprintf(stderr, "ksrtp-bench: ipsec-mb CM+HMAC x%u: cannot set up\n", burst);
 		free(b);

@@ -38,39 +38,37 @@ static int ksrtp_reset(void *arg)
 	return 0;
 }
 
-static int ksrtp_single_pass(void *arg)
+int crypto_ksrtp_single_run(const struct crypto_group *g, ksrtp_session *s, const char *who)
 {
-	struct ksrtp_bench *k = arg;
-	const struct crypto_group *g = k->g;
 	unsigned int i;
 
-	for (i = 0; i < CRYPTO_RING_PACKETS; i++) {
+	for (i = 0; i < g->packets; i++) {
 		uint8_t *slot = crypto_slot(g, i);
 		size_t len = g->in_len;
 		int err;
 
 		memcpy(slot, crypto_input(g, i), g->in_len);
 		if (g->dir == CRYPTO_PROTECT)
-			err = ksrtp_protect(k->session, slot, &len, CRYPTO_SLOT_SIZE);
+			err = ksrtp_protect(s, slot, &len, CRYPTO_SLOT_SIZE);
 		else
-			err = ksrtp_unprotect(k->session, slot, &len);
+			err = ksrtp_unprotect(s, slot, &len);
 		if (unlikely(err))
-			return crypto_packet_failed(k->name, i, ksrtp_strerror(err));
+			return crypto_packet_failed(who, i, ksrtp_strerror(err));
 	}
 	return 0;
 }
 
-static int ksrtp_batch_pass(void *arg)
+int crypto_ksrtp_batch_run(const struct crypto_group *g, ksrtp_session *s, unsigned int batch,
+			   struct ksrtp_pkt *v, const char *who)
 {
-	struct ksrtp_bench *k = arg;
-	const struct crypto_group *g = k->g;
 	unsigned int base, j;
 
-	for (base = 0; base < CRYPTO_RING_PACKETS; base += k->batch) {
+	for (base = 0; base < g->packets; base += batch) {
+		unsigned int n = g->packets - base < batch ? g->packets - base : batch;
 		int done;
 
-		for (j = 0; j < k->batch; j++) {
-			struct ksrtp_pkt *p = &k->v[j];
+		for (j = 0; j < n; j++) {
+			struct ksrtp_pkt *p = &v[j];
 
 			p->data = crypto_slot(g, base + j);
 			memcpy(p->data, crypto_input(g, base + j), g->in_len);
@@ -78,17 +76,31 @@ static int ksrtp_batch_pass(void *arg)
 			p->cap = CRYPTO_SLOT_SIZE;
 		}
 		if (g->dir == CRYPTO_PROTECT)
-			done = ksrtp_protect_batch(k->session, k->v, k->batch);
+			done = ksrtp_protect_batch(s, v, n);
 		else
-			done = ksrtp_unprotect_batch(k->session, k->v, k->batch);
-		if (likely(done == (int)k->batch))
+			done = ksrtp_unprotect_batch(s, v, n);
+		if (likely(done == (int)n))
 			continue;
-		for (j = 0; j < k->batch && !k->v[j].status; j++)
+		for (j = 0; j < n && !v[j].status; j++)
 			;
-		return crypto_packet_failed(k->name, base + j,
-					    ksrtp_strerror(done < 0 ? done : k->v[j].status));
+		return crypto_packet_failed(who, base + j,
+					    ksrtp_strerror(done < 0 ? done : v[j].status));
 	}
 	return 0;
+}
+
+static int ksrtp_single_pass(void *arg)
+{
+	struct ksrtp_bench *k = arg;
+
+	return crypto_ksrtp_single_run(k->g, k->session, k->name);
+}
+
+static int ksrtp_batch_pass(void *arg)
+{
+	struct ksrtp_bench *k = arg;
+
+	return crypto_ksrtp_batch_run(k->g, k->session, k->batch, k->v, k->name);
 }
 
 static int ksrtp_verify(void *arg)
@@ -111,7 +123,7 @@ int crypto_ksrtp_contender(const struct crypto_group *g, unsigned int batch,
 {
 	struct ksrtp_bench *k = calloc(1, sizeof(*k));
 
-	if (!k || batch > CRYPTO_SLOTS || (batch && CRYPTO_RING_PACKETS % batch)) {
+	if (!k || batch > CRYPTO_SLOTS) {
 		fprintf(stderr, "ksrtp-bench: ksrtp batch %u: cannot set up\n", batch);
 		free(k);
 		return -1;

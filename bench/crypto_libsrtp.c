@@ -27,30 +27,35 @@ static int libsrtp_reset(void *arg)
 	return 0;
 }
 
-static int libsrtp_pass(void *arg)
+int crypto_libsrtp_run(const struct crypto_group *g, srtp_t s, const char *who)
 {
-	struct libsrtp_bench *l = arg;
-	const struct crypto_group *g = l->g;
 	unsigned int i;
 
-	for (i = 0; i < CRYPTO_RING_PACKETS; i++) {
+	for (i = 0; i < g->packets; i++) {
 		uint8_t *slot = crypto_slot(g, i);
 		int len = (int)g->in_len;
 		srtp_err_status_t err;
 
 		memcpy(slot, crypto_input(g, i), g->in_len);
 		if (g->dir == CRYPTO_PROTECT)
-			err = srtp_protect(l->session, slot, &len);
+			err = srtp_protect(s, slot, &len);
 		else
-			err = srtp_unprotect(l->session, slot, &len);
+			err = srtp_unprotect(s, slot, &len);
 		if (unlikely(err)) {
 			char why[32];
 
 			snprintf(why, sizeof(why), "srtp_err_status %d", err);
-			return crypto_packet_failed("libsrtp2", i, why);
+			return crypto_packet_failed(who, i, why);
 		}
 	}
 	return 0;
+}
+
+static int libsrtp_pass(void *arg)
+{
+	struct libsrtp_bench *l = arg;
+
+	return crypto_libsrtp_run(l->g, l->session, "libsrtp2");
 }
 
 static int libsrtp_verify(void *arg)

@@ -283,6 +283,54 @@ static void probe_cpuinfo(struct bench_machine *m)
 	fclose(f);
 }
 
+/* An unsigned decimal from a sysfs file ("32K" gives 32 and *unit 'K'), or 0. */
+static unsigned long sysfs_number(const char *path, char *unit)
+{
+	FILE *f = fopen(path, "r");
+	unsigned long v = 0;
+
+	*unit = 0;
+	if (f) {
+		if (fscanf(f, "%lu%c", &v, unit) < 1)
+			v = 0;
+		fclose(f);
+	}
+	return v;
+}
+
+/* lscpu reads sysfs too: CPUID's cache leaves are often wrong under a hypervisor. */
+static void probe_caches(struct bench_machine *m)
+{
+	const char *dir = "/sys/devices/system/cpu/cpu0/cache";
+	char path[128], type[16], unit;
+	unsigned int i;
+
+	for (i = 0;; i++) {	/* index0, index1, ... until one is missing */
+		unsigned long level, size;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/index%u/type", dir, i);
+		f = fopen(path, "r");
+		if (!f)
+			break;
+		if (!fgets(type, sizeof(type), f))
+			type[0] = 0;
+		fclose(f);
+		if (!strncmp(type, "Instruction", 11))
+			continue;
+		snprintf(path, sizeof(path), "%s/index%u/level", dir, i);
+		level = sysfs_number(path, &unit);
+		snprintf(path, sizeof(path), "%s/index%u/size", dir, i);
+		size = sysfs_number(path, &unit);
+		if (unit == 'K')
+			size <<= 10;
+		else if (unit == 'M')
+			size <<= 20;
+		if (level >= 1 && level <= BENCH_CACHE_LEVELS)
+			m->cache_bytes[level - 1] = size;
+	}
+}
+
 static int find_crypto_library(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	const char **backend = arg;
@@ -307,6 +355,7 @@ void bench_machine_probe(struct bench_machine *m)
 		snprintf(m->kernel, sizeof(m->kernel), "%s %s %s %s", u.sysname, u.release,
 			 u.version, u.machine);
 	m->online_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	probe_caches(m);
 	if (getloadavg(m->loadavg, 3) != 3)
 		memset(m->loadavg, 0, sizeof(m->loadavg));
 	m->imb_version = imb_get_version_str();
@@ -331,6 +380,8 @@ void bench_machine_print(FILE *f, const struct bench_machine *m)
 
 	fprintf(f, "cpu:       %s, %ld online, load average %.2f %.2f %.2f\n", m->cpu_model,
 		m->online_cpus, m->loadavg[0], m->loadavg[1], m->loadavg[2]);
+	fprintf(f, "caches:    L1d %lu KiB, L2 %lu KiB, L3 %lu KiB (cpu 0, sysfs)\n",
+		m->cache_bytes[0] >> 10, m->cache_bytes[1] >> 10, m->cache_bytes[2] >> 10);
 	fprintf(f, "flags:    ");
 	for (i = 0; i < BENCH_CPU_FLAGS; i++)
 		fprintf(f, " %s%s", bench_cpu_flag_names[i], m->has_flag[i] ? "" : "(NO)");
@@ -344,7 +395,8 @@ void bench_machine_print(FILE *f, const struct bench_machine *m)
 json_object *bench_machine_json(const struct bench_machine *m)
 {
 	json_object *o = json_object_new_object(), *flags = json_object_new_object();
-	json_object *load = json_object_new_array();
+	static const char *const cache_names[BENCH_CACHE_LEVELS] = { "l1d", "l2", "l3" };
+	json_object *load = json_object_new_array(), *caches = json_object_new_object();
 	unsigned int i;
 
 	json_object_object_add(o, "cpu_model", json_object_new_string(m->cpu_model));
@@ -353,6 +405,10 @@ json_object *bench_machine_json(const struct bench_machine *m)
 				       json_object_new_boolean(m->has_flag[i]));
 	json_object_object_add(o, "cpu_flags", flags);
 	json_object_object_add(o, "online_cpus", json_object_new_int64(m->online_cpus));
+	for (i = 0; i < BENCH_CACHE_LEVELS; i++)
+		json_object_object_add(caches, cache_names[i],
+				       json_object_new_int64((int64_t)m->cache_bytes[i]));
+	json_object_object_add(o, "cache_bytes", caches);
 	for (i = 0; i < 3; i++)
 		json_object_array_add(load, json_object_new_double(m->loadavg[i]));
 	json_object_object_add(o, "loadavg", load);
