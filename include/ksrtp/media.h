@@ -262,6 +262,7 @@ struct ksrtp_packetizer_config {
 struct ksrtp_packetizer {
 	uint32_t ssrc;
 	uint32_t ts_offset;		/* added to each frame's rtp_ts */
+	uint32_t picture_ts;		/* VP9, in_picture: the picture's rtp_ts */
 	uint16_t seq;			/* sequence number of the next packet */
 	uint16_t mtu;
 	uint16_t picture_id;		/* PictureID of the next picture */
@@ -271,7 +272,8 @@ struct ksrtp_packetizer {
 	uint8_t tl0picidx;		/* TL0PICIDX of the last base-layer picture */
 	uint8_t keyidx;			/* VP8 KEYIDX */
 	uint8_t in_picture;		/* VP9: the picture has more layer frames to come */
-	uint8_t reserved[7];
+	uint8_t picture_sid;		/* VP9, in_picture: the last layer frame's sid */
+	uint8_t reserved[6];
 	uint64_t frames;
 	uint64_t packets;
 	uint64_t bytes;			/* RTP bytes written, headers included */
@@ -283,7 +285,10 @@ enum ksrtp_frame_flags {
 	KSRTP_FRAME_LAYER_SYNC = 1u << 2,	/* VP8 Y, VP9 U */
 	KSRTP_FRAME_INTER_LAYER = 1u << 3,	/* VP9 D: depends on spatial layer sid - 1 */
 	KSRTP_FRAME_NO_UPPER_REF = 1u << 4,	/* VP9 Z */
-	/* VP9: more spatial layer frames of this picture follow (no marker bit). */
+	/*
+	 * VP9: more spatial layer frames of this picture follow (no marker
+	 * bit); they must have its rtp_ts and, with layer indices, higher sids.
+	 */
 	KSRTP_FRAME_MORE_LAYERS = 1u << 5,
 };
 

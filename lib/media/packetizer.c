@@ -123,6 +123,10 @@ static int plan(const struct ksrtp_packetizer *p, const struct ksrtp_frame *f, s
 		return KSRTP_EINVAL;
 	if ((f->flags & KSRTP_FRAME_MORE_LAYERS) && p->codec != KSRTP_CODEC_VP9)
 		return KSRTP_EINVAL;
+	/* RFC 9628 section 4.1: the layer frames of a picture share its timestamp. */
+	if (p->in_picture && (f->rtp_ts != p->picture_ts ||
+			      ((p->flags & KSRTP_PKTZ_LAYERS) && f->sid <= p->picture_sid)))
+		return KSRTP_EINVAL;
 	pl->pic.picture_id = p->picture_id;
 	/* TL0PICIDX "MUST be incremented when TID is 0" (RFC 7741 4.2, RFC 9628 4.2). */
 	pl->pic.tl0picidx = (uint8_t)(p->tl0picidx + (new_picture && f->tid == 0));
@@ -254,6 +258,8 @@ int ksrtp_packetize(struct ksrtp_packetizer *p, const struct ksrtp_frame *f, str
 	p->tl0picidx = pl.pic.tl0picidx;
 	p->keyidx = pl.pic.keyidx;
 	p->in_picture = more;
+	p->picture_ts = f->rtp_ts;
+	p->picture_sid = f->sid;
 	if (!more)
 		p->picture_id = (p->picture_id + 1) & picture_id_mask(p);
 	p->frames++;

@@ -7,7 +7,8 @@
  *     only on the last packet of a picture (section 4.1): a picture of two
  *     spatial layers sent as two frames, the first with MORE_LAYERS;
  *   - one PictureID and one TL0PICIDX for all layers of a picture, the
- *     PictureID moving on per picture, TL0PICIDX per TID 0 picture;
+ *     PictureID moving on per picture, TL0PICIDX per TID 0 picture; the
+ *     layer frames of a picture must share its timestamp and go up in SID;
  *   - P clear on key pictures, layer indices TID/U/SID/D (section 4.2);
  *   - the SS (section 4.2.1) in the first packet of the frame that carries
  *     it, and that packet still exactly 12 + mtu bytes: less data in it;
@@ -84,11 +85,20 @@ static void spatial_picture(void)
 	CHECK(data == 500);
 	d = desc(0, &dl);
 	CHECK(!memcmp(&got_ss, &ss, sizeof(ss)));
-	/* Spatial layer 1 of the same picture: same PictureID and TL0PICIDX, marker at its end. */
+	/* The rest of the picture has its timestamp, and a higher spatial layer. */
 	f.len = 300;
 	f.flags = KSRTP_FRAME_KEY | KSRTP_FRAME_INTER_LAYER;
-	f.sid = 1;
 	f.ss = NULL;
+	f.rtp_ts = 1;
+	f.sid = 1;
+	CHECK_ERR(send(&pz, &f), KSRTP_EINVAL);
+	f.rtp_ts = 0;
+	f.sid = 0;
+	f.flags = KSRTP_FRAME_KEY;
+	CHECK_ERR(send(&pz, &f), KSRTP_EINVAL);
+	/* Spatial layer 1 of the same picture: same PictureID and TL0PICIDX, marker at its end. */
+	f.flags = KSRTP_FRAME_KEY | KSRTP_FRAME_INTER_LAYER;
+	f.sid = 1;
 	n = send(&pz, &f);
 	CHECK(n == 2);
 	for (i = 0; i < n; i++) {
