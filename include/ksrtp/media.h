@@ -66,10 +66,19 @@ extern "C" {
 #define KSRTP_MEDIA_RTP_HEADER 12
 /* Default RTP payload bytes per packet: fits any path MTU of 1280 with room to spare. */
 #define KSRTP_MEDIA_MTU_DEFAULT 1200
+/* The longest descriptor without SS (8) and some data; a sealed packet within 65535. */
+#define KSRTP_MEDIA_MTU_MIN 32
+#define KSRTP_MEDIA_MTU_MAX (65535 - KSRTP_MEDIA_RTP_HEADER - KSRTP_MAX_TRAILER)
 
 /* The 90 kHz RTP clock of video (RFC 3551 section 5). */
 #define KSRTP_MEDIA_CLOCK_HZ 90000
 
+/*
+ * The generic format has no payload header, so nothing says where a frame
+ * begins but the end (marker) of the one before: the assembler delivers a
+ * generic frame only when the packet before it arrived, and never marks
+ * one KSRTP_FI_KEY. VP8 and VP9 frames carry their start and key-ness.
+ */
 enum ksrtp_codec {
 	KSRTP_CODEC_GENERIC = 0,	/* no payload header: split, marker on the last */
 	KSRTP_CODEC_VP8 = 1,		/* RFC 7741 */
@@ -320,8 +329,8 @@ struct ksrtp_frame {
  * Set up an outbound stream. Without KSRTP_PKTZ_EXPLICIT_START the sequence
  * number, timestamp offset, PictureID, TL0PICIDX and KEYIDX start random
  * (RFC 3550 section 5.1, RFC 7741 section 4.2). Errors: KSRTP_EINVAL (codec,
- * payload type, flags, an mtu too small for the largest descriptor or
- * larger than 65535 - 12), KSRTP_EKERNEL (no randomness).
+ * payload type, flags that are not the codec's, an mtu outside
+ * KSRTP_MEDIA_MTU_MIN..KSRTP_MEDIA_MTU_MAX), KSRTP_EKERNEL (no randomness).
  */
 KSRTP_API int ksrtp_packetizer_init(struct ksrtp_packetizer *p,
 				    const struct ksrtp_packetizer_config *cfg);

@@ -14,8 +14,6 @@
 
 #include "media/media.h"
 
-#define MTU_MIN 32	/* the longest descriptor without SS (8) and data */
-#define MTU_MAX (KSRTP_MAX_PACKET_LEN - KSRTP_MEDIA_RTP_HEADER - KSRTP_MAX_TRAILER)
 #define VP8_MAX_PARTS 9	/* RFC 6386 section 9.5: the first partition and up to 8 DCT ones */
 
 /* One frame's packets, computed before anything is written. */
@@ -44,7 +42,7 @@ int ksrtp_packetizer_init(struct ksrtp_packetizer *p, const struct ksrtp_packeti
 	mtu = cfg->mtu ? cfg->mtu : KSRTP_MEDIA_MTU_DEFAULT;
 	flags = cfg->flags;
 	if (cfg->codec > KSRTP_CODEC_VP9 || cfg->payload_type > 127 || (flags & ~known) ||
-	    mtu < MTU_MIN || mtu > MTU_MAX)
+	    mtu < KSRTP_MEDIA_MTU_MIN || mtu > KSRTP_MEDIA_MTU_MAX)
 		return KSRTP_EINVAL;
 	/* KEYIDX is VP8's; flexible mode is VP9's and needs the PictureID (RFC 9628 4.2, F). */
 	if (((flags & KSRTP_PKTZ_KEYIDX) && cfg->codec != KSRTP_CODEC_VP8) ||
