@@ -38,10 +38,11 @@
  * and delivers a frame only when every packet from its first to its last is
  * present and consistent. The first packet to arrive need not be the first
  * sent: until `reorder` more have come, only a key frame is delivered from
- * it. Nothing a packet says is trusted: descriptor
- * lengths, partition indices, PictureIDs and scalability structures are
- * bounds-checked and cross-checked against the rest of the frame; a packet
- * or frame that fails is dropped and counted, and never delivered.
+ * it. Nothing a packet says is trusted: descriptor lengths, partition
+ * indices, PictureIDs and scalability structures are bounds-checked and
+ * cross-checked against the rest of the frame; a packet or frame that fails
+ * is dropped and counted, and never delivered. Packets must be opened
+ * (authenticated) before they are pushed.
  *
  * Payload formats: VP8 (RFC 7741), VP9 (RFC 9628, flexible and
  * non-flexible mode), and a generic one for any codec (the frame split into
