@@ -31,9 +31,9 @@
 
 /*
  * SSRC -> SA id, one map per direction: the design of stream_table.h (open
- * addressing, linear probing, load <= 1/2, a random odd multiplier per map
- * so peers cannot aim SSRCs at one probe run), but the value is the 32-bit
- * SA id itself (never 0 for a live SA), so a slot is 8 bytes.
+ * addressing, linear probing, load <= 1/2, its keyed ksrtp_ssrc_home()), but
+ * the value is the 32-bit SA id itself (never 0 for a live SA), so a slot is
+ * 8 bytes.
  */
 struct sa_slot {
 	uint32_t ssrc;
@@ -45,14 +45,14 @@ struct sa_map {
 	uint32_t mask;
 	uint32_t shift;
 	uint32_t count;
-	uint32_t mult;
+	uint32_t seed;
 };
 
 #define SA_MAP_INITIAL_BITS 4
 
 static uint32_t sa_map_home(const struct sa_map *m, uint32_t ssrc)
 {
-	return (uint32_t)(ssrc * m->mult) >> m->shift;
+	return ksrtp_ssrc_home(ssrc, m->seed, m->shift);
 }
 
 static int sa_map_init(struct sa_map *m, uint32_t seed)
@@ -63,7 +63,7 @@ static int sa_map_init(struct sa_map *m, uint32_t seed)
 	m->mask = (1u << SA_MAP_INITIAL_BITS) - 1;
 	m->shift = 32 - SA_MAP_INITIAL_BITS;
 	m->count = 0;
-	m->mult = seed | 1;
+	m->seed = seed;
 	return 0;
 }
 

@@ -14,7 +14,7 @@ int ksrtp_table_init(struct ksrtp_stream_table *t, uint32_t seed)
 	t->mask = (1u << TABLE_INITIAL_BITS) - 1;
 	t->shift = 32 - TABLE_INITIAL_BITS;
 	t->count = 0;
-	t->multiplier = seed | 1;
+	t->seed = seed;
 	return 0;
 }
 
