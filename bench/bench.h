@@ -11,6 +11,7 @@
 #ifndef KSRTP_BENCH_H
 #define KSRTP_BENCH_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include <json-c/json.h>
 
 #define BENCH_MAX_RUNS 101
+#define BENCH_MAX_RUN_MS 10000
 /* A row whose (max - min) / median exceeds this is flagged as noisy. */
 #define BENCH_NOISY_SPREAD 0.10
 
@@ -34,7 +36,17 @@ struct bench_command {
 	int (*main)(int argc, char **argv);	/* argv[0] is the subcommand name */
 };
 
-extern const struct bench_command bench_crypto_command;
+extern const struct bench_command bench_crypto_command;	/* crypto.c */
+extern const struct bench_command bench_kernel_command;	/* kernel.c */
+
+/* What every subcommand takes: how long to measure, on which clock, where the JSON goes. */
+struct bench_options {
+	unsigned int runs;
+	unsigned int run_ms;
+	clockid_t clock;
+	const char *json_path;	/* NULL: no JSON; "-": on stdout */
+	bool quick;
+};
 
 /*
  * Nanoseconds on `clock`: CLOCK_MONOTONIC (wall time, what a caller waits)
@@ -88,12 +100,13 @@ struct bench_contender {
 
 /*
  * Warm up, verify and calibrate each contender so that one run (passes of
- * packets_per_pass packets) takes about run_ns, then do `runs` rounds, each
- * running every contender once in turn. Only pass() is timed, on `clock`.
+ * packets_per_pass packets) takes about o->run_ms, then do o->runs rounds,
+ * each running every contender once in turn. Only pass() is timed, on
+ * o->clock.
  * Returns 0, or -1 when a contender failed (and says which on stderr).
  */
 int bench_interleave(struct bench_contender *c, unsigned int n, unsigned int packets_per_pass,
-		     unsigned int runs, uint64_t run_ns, clockid_t clock);
+		     const struct bench_options *o);
 
 /*
  * The figures of each contender after bench_interleave(), from per-run
@@ -161,6 +174,58 @@ void bench_machine_print(FILE *f, const struct bench_machine *m);
 json_object *bench_machine_json(const struct bench_machine *m);
 
 /* ---- options and output ---- */
+
+/*
+ * The options of struct bench_options. Their vals are above those of a
+ * subcommand's own options (from 1): getopt_long takes an abbreviation that
+ * fits options of equal val and has_arg as the first of them, not as ambiguous.
+ */
+enum bench_common_option {
+	BENCH_OPT_RUNS = 0x100,
+	BENCH_OPT_RUN_MS,
+	BENCH_OPT_JSON,
+	BENCH_OPT_CLOCK,
+	BENCH_OPT_QUICK,
+	BENCH_OPT_HELP,
+};
+
+/*
+ * What every subcommand's option table starts with, in this order:
+ * getopt_long lists the possibilities of an ambiguous abbreviation in table
+ * order.
+ */
+#define BENCH_COMMON_OPTIONS						\
+	{ "runs", required_argument, NULL, BENCH_OPT_RUNS },		\
+	{ "run-ms", required_argument, NULL, BENCH_OPT_RUN_MS },	\
+	{ "json", required_argument, NULL, BENCH_OPT_JSON },		\
+	{ "clock", required_argument, NULL, BENCH_OPT_CLOCK },		\
+	{ "quick", no_argument, NULL, BENCH_OPT_QUICK },		\
+	{ "help", no_argument, NULL, BENCH_OPT_HELP }
+
+struct bench_option_table {
+	const struct bench_command *command;
+	/* BENCH_COMMON_OPTIONS, then the subcommand's own, then an all-zero entry. */
+	const struct option *options;
+	/* One of the subcommand's own options, by its val; 0, or nonzero for a bad value. */
+	int (*parse_own)(void *ctx, int val, const char *arg);
+	/* --runs and --run-ms when not given, without and with --quick. */
+	unsigned int default_runs;
+	unsigned int default_run_ms;
+	unsigned int quick_runs;
+	unsigned int quick_run_ms;
+};
+
+/*
+ * Parse a subcommand's argv (argv[0] its name) into *o and, through
+ * t->parse_own(ctx, ...), its own options. True to go on; false to exit with
+ * *exit_code: after --help (usage on stdout), or after a usage error (the
+ * error and the usage on stderr).
+ */
+bool bench_parse_options(const struct bench_option_table *t, int argc, char **argv, void *ctx,
+			 struct bench_options *o, int *exit_code);
+
+/* "usage: ksrtp-bench <command> [options]", the summary and the option lines. */
+void bench_usage(FILE *f, const struct bench_command *cmd);
 
 /* Parse a decimal in [min, max]; 0 or -1. */
 int bench_parse_uint(const char *s, unsigned int min, unsigned int max, unsigned int *out);

@@ -6,7 +6,6 @@
  * ipsec-mb called directly (the ceiling). Then ns per packet against the
  * number of streams (crypto_streams.c), and the heap bytes per stream.
  */
-#include <getopt.h>
 #include <stdlib.h>
 
 #include "crypto_bench.h"
@@ -15,7 +14,6 @@
 #define DEFAULT_RUN_MS 60
 #define QUICK_RUNS 5
 #define QUICK_RUN_MS 5
-#define MAX_RUN_MS 10000
 #define MAX_SIZES 8
 #define MEMORY_STREAMS 10000
 #define QUICK_MEMORY_STREAMS 1000	/* NSS-backed libsrtp2 slows down quadratically */
@@ -43,15 +41,14 @@ static const unsigned int quick_stream_counts[] = { 1, 100, 10000 };
 #define N_QUICK_STREAM_COUNTS (sizeof(quick_stream_counts) / sizeof(quick_stream_counts[0]))
 
 struct crypto_options {
-	unsigned int runs;
-	unsigned int run_ms;
+	struct bench_options common;
 	unsigned int sizes[MAX_SIZES];
 	unsigned int n_sizes;
 	unsigned int streams;
-	struct crypto_scaling_options scaling;	/* runs, run_ms and clock copied from above */
-	clockid_t clock;
-	const char *json_path;
-	bool quick;
+	struct crypto_scaling_options scaling;	/* its common: a copy of the above */
+	/* Whether the options that --quick changes were given. */
+	bool streams_set;
+	bool counts_set;
 };
 
 static const char options_help[] =
@@ -101,12 +98,35 @@ int crypto_verify_slots(const struct crypto_group *g, const char *who)
 
 /* ---- groups ---- */
 
-static void group_free(struct crypto_group *g)
+void crypto_group_free(struct crypto_group *g)
 {
 	free(g->plain);
 	free(g->sealed);
 	free(g->slots);
 	ksrtp_wipe(&g->keys, sizeof(g->keys));
+}
+
+int crypto_group_alloc(struct crypto_group *g, const struct crypto_profile *prof,
+		       unsigned int payload, unsigned int packets)
+{
+	size_t ring_bytes;
+
+	g->prof = prof;
+	g->payload = payload;
+	g->packets = packets;
+	g->plain_len = KSRTP_RTP_HEADER_LEN + payload;
+	g->sealed_len = g->plain_len + prof->tag_len;
+	g->stride = (g->plain_len + KSRTP_MAX_TRAILER + 63) & ~(size_t)63;
+	ring_bytes = g->stride * packets;
+	g->plain = aligned_alloc(64, ring_bytes);
+	g->sealed = aligned_alloc(64, ring_bytes);
+	g->slots = aligned_alloc(4096, (size_t)CRYPTO_SLOTS * CRYPTO_SLOT_SIZE);
+	if (!g->plain || !g->sealed || !g->slots) {
+		fprintf(stderr, "ksrtp-bench: out of memory\n");
+		return -1;
+	}
+	memset(g->slots, 0, (size_t)CRYPTO_SLOTS * CRYPTO_SLOT_SIZE);
+	return 0;
 }
 
 /*
@@ -129,27 +149,13 @@ static int group_init(struct crypto_group *g, const struct crypto_profile *prof,
 		.salt_len = prof->salt_len,
 	};
 	ksrtp_session *s = NULL;
-	size_t ring_bytes;
 	unsigned int i;
 	int err;
 
 	memset(g, 0, sizeof(*g));
-	g->prof = prof;
-	g->payload = payload;
 	g->ssrc = BENCH_SSRC;
-	g->packets = CRYPTO_RING_PACKETS;
-	g->plain_len = KSRTP_RTP_HEADER_LEN + payload;
-	g->sealed_len = g->plain_len + prof->tag_len;
-	g->stride = (g->plain_len + KSRTP_MAX_TRAILER + 63) & ~(size_t)63;
-	ring_bytes = g->stride * g->packets;
-	g->plain = aligned_alloc(64, ring_bytes);
-	g->sealed = aligned_alloc(64, ring_bytes);
-	g->slots = aligned_alloc(4096, (size_t)CRYPTO_SLOTS * CRYPTO_SLOT_SIZE);
-	if (!g->plain || !g->sealed || !g->slots) {
-		fprintf(stderr, "ksrtp-bench: out of memory\n");
+	if (crypto_group_alloc(g, prof, payload, CRYPTO_RING_PACKETS))
 		goto fail;
-	}
-	memset(g->slots, 0, (size_t)CRYPTO_SLOTS * CRYPTO_SLOT_SIZE);
 	crypto_random_bytes(&state, g->master, prof->key_len + prof->salt_len);
 	err = ksrtp_kdf(prof->id, g->master, g->master + prof->key_len, &g->keys);
 	if (err)
@@ -179,7 +185,7 @@ fail_ksrtp:
 	fprintf(stderr, "ksrtp-bench: sealing the ring: %s\n", ksrtp_strerror(err));
 	ksrtp_session_free(s);
 fail:
-	group_free(g);
+	crypto_group_free(g);
 	return -1;
 }
 
@@ -229,10 +235,9 @@ static int group_run(struct crypto_group *g, const struct crypto_options *o, FIL
 	}
 #undef ADD_CONTENDER
 	if (!err)
-		err = bench_interleave(c, n, g->packets, o->runs,
-				       (uint64_t)o->run_ms * 1000000u, o->clock);
+		err = bench_interleave(c, n, g->packets, &o->common);
 	if (!err) {
-		bench_figures_of(c, n, o->runs, g->payload, fig, &reference, &ceiling);
+		bench_figures_of(c, n, o->common.runs, g->payload, fig, &reference, &ceiling);
 		fprintf(out, "\n%s %s, %u-byte payload (%u-byte packet in, %u out)\n",
 			g->prof->name, crypto_dir_name(g->dir), g->payload, g->in_len, g->out_len);
 		bench_figures_print(out, c, fig, n, reference);
@@ -306,123 +311,69 @@ static int parse_stream_counts(const char *arg, struct crypto_scaling_options *s
 	return 0;
 }
 
-static void crypto_usage(FILE *f)
+enum { OPT_SIZES = 1, OPT_STREAM_COUNTS, OPT_LIBSRTP_MAX_STREAMS, OPT_STREAMS, OPT_CPU };
+
+static const struct option crypto_longopts[] = {
+	BENCH_COMMON_OPTIONS,
+	{ "sizes", required_argument, NULL, OPT_SIZES },
+	{ "stream-counts", required_argument, NULL, OPT_STREAM_COUNTS },
+	{ "libsrtp-max-streams", required_argument, NULL, OPT_LIBSRTP_MAX_STREAMS },
+	{ "streams", required_argument, NULL, OPT_STREAMS },
+	{ "cpu", required_argument, NULL, OPT_CPU },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* One of crypto_longopts' own options into the struct crypto_options at ctx. */
+static int parse_crypto_option(void *ctx, int val, const char *arg)
 {
-	fprintf(f, "usage: ksrtp-bench crypto [options]\n\n%s\n%s", bench_crypto_command.summary,
-		options_help);
+	struct crypto_options *o = ctx;
+	unsigned int cpu;
+
+	switch (val) {
+	case OPT_SIZES:
+		return parse_uint_list(arg, 1, CRYPTO_MAX_PAYLOAD, o->sizes, MAX_SIZES, &o->n_sizes);
+	case OPT_STREAM_COUNTS:
+		o->counts_set = true;
+		return parse_stream_counts(arg, &o->scaling);
+	case OPT_LIBSRTP_MAX_STREAMS:
+		return bench_parse_uint(arg, 0, MAX_SCALING_STREAMS,
+					&o->scaling.libsrtp_max_streams);
+	case OPT_STREAMS:
+		o->streams_set = true;
+		return bench_parse_uint(arg, 0, MAX_MEMORY_STREAMS, &o->streams);
+	case OPT_CPU:
+		return bench_parse_uint(arg, 0, UINT32_MAX, &cpu) || bench_pin_cpu(cpu);
+	}
+	return 1;
 }
+
+static const struct bench_option_table crypto_option_table = {
+	.command = &bench_crypto_command,
+	.options = crypto_longopts,
+	.parse_own = parse_crypto_option,
+	.default_runs = DEFAULT_RUNS,
+	.default_run_ms = DEFAULT_RUN_MS,
+	.quick_runs = QUICK_RUNS,
+	.quick_run_ms = QUICK_RUN_MS,
+};
 
 /* True to go on; false to exit with *exit_code (after --help, or a usage error). */
 static bool parse_options(int argc, char **argv, struct crypto_options *o, int *exit_code)
 {
-	enum {
-		OPT_RUNS = 1, OPT_RUN_MS, OPT_SIZES, OPT_STREAM_COUNTS, OPT_LIBSRTP_MAX_STREAMS,
-		OPT_STREAMS, OPT_JSON, OPT_CLOCK, OPT_CPU, OPT_QUICK, OPT_HELP,
-	};
-	/* In enum order: longopts[opt - 1] names option opt. */
-	static const struct option longopts[] = {
-		{ "runs", required_argument, NULL, OPT_RUNS },
-		{ "run-ms", required_argument, NULL, OPT_RUN_MS },
-		{ "sizes", required_argument, NULL, OPT_SIZES },
-		{ "stream-counts", required_argument, NULL, OPT_STREAM_COUNTS },
-		{ "libsrtp-max-streams", required_argument, NULL, OPT_LIBSRTP_MAX_STREAMS },
-		{ "streams", required_argument, NULL, OPT_STREAMS },
-		{ "json", required_argument, NULL, OPT_JSON },
-		{ "clock", required_argument, NULL, OPT_CLOCK },
-		{ "cpu", required_argument, NULL, OPT_CPU },
-		{ "quick", no_argument, NULL, OPT_QUICK },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ NULL, 0, NULL, 0 },
-	};
-	unsigned int cpu;
-	int opt, bad = 0;
-	bool runs_set = false, run_ms_set = false, streams_set = false;
-	bool counts_set = false, libsrtp_max_set = false;
-
 	*o = (struct crypto_options){
 		.sizes = { 160, 1200 },
 		.n_sizes = 2,
-		.clock = CLOCK_MONOTONIC,
+		.scaling.libsrtp_max_streams = LIBSRTP_SCALING_MAX,
 	};
-	while (!bad && (opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_QUICK:
-			o->quick = true;
-			break;
-		case OPT_RUNS:
-			bad = bench_parse_uint(optarg, 1, BENCH_MAX_RUNS, &o->runs);
-			runs_set = true;
-			break;
-		case OPT_RUN_MS:
-			bad = bench_parse_uint(optarg, 1, MAX_RUN_MS, &o->run_ms);
-			run_ms_set = true;
-			break;
-		case OPT_SIZES:
-			bad = parse_uint_list(optarg, 1, CRYPTO_MAX_PAYLOAD, o->sizes, MAX_SIZES,
-					      &o->n_sizes);
-			break;
-		case OPT_STREAM_COUNTS:
-			bad = parse_stream_counts(optarg, &o->scaling);
-			counts_set = true;
-			break;
-		case OPT_LIBSRTP_MAX_STREAMS:
-			bad = bench_parse_uint(optarg, 0, MAX_SCALING_STREAMS,
-					       &o->scaling.libsrtp_max_streams);
-			libsrtp_max_set = true;
-			break;
-		case OPT_STREAMS:
-			bad = bench_parse_uint(optarg, 0, MAX_MEMORY_STREAMS, &o->streams);
-			streams_set = true;
-			break;
-		case OPT_JSON:
-			o->json_path = optarg;
-			break;
-		case OPT_CLOCK:
-			if (!strcmp(optarg, "wall"))
-				o->clock = CLOCK_MONOTONIC;
-			else if (!strcmp(optarg, "cpu"))
-				o->clock = CLOCK_THREAD_CPUTIME_ID;
-			else
-				bad = 1;
-			break;
-		case OPT_CPU:
-			bad = bench_parse_uint(optarg, 0, UINT32_MAX, &cpu) || bench_pin_cpu(cpu);
-			break;
-		case OPT_HELP:
-			crypto_usage(stdout);
-			*exit_code = BENCH_EXIT_OK;
-			return false;
-		default:
-			bad = 1;
-		}
-		if (bad && opt != '?')
-			fprintf(stderr, "ksrtp-bench crypto: bad value '%s' for --%s\n",
-				optarg ? optarg : "", longopts[opt - 1].name);
-	}
-	if (!bad && optind < argc) {
-		fprintf(stderr, "ksrtp-bench crypto: unexpected argument '%s'\n", argv[optind]);
-		bad = 1;
-	}
-	if (bad) {
-		crypto_usage(stderr);
-		*exit_code = BENCH_EXIT_USAGE;
+	if (!bench_parse_options(&crypto_option_table, argc, argv, o, &o->common, exit_code))
 		return false;
-	}
-	if (!runs_set)
-		o->runs = o->quick ? QUICK_RUNS : DEFAULT_RUNS;
-	if (!run_ms_set)
-		o->run_ms = o->quick ? QUICK_RUN_MS : DEFAULT_RUN_MS;
-	if (!streams_set)
-		o->streams = o->quick ? QUICK_MEMORY_STREAMS : MEMORY_STREAMS;
-	if (!counts_set && o->quick)
+	if (!o->streams_set)
+		o->streams = o->common.quick ? QUICK_MEMORY_STREAMS : MEMORY_STREAMS;
+	if (!o->counts_set && o->common.quick)
 		set_stream_counts(&o->scaling, quick_stream_counts, N_QUICK_STREAM_COUNTS);
-	else if (!counts_set)
+	else if (!o->counts_set)
 		set_stream_counts(&o->scaling, stream_counts, N_STREAM_COUNTS);
-	if (!libsrtp_max_set)
-		o->scaling.libsrtp_max_streams = LIBSRTP_SCALING_MAX;
-	o->scaling.runs = o->runs;
-	o->scaling.run_ms = o->run_ms;
-	o->scaling.clock = o->clock;
+	o->scaling.common = o->common;
 	return true;
 }
 
@@ -440,7 +391,7 @@ static void print_method(FILE *out, const struct crypto_options *o)
 		     "  In each group the contenders run interleaved (A B C .., A B C ..):\n"
 		     "  %u runs of ~%u ms each, timed in %s;\n"
 		     "  figures are medians.\n",
-		o->runs, o->run_ms, clock_name(o->clock));
+		o->common.runs, o->common.run_ms, clock_name(o->common.clock));
 	fprintf(out, "  A pass is a ring of %u packets with consecutive sequence numbers.\n"
 		     "  Every contender copies each packet from the ring into one of %u\n"
 		     "  %u-byte work slots and seals or opens it there: THE COPY IS INCLUDED\n"
@@ -462,10 +413,10 @@ static json_object *method_json(const struct crypto_options *o)
 	json_object *m = json_object_new_object(), *sizes = json_object_new_array();
 	unsigned int i;
 
-	json_object_object_add(m, "runs", json_object_new_int64(o->runs));
-	json_object_object_add(m, "run_ms", json_object_new_int64(o->run_ms));
-	json_object_object_add(m, "clock", json_object_new_string(clock_name(o->clock)));
-	json_object_object_add(m, "quick", json_object_new_boolean(o->quick));
+	json_object_object_add(m, "runs", json_object_new_int64(o->common.runs));
+	json_object_object_add(m, "run_ms", json_object_new_int64(o->common.run_ms));
+	json_object_object_add(m, "clock", json_object_new_string(clock_name(o->common.clock)));
+	json_object_object_add(m, "quick", json_object_new_boolean(o->common.quick));
 	json_object_object_add(m, "interleaved", json_object_new_boolean(true));
 	json_object_object_add(m, "ring_packets", json_object_new_int64(CRYPTO_RING_PACKETS));
 	json_object_object_add(m, "work_slots", json_object_new_int64(CRYPTO_SLOTS));
@@ -493,7 +444,7 @@ static int crypto_main(int argc, char **argv)
 
 	if (!parse_options(argc, argv, &o, &exit_code))
 		return exit_code;
-	out = o.json_path && !strcmp(o.json_path, "-") ? stderr : stdout;
+	out = o.common.json_path && !strcmp(o.common.json_path, "-") ? stderr : stdout;
 	if (srtp_init()) {
 		fprintf(stderr, "ksrtp-bench: srtp_init failed\n");
 		return BENCH_EXIT_FAIL;
@@ -523,15 +474,15 @@ static int crypto_main(int argc, char **argv)
 				crypto_group_set_dir(&g, CRYPTO_UNPROTECT);
 				err = group_run(&g, &o, out, groups);
 			}
-			group_free(&g);
+			crypto_group_free(&g);
 		}
 	}
 	if (!err && o.scaling.n_counts)
 		err = crypto_stream_scaling(out, root, &profiles[0], &o.scaling, &machine);
 	if (!err && o.streams)
 		err = crypto_stream_memory(out, root, profiles, N_PROFILES, o.streams);
-	if (!err && o.json_path)
-		err = bench_json_write(o.json_path, root);
+	if (!err && o.common.json_path)
+		err = bench_json_write(o.common.json_path, root);
 	json_object_put(root);
 	srtp_shutdown();
 	return err ? BENCH_EXIT_FAIL : BENCH_EXIT_OK;

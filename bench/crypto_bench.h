@@ -88,6 +88,16 @@ static inline uint8_t *crypto_slot(const struct crypto_group *g, unsigned int i)
 	return g->slots + (size_t)(i % CRYPTO_SLOTS) * CRYPTO_SLOT_SIZE;
 }
 
+/*
+ * Set g up for `packets` packets of `payload` bytes after the RTP header:
+ * lengths, stride, and the rings and slots (unfilled; the slots zeroed).
+ * 0, or -1 with a message; either way crypto_group_free() frees what there is.
+ */
+int crypto_group_alloc(struct crypto_group *g, const struct crypto_profile *prof,
+		       unsigned int payload, unsigned int packets);
+/* The rings and slots, and a wipe of the derived keys. */
+void crypto_group_free(struct crypto_group *g);
+
 /* Input and expected output by direction: plain -> sealed, or sealed -> plain. */
 void crypto_group_set_dir(struct crypto_group *g, enum crypto_dir dir);
 const char *crypto_dir_name(enum crypto_dir dir);
@@ -151,9 +161,7 @@ struct crypto_scaling_options {
 	unsigned int counts[CRYPTO_MAX_STREAM_COUNTS];	/* ascending */
 	unsigned int n_counts;
 	unsigned int libsrtp_max_streams;	/* libsrtp2 runs at counts up to this */
-	unsigned int runs;
-	unsigned int run_ms;
-	clockid_t clock;
+	struct bench_options common;
 };
 
 /*

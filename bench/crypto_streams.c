@@ -167,9 +167,7 @@ static void group_free(struct scaling_group *sg)
 	if (sg->libsrtp)
 		srtp_dealloc(sg->libsrtp);
 	ksrtp_stream_free(sg->sealer);
-	free(sg->g.plain);
-	free(sg->g.sealed);
-	free(sg->g.slots);
+	crypto_group_free(&sg->g);
 	ksrtp_wipe(sg, sizeof(*sg));
 	free(sg);
 }
@@ -241,27 +239,17 @@ static struct scaling_group *group_new(const struct crypto_profile *prof, enum c
 	struct scaling_group *sg = calloc(1, sizeof(*sg));
 	uint64_t state = 0xa4093822299f31d0ull ^ n->streams;
 	struct crypto_group *g;
-	size_t ring_bytes;
 	unsigned int i;
 	int err;
 
-	if (!sg)
-		goto oom;
+	if (!sg) {
+		fprintf(stderr, "ksrtp-bench: out of memory\n");
+		return NULL;
+	}
 	sg->count = n;
 	g = &sg->g;
-	g->prof = prof;
-	g->payload = SCALING_PAYLOAD;
-	g->packets = n->packets;
-	g->plain_len = KSRTP_RTP_HEADER_LEN + g->payload;
-	g->sealed_len = g->plain_len + prof->tag_len;
-	g->stride = (g->plain_len + KSRTP_MAX_TRAILER + 63) & ~(size_t)63;
-	ring_bytes = g->stride * g->packets;
-	g->plain = aligned_alloc(64, ring_bytes);
-	g->sealed = aligned_alloc(64, ring_bytes);
-	g->slots = aligned_alloc(4096, (size_t)CRYPTO_SLOTS * CRYPTO_SLOT_SIZE);
-	if (!g->plain || !g->sealed || !g->slots)
-		goto oom;
-	memset(g->slots, 0, (size_t)CRYPTO_SLOTS * CRYPTO_SLOT_SIZE);
+	if (crypto_group_alloc(g, prof, SCALING_PAYLOAD, n->packets))
+		goto fail;
 	for (i = 0; i < g->packets; i++) {
 		uint8_t *p = g->plain + i * g->stride;
 
@@ -279,8 +267,6 @@ static struct scaling_group *group_new(const struct crypto_profile *prof, enum c
 	if (ksrtp_session_fill(sg) || (with_libsrtp && libsrtp_session_fill(sg)))
 		goto fail;
 	return sg;
-oom:
-	fprintf(stderr, "ksrtp-bench: out of memory\n");
 fail:
 	group_free(sg);
 	return NULL;
@@ -522,18 +508,16 @@ static json_object *measure(struct scaling_lineup *lu, unsigned int packets, uns
 			    struct scaling_cell cells[][CRYPTO_MAX_STREAM_COUNTS], unsigned int ci,
 			    struct bench_figures *fig, const struct bench_contender **reference)
 {
-	const uint64_t run_ns = (uint64_t)o->run_ms * 1000000u;
 	const struct bench_contender *ceiling;
 	json_object *jc;
 	unsigned int i, r;
 
-	if (bench_interleave(lu->c, lu->split, packets, o->runs, run_ns, o->clock))
+	if (bench_interleave(lu->c, lu->split, packets, &o->common))
 		return NULL;
 	if (lu->split < lu->n &&
-	    bench_interleave(lu->c + lu->split, lu->n - lu->split, packets, o->runs, run_ns,
-			     o->clock))
+	    bench_interleave(lu->c + lu->split, lu->n - lu->split, packets, &o->common))
 		return NULL;
-	bench_figures_of(lu->c, lu->n, o->runs, payload, fig, reference, &ceiling);
+	bench_figures_of(lu->c, lu->n, o->common.runs, payload, fig, reference, &ceiling);
 	jc = json_object_new_array();
 	for (i = 0; i < lu->n; i++) {
 		const struct bench_contender *control = &lu->c[lu->control[i]];
@@ -557,12 +541,12 @@ static json_object *measure(struct scaling_lineup *lu, unsigned int packets, uns
 		cell->growth = NAN;	/* without a control: growth_from_first_count() */
 		if (control == &lu->c[i])
 			continue;
-		for (r = 0; r < o->runs; r++)
+		for (r = 0; r < o->common.runs; r++)
 			ratio[r] = lu->c[i].ns_per_pkt[r] / control->ns_per_pkt[r];
-		bench_stats_of(ratio, o->runs, &st);
+		bench_stats_of(ratio, o->common.runs, &st);
 		cell->growth = st.median;
 		json_object_object_add(j, "control", json_object_new_string(control->name));
-		json_object_object_add(j, "vs_1_stream", bench_stats_json(ratio, o->runs));
+		json_object_object_add(j, "vs_1_stream", bench_stats_json(ratio, o->common.runs));
 	}
 	return jc;
 }

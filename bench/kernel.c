@@ -18,7 +18,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <liburing.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,19 +37,14 @@
 #define DEFAULT_RUN_MS 100
 #define QUICK_RUNS 3
 #define QUICK_RUN_MS 5
-#define MAX_RUN_MS 10000
 #define BENCH_SSRC 0x5eed0002u
 #define OVERHEAD_TARGET 0.15	/* issue 3: at batch 64, <= 15% of the raw AEAD time */
 
 struct kernel_options {
-	unsigned int runs;
-	unsigned int run_ms;
+	struct bench_options common;
 	unsigned int payload;
 	unsigned int batches[MAX_BATCHES];
 	unsigned int n_batches;
-	clockid_t clock;
-	const char *json_path;
-	bool quick;
 };
 
 static const char options_help[] =
@@ -360,10 +354,9 @@ static int run_batch(const struct kernel_options *o, unsigned int batch, FILE *o
 			err = -1;
 	}
 	if (!err)
-		err = bench_interleave(c, N_KINDS, PASS_PACKETS, o->runs,
-				       (uint64_t)o->run_ms * 1000000u, o->clock);
+		err = bench_interleave(c, N_KINDS, PASS_PACKETS, &o->common);
 	if (!err) {
-		bench_figures_of(c, N_KINDS, o->runs, o->payload, fig, &reference, &ceiling);
+		bench_figures_of(c, N_KINDS, o->common.runs, o->payload, fig, &reference, &ceiling);
 		fprintf(out, "\nbatch %u (%u-byte RTP packets, AEAD_AES_128_GCM, seal)\n", batch,
 			len);
 		fprintf(out, "  %-26s %10s %14s  %s\n", "path", "ns/pkt", "ABI overhead",
@@ -374,9 +367,9 @@ static int run_batch(const struct kernel_options *o, unsigned int batch, FILE *o
 			struct bench_stats ov;
 			json_object *j = bench_figures_json(&c[i], &fig[i]);
 
-			for (r = 0; r < o->runs; r++)
+			for (r = 0; r < o->common.runs; r++)
 				overhead[i][r] = c[i].ns_per_pkt[r] / c[RAW].ns_per_pkt[r] - 1;
-			bench_stats_of(overhead[i], o->runs, &ov);
+			bench_stats_of(overhead[i], o->common.runs, &ov);
 			if (i == RAW)
 				fprintf(out, "  %-26s %10.1f %14s  %s\n", c[i].name,
 					fig[i].ns_stats.median, "(ceiling)", "");
@@ -385,7 +378,7 @@ static int run_batch(const struct kernel_options *o, unsigned int batch, FILE *o
 					c[i].name, fig[i].ns_stats.median, 100 * ov.median,
 					100 * ov.min, 100 * ov.max, fig[i].noisy ? "  NOISY" : "");
 			json_object_object_add(j, "abi_overhead", overhead_json(overhead[i],
-										o->runs));
+										o->common.runs));
 			json_object_array_add(jc, j);
 		}
 		json_object_object_add(jg, "batch", json_object_new_int64(batch));
@@ -395,11 +388,11 @@ static int run_batch(const struct kernel_options *o, unsigned int batch, FILE *o
 		if (batch == 64) {
 			struct bench_stats ov;
 
-			bench_stats_of(overhead[ABI_IOCTL], o->runs, &ov);
+			bench_stats_of(overhead[ABI_IOCTL], o->common.runs, &ov);
 			fprintf(out, "  target at batch 64: ABI overhead <= %.0f%% of the raw AEAD "
 				     "time; SEAL ioctl %+.1f%%", 100 * OVERHEAD_TARGET,
 				100 * ov.median);
-			bench_stats_of(overhead[ABI_URING], o->runs, &ov);
+			bench_stats_of(overhead[ABI_URING], o->common.runs, &ov);
 			fprintf(out, ", URING_CMD %+.1f%%\n", 100 * ov.median);
 		}
 	}
@@ -409,8 +402,6 @@ static int run_batch(const struct kernel_options *o, unsigned int batch, FILE *o
 }
 
 /* ---- options ---- */
-
-static void kernel_usage(FILE *f);
 
 static int parse_batches(const char *arg, struct kernel_options *o)
 {
@@ -433,88 +424,39 @@ static int parse_batches(const char *arg, struct kernel_options *o)
 	return err || !o->n_batches ? -1 : 0;
 }
 
-static bool parse_options(int argc, char **argv, struct kernel_options *o, int *exit_code)
-{
-	enum { OPT_RUNS = 1, OPT_RUN_MS, OPT_PAYLOAD, OPT_BATCHES, OPT_JSON, OPT_CLOCK,
-	       OPT_QUICK, OPT_HELP };
-	/* In enum order: longopts[opt - 1] names option opt. */
-	static const struct option longopts[] = {
-		{ "runs", required_argument, NULL, OPT_RUNS },
-		{ "run-ms", required_argument, NULL, OPT_RUN_MS },
-		{ "payload", required_argument, NULL, OPT_PAYLOAD },
-		{ "batches", required_argument, NULL, OPT_BATCHES },
-		{ "json", required_argument, NULL, OPT_JSON },
-		{ "clock", required_argument, NULL, OPT_CLOCK },
-		{ "quick", no_argument, NULL, OPT_QUICK },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ NULL, 0, NULL, 0 },
-	};
-	bool runs_set = false, run_ms_set = false;
-	int opt, bad = 0;
+enum { OPT_PAYLOAD = 1, OPT_BATCHES };
 
-	*o = (struct kernel_options){
-		.payload = 1200,
-		.batches = { 1, 16, 64, 256 },
-		.n_batches = 4,
-		.clock = CLOCK_MONOTONIC,
-	};
-	while (!bad && (opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_QUICK:
-			o->quick = true;
-			break;
-		case OPT_RUNS:
-			bad = bench_parse_uint(optarg, 1, BENCH_MAX_RUNS, &o->runs);
-			runs_set = true;
-			break;
-		case OPT_RUN_MS:
-			bad = bench_parse_uint(optarg, 1, MAX_RUN_MS, &o->run_ms);
-			run_ms_set = true;
-			break;
-		case OPT_PAYLOAD:
-			bad = bench_parse_uint(optarg, 1, KSRTP_SLOT_SIZE - KSRTP_SEAL_TRAILER -
-						       RTP_HEADER, &o->payload);
-			break;
-		case OPT_BATCHES:
-			bad = parse_batches(optarg, o);
-			break;
-		case OPT_JSON:
-			o->json_path = optarg;
-			break;
-		case OPT_CLOCK:
-			if (!strcmp(optarg, "wall"))
-				o->clock = CLOCK_MONOTONIC;
-			else if (!strcmp(optarg, "cpu"))
-				o->clock = CLOCK_THREAD_CPUTIME_ID;
-			else
-				bad = 1;
-			break;
-		case OPT_HELP:
-			kernel_usage(stdout);
-			*exit_code = BENCH_EXIT_OK;
-			return false;
-		default:
-			bad = 1;
-		}
-		if (bad && opt != '?')
-			fprintf(stderr, "ksrtp-bench kernel: bad value '%s' for --%s\n",
-				optarg ? optarg : "", longopts[opt - 1].name);
+static const struct option kernel_longopts[] = {
+	BENCH_COMMON_OPTIONS,
+	{ "payload", required_argument, NULL, OPT_PAYLOAD },
+	{ "batches", required_argument, NULL, OPT_BATCHES },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* One of kernel_longopts' own options into the struct kernel_options at ctx. */
+static int parse_kernel_option(void *ctx, int val, const char *arg)
+{
+	struct kernel_options *o = ctx;
+
+	switch (val) {
+	case OPT_PAYLOAD:
+		return bench_parse_uint(arg, 1, KSRTP_SLOT_SIZE - KSRTP_SEAL_TRAILER - RTP_HEADER,
+					&o->payload);
+	case OPT_BATCHES:
+		return parse_batches(arg, o);
 	}
-	if (!bad && optind < argc) {
-		fprintf(stderr, "ksrtp-bench kernel: unexpected argument '%s'\n", argv[optind]);
-		bad = 1;
-	}
-	if (bad) {
-		kernel_usage(stderr);
-		*exit_code = BENCH_EXIT_USAGE;
-		return false;
-	}
-	if (!runs_set)
-		o->runs = o->quick ? QUICK_RUNS : DEFAULT_RUNS;
-	if (!run_ms_set)
-		o->run_ms = o->quick ? QUICK_RUN_MS : DEFAULT_RUN_MS;
-	return true;
+	return 1;
 }
+
+static const struct bench_option_table kernel_option_table = {
+	.command = &bench_kernel_command,
+	.options = kernel_longopts,
+	.parse_own = parse_kernel_option,
+	.default_runs = DEFAULT_RUNS,
+	.default_run_ms = DEFAULT_RUN_MS,
+	.quick_runs = QUICK_RUNS,
+	.quick_run_ms = QUICK_RUN_MS,
+};
 
 /* ---- the subcommand ---- */
 
@@ -565,7 +507,7 @@ static void print_method(FILE *out, const struct kernel_options *o, bool tcg)
 		     "  per round, median: descriptor copies, validation, header parsing, SA\n"
 		     "  lock and replay window, syscall or io_uring; the libksrtp rows add the\n"
 		     "  library's copy of each packet into and out of the arena.\n",
-		o->runs, o->run_ms, PASS_PACKETS);
+		o->common.runs, o->common.run_ms, PASS_PACKETS);
 	fprintf(out, "\nNOTE: %s\n"
 		     "  timings are emulation speed: qemu TCG runs AES-NI about 40x slower\n"
 		     "  than hardware, and syscalls at yet another ratio. Only the ratio to\n"
@@ -585,7 +527,12 @@ static int kernel_main(int argc, char **argv)
 	int exit_code, err = 0;
 	bool tcg;
 
-	if (!parse_options(argc, argv, &o, &exit_code))
+	o = (struct kernel_options){
+		.payload = 1200,
+		.batches = { 1, 16, 64, 256 },
+		.n_batches = 4,
+	};
+	if (!bench_parse_options(&kernel_option_table, argc, argv, &o, &o.common, &exit_code))
 		return exit_code;
 	memset(&info, 0, sizeof(info));
 	if (module_info(&info))
@@ -610,9 +557,9 @@ static int kernel_main(int argc, char **argv)
 	if (tcg)
 		printf("\n(TCG: emulation speed; read the overhead column, not the ns/pkt one)\n");
 	method = json_object_new_object();
-	json_object_object_add(method, "runs", json_object_new_int64(o.runs));
-	json_object_object_add(method, "run_ms", json_object_new_int64(o.run_ms));
-	json_object_object_add(method, "quick", json_object_new_boolean(o.quick));
+	json_object_object_add(method, "runs", json_object_new_int64(o.common.runs));
+	json_object_object_add(method, "run_ms", json_object_new_int64(o.common.run_ms));
+	json_object_object_add(method, "quick", json_object_new_boolean(o.common.quick));
 	json_object_object_add(method, "pass_packets", json_object_new_int64(PASS_PACKETS));
 	json_object_object_add(method, "overhead", json_object_new_string("(path - raw) / raw"));
 	json_object_object_add(method, "tcg", json_object_new_boolean(tcg));
@@ -623,7 +570,7 @@ static int kernel_main(int argc, char **argv)
 	json_object_object_add(root, "module", info_json(&info));
 	json_object_object_add(root, "method", method);
 	json_object_object_add(root, "batches", groups);
-	if (!err && o.json_path && bench_json_write(o.json_path, root))
+	if (!err && o.common.json_path && bench_json_write(o.common.json_path, root))
 		err = -1;
 	json_object_put(root);
 	return err ? BENCH_EXIT_FAIL : BENCH_EXIT_OK;
@@ -636,9 +583,3 @@ const struct bench_command bench_kernel_command = {
 	.options = options_help,
 	.main = kernel_main,
 };
-
-static void kernel_usage(FILE *f)
-{
-	fprintf(f, "usage: ksrtp-bench kernel [options]\n\n%s\n%s", bench_kernel_command.summary,
-		options_help);
-}

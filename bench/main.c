@@ -8,8 +8,6 @@
 
 #include "bench.h"
 
-extern const struct bench_command bench_kernel_command;	/* kernel.c */
-
 static const struct bench_command *const commands[] = {
 	&bench_crypto_command,
 	&bench_kernel_command,

@@ -79,8 +79,10 @@ static long involuntary_switches(void)
 }
 
 int bench_interleave(struct bench_contender *c, unsigned int n, unsigned int packets_per_pass,
-		     unsigned int runs, uint64_t run_ns, clockid_t clock)
+		     const struct bench_options *o)
 {
+	const uint64_t run_ns = (uint64_t)o->run_ms * 1000000u;
+	const clockid_t clock = o->clock;
 	unsigned int i, r, k;
 	uint64_t t;
 
@@ -97,7 +99,7 @@ int bench_interleave(struct bench_contender *c, unsigned int n, unsigned int pac
 			c[i].passes_per_run = 1;
 		c[i].preemptions = 0;
 	}
-	for (r = 0; r < runs; r++) {
+	for (r = 0; r < o->runs; r++) {
 		for (i = 0; i < n; i++) {
 			long switches = involuntary_switches();
 			uint64_t total = 0;
@@ -423,6 +425,81 @@ json_object *bench_machine_json(const struct bench_machine *m)
 }
 
 /* ---- options and output ---- */
+
+void bench_usage(FILE *f, const struct bench_command *cmd)
+{
+	fprintf(f, "usage: ksrtp-bench %s [options]\n\n%s\n%s", cmd->name, cmd->summary,
+		cmd->options);
+}
+
+/*
+ * Option val of BENCH_COMMON_OPTIONS into *o, or else one of the subcommand's
+ * own; 0, or nonzero for a bad value. --help is the caller's.
+ */
+static int parse_option(const struct bench_option_table *t, void *ctx, int val, const char *arg,
+			struct bench_options *o, bool *runs_set, bool *run_ms_set)
+{
+	switch (val) {
+	case BENCH_OPT_RUNS:
+		*runs_set = true;
+		return bench_parse_uint(arg, 1, BENCH_MAX_RUNS, &o->runs);
+	case BENCH_OPT_RUN_MS:
+		*run_ms_set = true;
+		return bench_parse_uint(arg, 1, BENCH_MAX_RUN_MS, &o->run_ms);
+	case BENCH_OPT_JSON:
+		o->json_path = arg;
+		return 0;
+	case BENCH_OPT_CLOCK:
+		if (!strcmp(arg, "wall"))
+			o->clock = CLOCK_MONOTONIC;
+		else if (!strcmp(arg, "cpu"))
+			o->clock = CLOCK_THREAD_CPUTIME_ID;
+		else
+			return 1;
+		return 0;
+	case BENCH_OPT_QUICK:
+		o->quick = true;
+		return 0;
+	default:
+		return t->parse_own(ctx, val, arg);
+	}
+}
+
+bool bench_parse_options(const struct bench_option_table *t, int argc, char **argv, void *ctx,
+			 struct bench_options *o, int *exit_code)
+{
+	const char *name = t->command->name;
+	bool runs_set = false, run_ms_set = false;
+	int opt, longindex, bad = 0;
+
+	*o = (struct bench_options){ .clock = CLOCK_MONOTONIC };
+	while (!bad && (opt = getopt_long(argc, argv, "", t->options, &longindex)) != -1) {
+		if (opt == '?') {
+			bad = 1;	/* getopt_long said why */
+		} else if (opt == BENCH_OPT_HELP) {
+			bench_usage(stdout, t->command);
+			*exit_code = BENCH_EXIT_OK;
+			return false;
+		} else if ((bad = parse_option(t, ctx, opt, optarg, o, &runs_set, &run_ms_set))) {
+			fprintf(stderr, "ksrtp-bench %s: bad value '%s' for --%s\n", name,
+				optarg ? optarg : "", t->options[longindex].name);
+		}
+	}
+	if (!bad && optind < argc) {
+		fprintf(stderr, "ksrtp-bench %s: unexpected argument '%s'\n", name, argv[optind]);
+		bad = 1;
+	}
+	if (bad) {
+		bench_usage(stderr, t->command);
+		*exit_code = BENCH_EXIT_USAGE;
+		return false;
+	}
+	if (!runs_set)
+		o->runs = o->quick ? t->quick_runs : t->default_runs;
+	if (!run_ms_set)
+		o->run_ms = o->quick ? t->quick_run_ms : t->default_run_ms;
+	return true;
+}
 
 int bench_parse_uint(const char *s, unsigned int min, unsigned int max, unsigned int *out)
 {
