@@ -303,24 +303,6 @@ static void imb_cm_destroy(void *arg)
 	free(b);
 }
 
-/* HMAC (RFC 2104) inner and outer SHA-1 states, as ipsec-mb's HMAC jobs take them. */
-static void hmac_sha1_pads(IMB_MGR *mgr, const uint8_t key[KSRTP_HMAC_SHA1_LEN], uint8_t ipad[32],
-			   uint8_t opad[32])
-{
-	uint8_t block[IMB_SHA1_BLOCK_SIZE];
-	unsigned int i;
-
-	memset(block, 0x36, sizeof(block));
-	for (i = 0; i < KSRTP_HMAC_SHA1_LEN; i++)
-		block[i] ^= key[i];
-	IMB_SHA1_ONE_BLOCK(mgr, block, ipad);
-	memset(block, 0x5c, sizeof(block));
-	for (i = 0; i < KSRTP_HMAC_SHA1_LEN; i++)
-		block[i] ^= key[i];
-	IMB_SHA1_ONE_BLOCK(mgr, block, opad);
-	ksrtp_wipe(block, sizeof(block));
-}
-
 bool crypto_imb_sse_differs(void)
 {
 	IMB_MGR *mgr = alloc_mb_mgr(0);
@@ -361,7 +343,7 @@ int crypto_imb_cm_contender(const struct crypto_group *g, unsigned int burst,
 		 api_names[api] ? api_names[api] : ksrtp_imb_arch_name());
 	IMB_AES_KEYEXP_128(b->mgr, g->keys.rtp_key, b->enc, dec);
 	ksrtp_wipe(dec, sizeof(dec));
-	hmac_sha1_pads(b->mgr, g->keys.rtp_auth, b->ipad, b->opad);
+	ksrtp_hmac_sha1_precompute(b->mgr, g->keys.rtp_auth, b->ipad, b->opad);
 	memcpy(b->salt, g->keys.rtp_salt, sizeof(b->salt));
 	*c = (struct bench_contender){
 		.name = b->name,

@@ -90,6 +90,13 @@ static inline IMB_MGR *ksrtp_imb(void)
 
 	return likely(mgr) ? mgr : ksrtp_imb_init_thread();
 }
+/*
+ * lib/stream.c: HMAC-SHA1 (RFC 2104) inner and outer SHA-1 states of a 20-byte
+ * key, as ipsec-mb's HMAC jobs take them (_hashed_auth_key_xor_ipad/opad).
+ */
+void ksrtp_hmac_sha1_precompute(IMB_MGR *mgr, const uint8_t key[KSRTP_HMAC_SHA1_LEN],
+				uint8_t ipad[32], uint8_t opad[32]);
+
 /* The ipsec-mb code path picked for this CPU ("AVX512", "AVX2", ...). */
 const char *ksrtp_imb_arch_name(void);
 

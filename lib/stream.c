@@ -25,9 +25,8 @@ int ksrtp_policy_check(const struct ksrtp_policy *p)
 	return 0;
 }
 
-/* HMAC (RFC 2104) inner and outer SHA-1 states, as ipsec-mb's HMAC jobs take them. */
-static void hmac_sha1_precompute(IMB_MGR *mgr, const uint8_t key[KSRTP_HMAC_SHA1_LEN],
-				 uint8_t ipad[32], uint8_t opad[32])
+void ksrtp_hmac_sha1_precompute(IMB_MGR *mgr, const uint8_t key[KSRTP_HMAC_SHA1_LEN],
+				uint8_t ipad[32], uint8_t opad[32])
 {
 	uint8_t block[IMB_SHA1_BLOCK_SIZE];
 	size_t i;
@@ -50,7 +49,7 @@ static void cm_keyset_init(IMB_MGR *mgr, struct ksrtp_cm_keyset *ks, const uint8
 
 	IMB_AES_KEYEXP_128(mgr, key, ks->enc, dec);
 	ksrtp_wipe(dec, sizeof(dec));
-	hmac_sha1_precompute(mgr, auth, ks->ipad, ks->opad);
+	ksrtp_hmac_sha1_precompute(mgr, auth, ks->ipad, ks->opad);
 	memcpy(ks->salt, salt, KSRTP_SALT_STORE_LEN);
 }
 
