@@ -5,12 +5,14 @@
  * Three passes: prepare every descriptor (validate, parse the header once
  * into locals, estimate the index and check the replay window under the SA
  * lock) and submit its AEAD request; wait once for all of them (the
- * driver may be asynchronous); then finish each (commit the index, count,
- * set len and status). Userspace may write the arena at any time: every
- * header byte is read exactly once, and lengths come from the kernel's own
- * copy of the descriptor. A failed OPEN puts the ciphertext back (counter
- * mode undone by encrypting again, its tag sent to kernel scratch, never to
- * the slot) so no unauthenticated plaintext stays in the slot.
+ * driver may be asynchronous; io_uring batches do not wait, the last
+ * completion finishes them, see uring.c); then finish each (commit the
+ * index, count, set len and status). Userspace may write the arena at any
+ * time: every header byte is read exactly once, and lengths come from the
+ * kernel's own copy of the descriptor. A failed OPEN puts the ciphertext
+ * back (counter mode undone by encrypting again, its tag sent to kernel
+ * scratch, never to the slot) so no unauthenticated plaintext stays in the
+ * slot.
  */
 #include <linux/bitmap.h>
 #include <linux/mm.h>
@@ -29,24 +31,15 @@
 
 /* Per-descriptor state between the passes. */
 struct ksrtp_job {
-	struct ksrtp_sa *sa;	/* NULL: finished in prepare, status set */
+	struct ksrtp_sa *sa;	/* NULL: finished in prepare, status set; else a reference */
 	u8 *pkt;
 	u32 len;
 	u32 hdr_len;		/* RTP header; SRTCP: bytes before the tag */
 	u64 index;		/* RTP 48-bit index or SRTCP index */
 	u32 trailer;		/* SRTCP E + index */
+	u32 slot;
 	u16 seq;		/* RTP sequence number, as read */
 	bool slot_marked;
-};
-
-struct ksrtp_batch_ctx {
-	struct ksrtp_desc *descs;	/* max_batch */
-	struct ksrtp_job *jobs;		/* max_batch */
-	struct ksrtp_crypt **crypt;	/* max_batch, made on first use */
-	unsigned long *slots;		/* slots used by the running batch */
-	u32 max_batch;
-	u32 max_slots;
-	struct ksrtp_wait wait;
 };
 
 void ksrtp_batch_ctx_free(struct ksrtp_batch_ctx *ctx)
@@ -61,30 +54,24 @@ void ksrtp_batch_ctx_free(struct ksrtp_batch_ctx *ctx)
 	kvfree(ctx->crypt);
 	kvfree(ctx->jobs);
 	kvfree(ctx->descs);
-	bitmap_free(ctx->slots);
 	kfree(ctx);
 }
 
-static struct ksrtp_batch_ctx *batch_ctx(struct ksrtp_file *f)
+struct ksrtp_batch_ctx *ksrtp_batch_ctx_new(struct ksrtp_file *f)
 {
-	struct ksrtp_batch_ctx *ctx = f->bctx;
+	struct ksrtp_batch_ctx *ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
 
-	if (ctx)
-		return ctx;
-	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
 	if (!ctx)
 		return NULL;
+	ctx->f = f;
 	ctx->max_batch = f->max_batch;
-	ctx->max_slots = f->max_slots;
 	ctx->descs = kvcalloc(f->max_batch, sizeof(*ctx->descs), GFP_KERNEL_ACCOUNT);
 	ctx->jobs = kvcalloc(f->max_batch, sizeof(*ctx->jobs), GFP_KERNEL_ACCOUNT);
 	ctx->crypt = kvcalloc(f->max_batch, sizeof(*ctx->crypt), GFP_KERNEL_ACCOUNT);
-	ctx->slots = bitmap_zalloc(f->max_slots, GFP_KERNEL_ACCOUNT);
-	if (!ctx->descs || !ctx->jobs || !ctx->crypt || !ctx->slots) {
+	if (!ctx->descs || !ctx->jobs || !ctx->crypt) {
 		ksrtp_batch_ctx_free(ctx);
 		return NULL;
 	}
-	f->bctx = ctx;
 	return ctx;
 }
 
@@ -381,23 +368,29 @@ static void undo_open_rtcp(struct ksrtp_job *j, struct ksrtp_crypt *c)
 
 /* ---- the batch ---- */
 
-/* Validate one descriptor; returns 0 and fills j, or a status. */
-static int desc_check(struct ksrtp_file *f, struct ksrtp_batch_ctx *ctx,
-		      const struct ksrtp_desc *d, bool seal, struct ksrtp_job *j)
+/* Validate one descriptor; returns 0 and fills j (an SA reference taken), or a status. */
+static int desc_check(struct ksrtp_file *f, const struct ksrtp_desc *d, bool seal,
+		      struct ksrtp_job *j)
 {
 	struct ksrtp_sa *sa;
 
 	if (d->slot >= f->nslots || d->len > KSRTP_SLOT_SIZE)
 		return KSRTP_ST_INVAL;
-	/* Two descriptors on one slot would have the crypto race itself. */
-	if (test_and_set_bit(d->slot, ctx->slots))
+	/*
+	 * Two descriptors on one slot, in this batch or in another one in
+	 * flight on the file, would have the crypto race itself.
+	 */
+	if (test_and_set_bit_lock(d->slot, f->busy_slots))
 		return KSRTP_ST_INVAL;
+	j->slot = d->slot;
 	j->slot_marked = true;
 	sa = ksrtp_sa_find(&f->sas, d->sa);
 	if (!sa || sa->direction != (seal ? KSRTP_DIR_OUTBOUND : KSRTP_DIR_INBOUND))
 		return KSRTP_ST_NOSTREAM;
 	if (seal && d->len > KSRTP_SLOT_SIZE - KSRTP_SEAL_TRAILER)
 		return KSRTP_ST_NOSPACE;
+	/* SA_DEL may come before the batch finishes (io_uring): hold it. */
+	ksrtp_sa_get(sa);
 	j->sa = sa;
 	j->pkt = f->arena + (size_t)d->slot * KSRTP_SLOT_SIZE;
 	j->len = d->len;
@@ -466,13 +459,106 @@ static bool open_finish(struct ksrtp_job *j, struct ksrtp_crypt *c, bool rtcp, s
 	return false;
 }
 
+int ksrtp_batch_submit(struct ksrtp_batch_ctx *ctx, u32 count, u32 flags, bool seal)
+{
+	struct ksrtp_file *f = ctx->f;
+	struct ksrtp_desc *d = ctx->d;
+	const bool rtcp = flags & KSRTP_BATCH_RTCP;
+	u32 i;
+
+	lockdep_assert_held(&f->lock);
+	if (flags & ~KSRTP_BATCH_FLAGS)
+		return -EINVAL;
+	if (count > ctx->max_batch)
+		return -EINVAL;
+	if (!f->arena)
+		return -ENXIO;
+	ctx->count = count;
+	ctx->seal = seal;
+	ctx->rtcp = rtcp;
+	for (i = 0; i < count; i++) {
+		struct ksrtp_job *j = &ctx->jobs[i];
+		struct ksrtp_crypt *c;
+		int ret;
+
+		memset(j, 0, sizeof(*j));
+		ret = desc_check(f, &d[i], seal, j);
+		if (!ret && !ctx->crypt[i]) {
+			/* Once per context slot, never again: not a per-packet allocation. */
+			ctx->crypt[i] = ksrtp_crypt_alloc();
+			if (!ctx->crypt[i])
+				ret = KSRTP_ST_NOMEM;
+		}
+		if (!ret) {
+			struct ksrtp_wait *w = &ctx->wait;
+
+			c = ctx->crypt[i];
+			if (seal)
+				ret = rtcp ? seal_rtcp(j, c, w) : seal_rtp(j, c, w);
+			else
+				ret = rtcp ? open_rtcp(j, c, w) : open_rtp(j, c, w);
+			if (ret == 1)
+				continue;
+		}
+		/* Finished here; the table still holds the SA, so this is never the last put. */
+		if (j->sa)
+			ksrtp_sa_put(j->sa);
+		j->sa = NULL;
+		d[i].status = ret;
+	}
+	return 0;
+}
+
+int ksrtp_batch_finish(struct ksrtp_batch_ctx *ctx)
+{
+	struct ksrtp_file *f = ctx->f;
+	struct ksrtp_desc *d = ctx->d;
+	const bool rtcp = ctx->rtcp;
+	int done = 0;
+	u32 i;
+
+	for (i = 0; i < ctx->count; i++) {
+		struct ksrtp_job *j = &ctx->jobs[i];
+		struct ksrtp_crypt *c = ctx->crypt[i];
+
+		if (!j->sa)
+			goto release;
+		if (ctx->seal) {
+			if (c->err) {
+				d[i].status = KSRTP_ST_KERNEL;
+				goto put;
+			}
+			if (rtcp) {
+				memcpy(j->pkt + j->len + TAG_LEN, &c->tail, SRTCP_INDEX_LEN);
+				d[i].len = j->len + TAG_LEN + SRTCP_INDEX_LEN;
+			} else {
+				d[i].len = j->len + TAG_LEN;
+			}
+			d[i].status = KSRTP_ST_OK;
+			done++;
+			goto put;
+		}
+		if (open_finish(j, c, rtcp, &d[i].status)) {
+			d[i].len = rtcp ? j->hdr_len : j->len - TAG_LEN;
+			done++;
+		}
+put:
+		/* After SA_DEL or close() this is the last reference: may sleep. */
+		ksrtp_sa_put(j->sa);
+		j->sa = NULL;
+release:
+		/* The slot is done with only now: a restoring OPEN wrote it last. */
+		if (j->slot_marked)
+			clear_bit_unlock(j->slot, f->busy_slots);
+	}
+	return done;
+}
+
 int ksrtp_batch_run(struct ksrtp_file *f, struct ksrtp_desc *d, u32 count, u32 flags,
 		    bool seal)
 {
-	const bool rtcp = flags & KSRTP_BATCH_RTCP;
 	struct ksrtp_batch_ctx *ctx;
-	int done = 0;
-	u32 i;
+	int ret;
 
 	lockdep_assert_held(&f->lock);
 	if (flags & ~KSRTP_BATCH_FLAGS)
@@ -483,75 +569,24 @@ int ksrtp_batch_run(struct ksrtp_file *f, struct ksrtp_desc *d, u32 count, u32 f
 		return 0;
 	if (!f->arena)
 		return -ENXIO;
-	ctx = batch_ctx(f);
+	if (!f->bctx)
+		f->bctx = ksrtp_batch_ctx_new(f);
+	ctx = f->bctx;
 	if (!ctx)
 		return -ENOMEM;
-	ksrtp_wait_init(&ctx->wait);
-	for (i = 0; i < count; i++) {
-		struct ksrtp_job *j = &ctx->jobs[i];
-		struct ksrtp_crypt *c;
-		int ret;
-
-		memset(j, 0, sizeof(*j));
-		ret = desc_check(f, ctx, &d[i], seal, j);
-		if (!ret && !ctx->crypt[i]) {
-			ctx->crypt[i] = ksrtp_crypt_alloc();
-			if (!ctx->crypt[i])
-				ret = KSRTP_ST_NOMEM;
-		}
-		if (ret) {
-			j->sa = NULL;
-			d[i].status = ret;
-			continue;
-		}
-		c = ctx->crypt[i];
-		if (seal)
-			ret = rtcp ? seal_rtcp(j, c, &ctx->wait) : seal_rtp(j, c, &ctx->wait);
-		else
-			ret = rtcp ? open_rtcp(j, c, &ctx->wait) : open_rtp(j, c, &ctx->wait);
-		if (ret != 1) {
-			j->sa = NULL;
-			d[i].status = ret;
-		}
-	}
+	ctx->d = d;
+	ksrtp_wait_init(&ctx->wait, NULL);
+	ret = ksrtp_batch_submit(ctx, count, flags, seal);
+	if (ret)
+		return ret;
 	/* One wait for everything in flight. */
 	ksrtp_wait_all(&ctx->wait);
-	for (i = 0; i < count; i++) {
-		struct ksrtp_job *j = &ctx->jobs[i];
-		struct ksrtp_crypt *c = ctx->crypt[i];
-
-		if (j->slot_marked)
-			clear_bit(d[i].slot, ctx->slots);
-		if (!j->sa)
-			continue;
-		if (seal) {
-			if (c->err) {
-				d[i].status = KSRTP_ST_KERNEL;
-				continue;
-			}
-			if (rtcp) {
-				memcpy(j->pkt + j->len + TAG_LEN, &c->tail, SRTCP_INDEX_LEN);
-				d[i].len = j->len + TAG_LEN + SRTCP_INDEX_LEN;
-			} else {
-				d[i].len = j->len + TAG_LEN;
-			}
-			d[i].status = KSRTP_ST_OK;
-			done++;
-			continue;
-		}
-		if (open_finish(j, c, rtcp, &d[i].status)) {
-			d[i].len = rtcp ? j->hdr_len : j->len - TAG_LEN;
-			done++;
-		}
-	}
-	return done;
+	return ksrtp_batch_finish(ctx);
 }
 
-long ksrtp_batch_user(struct ksrtp_file *f, const struct ksrtp_batch *b, bool seal,
-		      bool nonblock)
+long ksrtp_batch_user(struct ksrtp_file *f, const struct ksrtp_batch *b, bool seal)
 {
 	void __user *udescs = u64_to_user_ptr(b->descs);
-	struct ksrtp_batch_ctx *ctx;
 	size_t size;
 	long ret;
 
@@ -562,24 +597,21 @@ long ksrtp_batch_user(struct ksrtp_file *f, const struct ksrtp_batch *b, bool se
 	if (!b->count)
 		return 0;
 	size = (size_t)b->count * sizeof(struct ksrtp_desc);
-	if (nonblock) {
-		if (!mutex_trylock(&f->lock))
-			return -EAGAIN;
-	} else if (mutex_lock_interruptible(&f->lock)) {
+	if (mutex_lock_interruptible(&f->lock))
 		return -EINTR;
-	}
 	ret = -ENXIO;
 	if (!f->arena)
 		goto out;
 	ret = -ENOMEM;
-	ctx = batch_ctx(f);
-	if (!ctx)
+	if (!f->bctx)
+		f->bctx = ksrtp_batch_ctx_new(f);
+	if (!f->bctx)
 		goto out;
 	ret = -EFAULT;
-	if (copy_from_user(ctx->descs, udescs, size))
+	if (copy_from_user(f->bctx->descs, udescs, size))
 		goto out;
-	ret = ksrtp_batch_run(f, ctx->descs, b->count, b->flags, seal);
-	if (ret >= 0 && copy_to_user(udescs, ctx->descs, size))
+	ret = ksrtp_batch_run(f, f->bctx->descs, b->count, b->flags, seal);
+	if (ret >= 0 && copy_to_user(udescs, f->bctx->descs, size))
 		ret = -EFAULT;
 out:
 	mutex_unlock(&f->lock);

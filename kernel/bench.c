@@ -113,7 +113,7 @@ static int raw_run(u32 rounds, u64 *ns)
 	int err = 0;
 
 	for (r = 0; r < rounds && !err; r++) {
-		ksrtp_wait_init(&w);
+		ksrtp_wait_init(&w, NULL);
 		for (i = 0; i < raw.batch; i++) {
 			struct ksrtp_crypt *c = raw.crypt[i];
 			u8 *pkt = raw.arena + (size_t)i * KSRTP_SLOT_SIZE;

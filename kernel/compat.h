@@ -39,6 +39,47 @@ static inline const void *ksrtp_uring_payload(const struct io_uring_cmd *ioucmd)
 }
 
 /*
+ * The top 8 bits of io_uring_cmd.flags are io_uring's own (6.7 on: e.g.
+ * IORING_URING_CMD_REISSUE when io-wq issues a command again); only the
+ * others come from userspace.
+ */
+#define KSRTP_URING_CMD_KERNEL_FLAGS	0xff000000u
+
+/*
+ * Completing a URING_CMD from task context. Debian's 6.1.y (a backport)
+ * and 6.3 on give the task-work callback issue_flags and want them back in
+ * the 4-argument io_uring_cmd_done(); plain 6.1 and 6.2 have neither.
+ * KSRTP_URING_TW(fn) defines fn_tw, the callback to hand to
+ * io_uring_cmd_complete_in_task(), calling
+ * void fn(struct io_uring_cmd *, unsigned int issue_flags).
+ */
+#ifdef KSRTP_HAVE_URING_CMD_ISSUE_FLAGS
+#define KSRTP_URING_TW(fn)							\
+static void fn##_tw(struct io_uring_cmd *ioucmd, unsigned int issue_flags)	\
+{										\
+	fn(ioucmd, issue_flags);						\
+}
+
+static inline void ksrtp_uring_cmd_done(struct io_uring_cmd *ioucmd, ssize_t ret,
+					unsigned int issue_flags)
+{
+	io_uring_cmd_done(ioucmd, ret, 0, issue_flags);
+}
+#else
+#define KSRTP_URING_TW(fn)							\
+static void fn##_tw(struct io_uring_cmd *ioucmd)				\
+{										\
+	fn(ioucmd, 0);								\
+}
+
+static inline void ksrtp_uring_cmd_done(struct io_uring_cmd *ioucmd, ssize_t ret,
+					unsigned int issue_flags)
+{
+	io_uring_cmd_done(ioucmd, ret, 0);
+}
+#endif
+
+/*
  * Crypto completion callbacks get the request's data pointer from 6.3 on,
  * the request itself before.
  */

@@ -59,28 +59,41 @@ fail:
 	return ERR_PTR(err);
 }
 
-void ksrtp_wait_init(struct ksrtp_wait *w)
+void ksrtp_wait_init(struct ksrtp_wait *w, void (*done)(struct ksrtp_wait *w))
 {
 	atomic_set(&w->pending, 1);
-	init_completion(&w->done);
+	init_completion(&w->comp);
+	w->done = done;
 }
 
 void ksrtp_wait_all(struct ksrtp_wait *w)
 {
 	if (!atomic_dec_and_test(&w->pending))
-		wait_for_completion(&w->done);
+		wait_for_completion(&w->comp);
+}
+
+bool ksrtp_wait_arm(struct ksrtp_wait *w)
+{
+	return atomic_dec_and_test(&w->pending);
 }
 
 static void ksrtp_crypt_done(KSRTP_CRYPTO_CB_ARG arg, int err)
 {
 	struct ksrtp_crypt *c = ksrtp_crypto_cb_data(arg);
+	struct ksrtp_wait *w;
 
 	/* A backlogged request moving to the queue: the real result follows. */
 	if (err == -EINPROGRESS)
 		return;
 	c->err = err;
-	if (atomic_dec_and_test(&c->wait->pending))
-		complete(&c->wait->done);
+	/* Read w first: once pending reaches 0, c and w belong to the finisher. */
+	w = c->wait;
+	if (!atomic_dec_and_test(&w->pending))
+		return;
+	if (w->done)
+		w->done(w);
+	else
+		complete(&w->comp);
 }
 
 struct ksrtp_crypt *ksrtp_crypt_alloc(void)
@@ -153,7 +166,7 @@ int ksrtp_crypt_sync(struct ksrtp_crypt *c, struct crypto_aead *tfm, bool enc,
 {
 	struct ksrtp_wait w;
 
-	ksrtp_wait_init(&w);
+	ksrtp_wait_init(&w, NULL);
 	ksrtp_crypt_submit(c, tfm, enc, in_place, assoclen, cryptlen, &w);
 	ksrtp_wait_all(&w);
 	return c->err;

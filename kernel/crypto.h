@@ -32,15 +32,27 @@ int ksrtp_crypto_query(char *driver, size_t len, bool *async);
 /* A gcm(aes) transform keyed with key, 16-byte tag. */
 struct crypto_aead *ksrtp_aead_new(const u8 *key, unsigned int key_len);
 
-/* Outstanding requests of one batch. */
+/*
+ * Outstanding requests of one batch. Either someone sleeps in
+ * ksrtp_wait_all() (ioctl, self-test), or, when done is set, whoever
+ * completes the last request calls done (io_uring): that may be a crypto
+ * callback in softirq, so done must not sleep.
+ */
 struct ksrtp_wait {
 	atomic_t pending;	/* requests in flight + 1 while submitting */
-	struct completion done;
+	struct completion comp;
+	void (*done)(struct ksrtp_wait *w);
 };
 
-void ksrtp_wait_init(struct ksrtp_wait *w);
+void ksrtp_wait_init(struct ksrtp_wait *w, void (*done)(struct ksrtp_wait *w));
 /* After the last submission: wait until every request has completed. */
 void ksrtp_wait_all(struct ksrtp_wait *w);
+/*
+ * After the last submission, instead of waiting: drop the submitter's
+ * count. True when every request has already completed (the caller
+ * finishes, done is not called); false when done will be called.
+ */
+bool ksrtp_wait_arm(struct ksrtp_wait *w);
 
 /* One preallocated AEAD request with its scatterlists and scratch space. */
 struct ksrtp_crypt {

@@ -4,6 +4,7 @@
  * the ioctls. Each open file is its own SA namespace; closing it destroys
  * its SAs, their keys wiped.
  */
+#include <linux/bitmap.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
@@ -24,22 +25,34 @@ struct ksrtp_file *ksrtp_file_new(void)
 
 	if (!f)
 		return NULL;
+	kref_init(&f->ref);
 	mutex_init(&f->lock);
 	ksrtp_sa_table_init(&f->sas, READ_ONCE(ksrtp_max_sas));
 	f->max_batch = READ_ONCE(ksrtp_max_batch);
 	f->max_slots = READ_ONCE(ksrtp_arena_slots);
+	f->max_inflight = min_t(u32, READ_ONCE(ksrtp_max_inflight), KSRTP_INFLIGHT_MAX);
 	return f;
 }
 
-void ksrtp_file_free(struct ksrtp_file *f)
+static void ksrtp_file_release(struct kref *ref)
 {
-	if (!f)
-		return;
+	struct ksrtp_file *f = container_of(ref, struct ksrtp_file, ref);
+	u32 i;
+
 	ksrtp_sa_table_destroy(&f->sas);
 	ksrtp_batch_ctx_free(f->bctx);
+	for (i = 0; i < KSRTP_INFLIGHT_MAX; i++)
+		ksrtp_batch_ctx_free(f->pool[i]);
+	bitmap_free(f->busy_slots);
 	vfree(f->arena);
 	mutex_destroy(&f->lock);
 	kfree(f);
+}
+
+void ksrtp_file_put(struct ksrtp_file *f)
+{
+	if (f)
+		kref_put(&f->ref, ksrtp_file_release);
 }
 
 int ksrtp_file_arena(struct ksrtp_file *f, u32 nslots)
@@ -49,9 +62,15 @@ int ksrtp_file_arena(struct ksrtp_file *f, u32 nslots)
 		return -EBUSY;
 	if (!nslots || nslots > f->max_slots)
 		return -EINVAL;
-	f->arena = vmalloc_user((size_t)nslots * KSRTP_SLOT_SIZE);
-	if (!f->arena)
+	f->busy_slots = bitmap_zalloc(nslots, GFP_KERNEL_ACCOUNT);
+	if (!f->busy_slots)
 		return -ENOMEM;
+	f->arena = vmalloc_user((size_t)nslots * KSRTP_SLOT_SIZE);
+	if (!f->arena) {
+		bitmap_free(f->busy_slots);
+		f->busy_slots = NULL;
+		return -ENOMEM;
+	}
 	f->nslots = nslots;
 	return 0;
 }
@@ -92,7 +111,8 @@ static int ksrtp_open(struct inode *inode, struct file *file)
 
 static int ksrtp_release(struct inode *inode, struct file *file)
 {
-	ksrtp_file_free(file->private_data);
+	/* Batches still in flight hold their own references. */
+	ksrtp_file_put(file->private_data);
 	return 0;
 }
 
@@ -265,7 +285,7 @@ static long ioctl_batch(struct ksrtp_file *f, void __user *arg, bool seal)
 
 	if (copy_from_user(&b, arg, sizeof(b)))
 		return -EFAULT;
-	return ksrtp_batch_user(f, &b, seal, false);
+	return ksrtp_batch_user(f, &b, seal);
 }
 
 static long ksrtp_ioctl(struct file *file, unsigned int cmd, unsigned long arg)

@@ -9,6 +9,10 @@
  *   max_batch    descriptors per SEAL/OPEN call (default 256, 1..4096)
  *   arena_slots  2048-byte arena slots per open file (default 4096 = 8 MiB,
  *                1..65536)
+ *   max_inflight io_uring batches in flight per open file (default 16,
+ *                1..64); each holds a batch context (max_batch requests)
+ *   uring_defer  test knob, writable: finish every io_uring batch in task
+ *                work, as an asynchronous engine would (default N)
  *
  * With CONFIG_DEBUG_FS, /sys/kernel/debug/ksrtp/raw_seal (root only) runs the
  * raw AEAD loop that ksrtp-bench kernel compares the ABI with (bench.c).
@@ -36,12 +40,26 @@ unsigned int ksrtp_arena_slots = 4096;
 module_param_named(arena_slots, ksrtp_arena_slots, uint, 0444);
 MODULE_PARM_DESC(arena_slots, "2048-byte arena slots per open file (1..65536, default 4096)");
 
+/*
+ * Test knob: finish every io_uring batch through task work, as when an
+ * asynchronous crypto engine completes it, even when AES-NI has completed
+ * it before ->uring_cmd returns (the VM tests run that path this way).
+ */
+bool ksrtp_uring_defer;
+module_param_named(uring_defer, ksrtp_uring_defer, bool, 0644);
+MODULE_PARM_DESC(uring_defer, "test: always finish URING_CMD batches in task work (default N)");
+
+unsigned int ksrtp_max_inflight = 16;
+module_param_named(max_inflight, ksrtp_max_inflight, uint, 0444);
+MODULE_PARM_DESC(max_inflight, "io_uring SEAL/OPEN batches in flight per open file (1..64, default 16)");
+
 static int __init ksrtp_init(void)
 {
 	int err;
 
 	if (!ksrtp_max_sas || ksrtp_max_sas > 65536 || !ksrtp_max_batch ||
-	    ksrtp_max_batch > 4096 || !ksrtp_arena_slots || ksrtp_arena_slots > 65536) {
+	    ksrtp_max_batch > 4096 || !ksrtp_arena_slots || ksrtp_arena_slots > 65536 ||
+	    !ksrtp_max_inflight || ksrtp_max_inflight > KSRTP_INFLIGHT_MAX) {
 		pr_err("module parameter out of range\n");
 		return -EINVAL;
 	}

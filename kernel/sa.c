@@ -131,6 +131,7 @@ struct ksrtp_sa *ksrtp_sa_new(const struct ksrtp_sa_params *p,
 	sa->key_len = kl;
 	sa->direction = p->direction;
 	sa->profile = p->profile;
+	refcount_set(&sa->ref, 1);
 	spin_lock_init(&sa->lock);
 	ksrtp_replay_init(&sa->rtp_replay, window, sa->rtp_bits);
 	ksrtp_replay_init(&sa->rtcp_replay, KSRTP_RTCP_REPLAY_WINDOW, sa->rtcp_bits);
@@ -204,7 +205,7 @@ int ksrtp_sa_table_remove(struct ksrtp_sa_table *t, u32 id)
 	if (!sa)
 		return -ENOENT;
 	t->count--;
-	ksrtp_sa_free(sa);
+	ksrtp_sa_put(sa);
 	return 0;
 }
 
@@ -215,7 +216,7 @@ void ksrtp_sa_table_destroy(struct ksrtp_sa_table *t)
 
 	xa_for_each(&t->xa, id, sa) {
 		xa_erase(&t->xa, id);
-		ksrtp_sa_free(sa);
+		ksrtp_sa_put(sa);
 	}
 	xa_destroy(&t->xa);
 	t->count = 0;

@@ -6,6 +6,7 @@
 #ifndef _KSRTP_SA_H
 #define _KSRTP_SA_H
 
+#include <linux/refcount.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
@@ -48,6 +49,11 @@ struct ksrtp_sa {
 	struct crypto_aead *rtcp_tfm;
 	u8 rtp_salt[KSRTP_GCM_SALT_LEN];
 	u8 rtcp_salt[KSRTP_GCM_SALT_LEN];
+	/*
+	 * One reference for the SA table, one per packet of a batch in flight:
+	 * SA_DEL may run while an io_uring batch is still using the SA.
+	 */
+	refcount_t ref;
 	/* lock protects everything below */
 	spinlock_t lock;
 	u32 rtcp_last_index;		/* outbound SRTCP: last index sent */
@@ -94,6 +100,18 @@ struct ksrtp_sa *ksrtp_sa_new(const struct ksrtp_sa_params *p,
 /* Free an SA; its transforms and state are wiped. */
 void ksrtp_sa_free(struct ksrtp_sa *sa);
 
+static inline void ksrtp_sa_get(struct ksrtp_sa *sa)
+{
+	refcount_inc(&sa->ref);
+}
+
+/* Drop a reference; the last one frees (process context: may sleep). */
+static inline void ksrtp_sa_put(struct ksrtp_sa *sa)
+{
+	if (refcount_dec_and_test(&sa->ref))
+		ksrtp_sa_free(sa);
+}
+
 /* The per-file SA table. */
 struct ksrtp_sa_table {
 	struct xarray xa;
@@ -105,9 +123,9 @@ struct ksrtp_sa_table {
 void ksrtp_sa_table_init(struct ksrtp_sa_table *t, u32 max);
 /* Insert sa under a fresh id (stored in sa->id); -ENOSPC when full. */
 int ksrtp_sa_table_insert(struct ksrtp_sa_table *t, struct ksrtp_sa *sa);
-/* Remove and free; -ENOENT when id is not in t. */
+/* Remove and drop the table's reference; -ENOENT when id is not in t. */
 int ksrtp_sa_table_remove(struct ksrtp_sa_table *t, u32 id);
-/* Remove and free every SA. */
+/* Remove every SA, dropping the table's references. */
 void ksrtp_sa_table_destroy(struct ksrtp_sa_table *t);
 
 static inline struct ksrtp_sa *ksrtp_sa_find(struct ksrtp_sa_table *t, u32 id)

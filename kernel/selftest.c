@@ -243,7 +243,7 @@ int ksrtp_selftest(void)
 	for (i = 0; !err && i < ARRAY_SIZE(kats); i++)
 		err = run_kat(s, &kats[i]);
 	mutex_unlock(&s->f->lock);
-	ksrtp_file_free(s->f);
+	ksrtp_file_put(s->f);
 	kfree_sensitive(s);
 	return err;
 }

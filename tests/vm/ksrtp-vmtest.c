@@ -1091,6 +1091,271 @@ static void t_abuse_random_calls(void)
 	dev_close(&d);
 }
 
+/* ---- many URING_CMD batches in flight on one ring ---- */
+
+#define CC_BATCHES	32	/* SQEs in flight at once */
+#define CC_PER		8	/* descriptors per batch */
+#define CC_SLOTS	(CC_BATCHES * CC_PER)
+#define CC_SAS		4
+
+struct cc_dev {
+	struct dev d;		/* fd and arena only: no ring of its own */
+	uint32_t out[CC_SAS], in[CC_SAS];
+};
+
+static bool cc_open(struct cc_dev *c)
+{
+	c->d.fd = open("/dev/ksrtp", O_RDWR | O_CLOEXEC);
+	if (c->d.fd < 0)
+		return false;
+	c->d.arena = mmap(NULL, (size_t)CC_SLOTS * SLOT, PROT_READ | PROT_WRITE, MAP_SHARED,
+			c->d.fd, 0);
+	if (c->d.arena == MAP_FAILED) {
+		c->d.arena = NULL;
+		return false;
+	}
+	for (int k = 0; k < CC_SAS; k++) {
+		uint32_t prof = k & 1 ? KSRTP_PROF_AEAD_AES_256_GCM : KSRTP_PROF_AEAD_AES_128_GCM;
+		uint8_t key[32];
+
+		memcpy(key, key32, 32);
+		key[0] ^= (uint8_t)k;
+		if (sa_add(&c->d, prof, KSRTP_DIR_OUTBOUND, 0x1000u + k, key, salt12, 0,
+			   k, 0, &c->out[k]) ||
+		    sa_add(&c->d, prof, KSRTP_DIR_INBOUND, 0x1000u + k, key, salt12, 0,
+			   k, 0, &c->in[k]))
+			return false;
+	}
+	return true;
+}
+
+static void cc_close(struct cc_dev *c)
+{
+	if (c->d.arena)
+		munmap(c->d.arena, (size_t)CC_SLOTS * SLOT);
+	if (c->d.fd >= 0)
+		close(c->d.fd);
+	c->d.arena = NULL;
+	c->d.fd = -1;
+}
+
+/* Batch b: slots b * CC_PER.., SA b % CC_SAS. */
+static void cc_descs(struct ksrtp_desc v[CC_BATCHES][CC_PER], const uint32_t *sa,
+		     const uint32_t len[CC_SLOTS])
+{
+	for (int b = 0; b < CC_BATCHES; b++)
+		for (int i = 0; i < CC_PER; i++)
+			v[b][i] = (struct ksrtp_desc){ .sa = sa[b % CC_SAS], .slot = b * CC_PER + i,
+						       .len = len[b * CC_PER + i], .status = 99 };
+}
+
+static void cc_prep(struct io_uring *ring, int fd, bool seal, struct ksrtp_desc *v, int b)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+	struct ksrtp_batch kb = { .descs = (uintptr_t)v, .count = CC_PER };
+
+	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
+	sqe->cmd_op = seal ? KSRTP_IOC_SEAL : KSRTP_IOC_OPEN;
+	memcpy(&sqe->addr3, &kb, sizeof(kb));
+	io_uring_sqe_set_data64(sqe, (uint64_t)b);
+}
+
+/*
+ * All CC_BATCHES batches submitted by one io_uring_submit, then every CQE
+ * reaped: res[b] per batch. A batch that found no free context (-EAGAIN,
+ * max_inflight) is submitted again, as libksrtp does; *eagain counts them.
+ * Unless close_fd < 0, that fd is closed (and arena unmapped) right after
+ * the submission, with every batch possibly still in flight.
+ */
+static int cc_run(struct io_uring *ring, int fd, bool seal, struct ksrtp_desc v[][CC_PER],
+		  int res[CC_BATCHES], int *eagain, struct cc_dev *close_dev)
+{
+	int pending = CC_BATCHES, b;
+
+	for (b = 0; b < CC_BATCHES; b++) {
+		res[b] = -999;
+		cc_prep(ring, fd, seal, v[b], b);
+	}
+	if (io_uring_submit(ring) != CC_BATCHES)
+		return -1;
+	if (close_dev)
+		cc_close(close_dev);
+	while (pending) {
+		struct io_uring_cqe *cqe;
+
+		if (io_uring_wait_cqe(ring, &cqe))
+			return -1;
+		b = (int)cqe->user_data;
+		if (cqe->res == -EAGAIN && !close_dev) {
+			(*eagain)++;
+			cc_prep(ring, fd, seal, v[b], b);
+			io_uring_cqe_seen(ring, cqe);
+			if (io_uring_submit(ring) != 1)
+				return -1;
+			continue;
+		}
+		if (b >= 0 && b < CC_BATCHES)
+			res[b] = cqe->res;
+		io_uring_cqe_seen(ring, cqe);
+		pending--;
+	}
+	return 0;
+}
+
+static void t_uring_concurrent(void)
+{
+	static uint8_t plain[CC_SLOTS][SLOT], tampered[CC_SLOTS][SLOT];
+	static struct ksrtp_desc v[CC_BATCHES][CC_PER], w[CC_BATCHES][CC_PER];
+	uint32_t len[CC_SLOTS], sealed_len[CC_SLOTS];
+	int res[CC_BATCHES], eagain = 0, b, i, round;
+	struct cc_dev a = { .d.fd = -1 }, ref = { .d.fd = -1 };
+	struct io_uring ring;
+	bool bad;
+
+	if (io_uring_queue_init(2 * CC_BATCHES, &ring, 0)) {
+		failures++;
+		return;
+	}
+	if (!cc_open(&a) || !cc_open(&ref)) {
+		printf("  open/mmap/SA_ADD failed\n");
+		failures++;
+		goto out;
+	}
+	for (round = 0; round < 3; round++) {
+		/* The same plaintext in both arenas; seq unique per SA, no rollover. */
+		for (i = 0; i < CC_SLOTS; i++) {
+			b = i / CC_PER;
+			len[i] = random_rtp(plain[i], 0x1000u + b % CC_SAS,
+					    (uint16_t)(round * CC_SLOTS + i + 1), 1400);
+			memcpy(a.d.arena + (size_t)i * SLOT, plain[i], len[i]);
+			memcpy(ref.d.arena + (size_t)i * SLOT, plain[i], len[i]);
+		}
+		/* Reference: the ioctl path, one batch after another. */
+		cc_descs(w, ref.out, len);
+		for (b = 0; b < CC_BATCHES; b++)
+			EXPECT_EQ(batch_ioctl(&ref.d, true, w[b], CC_PER, 0), CC_PER);
+		/* SEAL: 32 batches in flight on one ring, one file. */
+		cc_descs(v, a.out, len);
+		EXPECT_EQ(cc_run(&ring, a.d.fd, true, v, res, &eagain, NULL), 0);
+		bad = false;
+		for (b = 0; b < CC_BATCHES; b++) {
+			EXPECT_EQ(res[b], CC_PER);
+			for (i = 0; i < CC_PER; i++) {
+				uint32_t s = b * CC_PER + i;
+
+				EXPECT_EQ(v[b][i].status, 0);
+				EXPECT_EQ(v[b][i].len, w[b][i].len);
+				EXPECT_EQ(v[b][i].slot, s);
+				sealed_len[s] = w[b][i].len;
+				if (memcmp(a.d.arena + (size_t)s * SLOT, ref.d.arena + (size_t)s * SLOT,
+					   sealed_len[s]))
+					bad = true;
+			}
+		}
+		if (bad) {
+			printf("  round %d: URING_CMD and ioctl SEAL disagree\n", round);
+			failures++;
+		}
+		/* OPEN, 32 in flight, every fourth batch with one tampered packet. */
+		for (b = 0; b < CC_BATCHES; b += 4) {
+			uint32_t s = b * CC_PER + (uint32_t)rnd_below(CC_PER);
+
+			a.d.arena[(size_t)s * SLOT + rnd_below(sealed_len[s])] ^= 0x20;
+			memcpy(tampered[s], a.d.arena + (size_t)s * SLOT, sealed_len[s]);
+		}
+		cc_descs(v, a.in, sealed_len);
+		EXPECT_EQ(cc_run(&ring, a.d.fd, false, v, res, &eagain, NULL), 0);
+		for (b = 0; b < CC_BATCHES; b++) {
+			int ok = 0;
+
+			for (i = 0; i < CC_PER; i++) {
+				uint32_t s = b * CC_PER + i;
+				uint8_t *p = a.d.arena + (size_t)s * SLOT;
+
+				if (v[b][i].status == 0) {
+					ok++;
+					EXPECT_EQ(v[b][i].len, len[s]);
+					EXPECT(!memcmp(p, plain[s], len[s]));
+				} else {
+					/* Only the tampered one; its slot as it came. */
+					EXPECT(b % 4 == 0);
+					EXPECT(!memcmp(p, tampered[s], sealed_len[s]));
+				}
+			}
+			EXPECT_EQ(res[b], ok);
+			EXPECT_EQ(ok, b % 4 ? CC_PER : CC_PER - 1);
+		}
+		/* The genuine packets again: replays, except the tampered ones. */
+		memcpy(a.d.arena, ref.d.arena, (size_t)CC_SLOTS * SLOT);
+		cc_descs(v, a.in, sealed_len);
+		EXPECT_EQ(cc_run(&ring, a.d.fd, false, v, res, &eagain, NULL), 0);
+		for (b = 0; b < CC_BATCHES; b++)
+			EXPECT_EQ(res[b], b % 4 ? 0 : 1);
+	}
+	/* close() and munmap() with every batch just submitted: all still finish. */
+	for (i = 0; i < CC_SLOTS; i++)
+		len[i] = random_rtp(a.d.arena + (size_t)i * SLOT, 0x1000u + i / CC_PER % CC_SAS,
+				    (uint16_t)(round * CC_SLOTS + i + 1), 1400);
+	cc_descs(v, a.out, len);
+	EXPECT_EQ(cc_run(&ring, a.d.fd, true, v, res, &eagain, &a), 0);
+	for (b = 0; b < CC_BATCHES; b++)
+		EXPECT(res[b] == CC_PER || res[b] == -EAGAIN);
+	printf("  3 rounds of %d x %d-packet batches in flight; %d resubmitted after -EAGAIN\n",
+	       CC_BATCHES, CC_PER, eagain);
+out:
+	cc_close(&a);
+	cc_close(&ref);
+	io_uring_queue_exit(&ring);
+}
+
+/* SA_DEL while batches using the SA are in flight. */
+static void t_uring_sa_del_inflight(void)
+{
+	static struct ksrtp_desc v[CC_BATCHES][CC_PER];
+	uint32_t len[CC_SLOTS];
+	struct cc_dev a = { .d.fd = -1 };
+	struct io_uring ring;
+	int b, i;
+
+	if (io_uring_queue_init(2 * CC_BATCHES, &ring, 0)) {
+		failures++;
+		return;
+	}
+	if (!cc_open(&a)) {
+		failures++;
+		goto out;
+	}
+	for (i = 0; i < CC_SLOTS; i++)
+		len[i] = rtp_pkt(&a.d, i, 0x1000u + (i / CC_PER) % CC_SAS,
+				 (uint16_t)(i + 1), 200);
+	cc_descs(v, a.out, len);
+	for (b = 0; b < CC_BATCHES; b++)
+		cc_prep(&ring, a.d.fd, true, v[b], b);
+	EXPECT_EQ(io_uring_submit(&ring), CC_BATCHES);
+	for (b = 0; b < CC_SAS; b++) {
+		struct ksrtp_sa_del del = { .sa_id = a.out[b] };
+
+		EXPECT_EQ(xioctl(a.d.fd, KSRTP_IOC_SA_DEL, &del), 0);
+	}
+	for (i = 0; i < CC_BATCHES; i++) {
+		struct io_uring_cqe *cqe;
+
+		if (io_uring_wait_cqe(&ring, &cqe)) {
+			failures++;
+			break;
+		}
+		b = (int)cqe->user_data;
+		/* Prepared before the SA_DEL: sealed; after: no such SA. */
+		EXPECT(cqe->res == CC_PER || cqe->res == 0 || cqe->res == -EAGAIN);
+		if (cqe->res == 0)
+			EXPECT_EQ(v[b][0].status, KSRTP_ST_NOSTREAM);
+		io_uring_cqe_seen(&ring, cqe);
+	}
+out:
+	cc_close(&a);
+	io_uring_queue_exit(&ring);
+}
+
 /* ---- libksrtp's kernel engine: selection, fallback, limits ---- */
 
 static struct ksrtp_policy lib_policy(enum ksrtp_profile profile, enum ksrtp_direction dir,
@@ -1265,9 +1530,37 @@ static void t_lib_engine(void)
 	ksrtp_session_free(s);
 }
 
-int main(void)
+/*
+ * With arguments, only the checks named (tests/vm/init's async run after
+ * reloading the module on an asynchronous gcm(aes)), reported under
+ * KSRTP_VMTEST_PREFIX.
+ */
+static int only_argc;
+static char **only_argv;
+
+static void run_named(const char *name, void (*fn)(void))
+{
+	const char *prefix = getenv("KSRTP_VMTEST_PREFIX");
+	char full[128];
+	int i;
+
+	if (only_argc > 1) {
+		for (i = 1; i < only_argc && strcmp(only_argv[i], name); i++)
+			;
+		if (i == only_argc)
+			return;
+	}
+	snprintf(full, sizeof(full), "%s%s", prefix ? prefix : "", name);
+	run(full, fn);
+}
+
+#define run run_named
+
+int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	only_argc = argc;
+	only_argv = argv;
 	run("info", t_info);
 	run("driver-aesni", t_driver_aesni);
 	run("sa-add-del", t_sa);
@@ -1282,5 +1575,7 @@ int main(void)
 	run("abuse-close-inflight", t_abuse_close_inflight);
 	run("abuse-random-calls", t_abuse_random_calls);
 	run("lib-engine", t_lib_engine);
+	run("uring-concurrent", t_uring_concurrent);
+	run("uring-sa-del-inflight", t_uring_sa_del_inflight);
 	return failures ? 1 : 0;
 }

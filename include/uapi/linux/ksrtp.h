@@ -152,6 +152,15 @@ struct ksrtp_desc {
  * whose status is KSRTP_ST_OK (the CQE's res for URING_CMD), or -errno when
  * the batch itself is invalid: EINVAL (flags, count > max_batch), EFAULT
  * (descs), ENXIO (no arena mmap()ed yet).
+ *
+ * ioctl() returns when the batch is done. A URING_CMD batch is
+ * asynchronous: its CQE is posted once every packet has completed, and
+ * only then are the descriptors (and the slots) the batch's results;
+ * descs must stay valid until the CQE. Several URING_CMD batches may be in
+ * flight on one file, up to the module parameter max_inflight (default
+ * 16); beyond that the CQE's res is -EAGAIN: submit again once some have
+ * completed. A slot that another batch in flight on the file is working
+ * on gets KSRTP_ST_INVAL, as a slot named twice in one batch does.
  */
 struct ksrtp_batch {
 	__u64 descs;		/* struct ksrtp_desc[count], user pointer */
