@@ -19,6 +19,8 @@ KDIR ?= $(or $(KSRTP_RUNNING_KDIR),$(KSRTP_DEBIAN_KDIR),/lib/modules/$(shell una
 KSRTP_MODULE_DIR := $(CURDIR)/kernel
 KSRTP_MODULE_SRCS := $(filter-out %.mod.c,$(wildcard kernel/*.c kernel/*.h)) \
 	include/uapi/linux/ksrtp.h
+# Header-only code the module shares with libksrtp: userspace's stdint types.
+KSRTP_SHARED_SRCS := common/replay_window.h
 
 .PHONY: module module-clean checkpatch install-module install-dkms
 
@@ -56,7 +58,9 @@ $(KSRTP_CHECKPATCH_DIR)/scripts/checkpatch.pl:
 
 checkpatch: $(CHECKPATCH)
 	perl $(CHECKPATCH) --no-tree --strict --quiet -f $(KSRTP_MODULE_SRCS)
-	@echo "checkpatch: $(words $(KSRTP_MODULE_SRCS)) files clean"
+	perl $(CHECKPATCH) --no-tree --strict --quiet --ignore PREFER_KERNEL_TYPES \
+		-f $(KSRTP_SHARED_SRCS)
+	@echo "checkpatch: $(words $(KSRTP_MODULE_SRCS) $(KSRTP_SHARED_SRCS)) files clean"
 
 # ---- operators (README, "Running the kernel module") ----
 UDEVRULESDIR ?= /etc/udev/rules.d
@@ -84,5 +88,6 @@ install-dkms:
 	install -m 644 kernel/Kbuild $(filter kernel/%,$(KSRTP_MODULE_SRCS)) \
 		$(DESTDIR)$(KSRTP_DKMS_SRC)/kernel/
 	install -m 644 include/uapi/linux/ksrtp.h $(DESTDIR)$(KSRTP_DKMS_SRC)/include/uapi/linux/
+	install -D -m 644 $(KSRTP_SHARED_SRCS) $(DESTDIR)$(KSRTP_DKMS_SRC)/common/replay_window.h
 	install -D -m 644 udev/60-ksrtp.rules $(DESTDIR)$(UDEVRULESDIR)/60-ksrtp.rules
 	@echo "install-dkms: then dkms install ksrtp/$(VERSION); $(KSRTP_OPERATOR_HINT)"
