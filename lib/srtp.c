@@ -32,6 +32,46 @@ struct rtp_job {
 };
 
 /*
+ * Software pipeline for batches: the SSRC table slot of packet i + 8 and the
+ * stream of packet i + 4 are fetched while packet i is sealed or opened. With
+ * thousands of streams their state is out of cache, and without this each
+ * packet waits for its misses one after the other (ksrtp-bench crypto, 100 000
+ * streams in random order, batch 32: growth over 1 stream 7.3-7.7x -> 4.4-5.1x
+ * protect, 6.1-6.8x -> 5.0-5.3x unprotect). Below PREFETCH_MIN_STREAMS the
+ * state stays cached (100 streams: <= 1.07x) and the pipeline would only add
+ * its 42 instructions a packet (callgrind), so small sessions skip it.
+ */
+#define PREFETCH_SLOT_AHEAD 8
+#define PREFETCH_STREAM_AHEAD 4
+#define PREFETCH_MIN_STREAMS 512
+
+static always_inline bool peek_ssrc(const struct ksrtp_pkt *p, uint32_t *ssrc)
+{
+	if (!p->data || p->len < KSRTP_RTP_HEADER_LEN)
+		return false;
+	*ssrc = ksrtp_load_be32(p->data + 8);
+	return true;
+}
+
+static always_inline void prefetch_ahead(const ksrtp_session *s, enum ksrtp_direction dir,
+					 const struct ksrtp_pkt *v, unsigned int i, unsigned int n)
+{
+	const struct ksrtp_stream_table *t = &s->streams[dir - 1];
+	const struct ksrtp_stream *st;
+	uint32_t ssrc;
+
+	if (t->count < PREFETCH_MIN_STREAMS)
+		return;
+	if (i + PREFETCH_SLOT_AHEAD < n && peek_ssrc(&v[i + PREFETCH_SLOT_AHEAD], &ssrc))
+		__builtin_prefetch(&t->slots[ksrtp_table_home(t, ssrc)]);
+	if (i + PREFETCH_STREAM_AHEAD < n && peek_ssrc(&v[i + PREFETCH_STREAM_AHEAD], &ssrc)) {
+		st = ksrtp_table_find(t, ssrc);
+		if (st)
+			ksrtp_stream_prefetch(st);
+	}
+}
+
+/*
  * Parse, look up and index one packet. With defer_replay, an AES-CM packet's
  * window check (and an index that would predate 0) is left for later: the
  * caller decides once the packets staged before this one are committed. GCM
@@ -306,6 +346,7 @@ int ksrtp_protect_batch(ksrtp_session *s, struct ksrtp_pkt *v, unsigned int n)
 		for (i = 0; i < chunk; i++) {
 			struct ksrtp_pkt *p = &v[base + i];
 
+			prefetch_ahead(s, KSRTP_OUTBOUND, v, base + i, n);
 			p->status = protect_one(s, mgr, p, &jobs[n_cm], &ops[n_cm]);
 			if (p->status == STAGED)
 				n_cm++;
@@ -346,6 +387,7 @@ int ksrtp_unprotect_batch(ksrtp_session *s, struct ksrtp_pkt *v, unsigned int n)
 		for (i = 0; i < chunk; i++) {
 			struct ksrtp_pkt *p = &v[base + i];
 
+			prefetch_ahead(s, KSRTP_INBOUND, v, base + i, n);
 			p->status = unprotect_one(s, mgr, p, &jobs[n_cm], &ops[n_cm], n_cm > 0);
 			if (p->status == STAGED)
 				n_cm++;
