@@ -644,4 +644,32 @@ static inline int iop_finish(void)
 	return test_result();
 }
 
+/*
+ * The main() of a per-profile interop test: run(pr, &rng, pk) once for each
+ * profile the engine under test carries, in order, with one random stream
+ * from seed; pk is a scratch array of npkt packets shared by the runs (NULL
+ * when npkt is 0).
+ */
+typedef void (*iop_run_fn)(const struct iop_profile *pr, unsigned long long *rng,
+			   struct iop_pkt *pk);
+
+static inline int iop_main(const char *test, unsigned long long seed, unsigned int npkt,
+			   iop_run_fn run)
+{
+	unsigned long long rng = seed;
+	struct iop_pkt *pk;
+	size_t i;
+
+	if (iop_init(test, seed))
+		return T_FAIL;
+	pk = npkt ? iop_pkts(npkt) : NULL;
+	for (i = 0; i < IOP_NPROFILES; i++) {
+		iop.profile = iop_profiles[i].name;
+		if (iop_applies(&iop_profiles[i], false))
+			run(&iop_profiles[i], &rng, pk);
+	}
+	free(pk);
+	return iop_finish();
+}
+
 #endif /* KSRTP_TESTS_INTEROP_H */

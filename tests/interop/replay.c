@@ -150,19 +150,5 @@ out:
 
 int main(void)
 {
-	unsigned long long rng = SEED;
-	struct iop_pkt *pk;
-	size_t i;
-
-	if (iop_init("replay", SEED))
-		return T_FAIL;
-	pk = iop_pkts(NRTP);
-	for (i = 0; i < IOP_NPROFILES; i++) {
-		iop.profile = iop_profiles[i].name;
-		if (!iop_applies(&iop_profiles[i], false))
-			continue;
-		run(&iop_profiles[i], &rng, pk);
-	}
-	free(pk);
-	return iop_finish();
+	return iop_main("replay", SEED, NRTP, run);
 }

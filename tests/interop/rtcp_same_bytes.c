@@ -12,7 +12,8 @@
 #define SEED 0x1d0c5a11f00d0007ULL
 #define NPKT 200
 
-static void run(const struct iop_profile *pr, unsigned long long *rng)
+static void run(const struct iop_profile *pr, unsigned long long *rng,
+		struct iop_pkt *pk __attribute__((unused)))
 {
 	uint32_t ssrc = (uint32_t)test_rand(rng);
 	struct iop_keys k;
@@ -52,16 +53,5 @@ out:
 
 int main(void)
 {
-	unsigned long long rng = SEED;
-	size_t i;
-
-	if (iop_init("rtcp_same_bytes", SEED))
-		return T_FAIL;
-	for (i = 0; i < IOP_NPROFILES; i++) {
-		iop.profile = iop_profiles[i].name;
-		if (!iop_applies(&iop_profiles[i], false))
-			continue;
-		run(&iop_profiles[i], &rng);
-	}
-	return iop_finish();
+	return iop_main("rtcp_same_bytes", SEED, 0, run);
 }

@@ -13,7 +13,8 @@
 #define SEED 0x1d0c5a11f00d000aULL
 #define NPKT 150
 
-static void run(const struct iop_profile *pr, unsigned long long *rng)
+static void run(const struct iop_profile *pr, unsigned long long *rng,
+		struct iop_pkt *pk __attribute__((unused)))
 {
 	uint32_t ssrc = (uint32_t)test_rand(rng);
 	unsigned int i, attempts = 0;
@@ -106,16 +107,5 @@ out:
 
 int main(void)
 {
-	unsigned long long rng = SEED;
-	size_t i;
-
-	if (iop_init("rtcp_tamper", SEED))
-		return T_FAIL;
-	for (i = 0; i < IOP_NPROFILES; i++) {
-		iop.profile = iop_profiles[i].name;
-		if (!iop_applies(&iop_profiles[i], false))
-			continue;
-		run(&iop_profiles[i], &rng);
-	}
-	return iop_finish();
+	return iop_main("rtcp_tamper", SEED, 0, run);
 }

@@ -62,19 +62,5 @@ out:
 
 int main(void)
 {
-	unsigned long long rng = SEED;
-	struct iop_pkt *pk;
-	size_t i;
-
-	if (iop_init("rtcp_to_libsrtp", SEED))
-		return T_FAIL;
-	pk = iop_pkts(NPKT);
-	for (i = 0; i < IOP_NPROFILES; i++) {
-		iop.profile = iop_profiles[i].name;
-		if (!iop_applies(&iop_profiles[i], false))
-			continue;
-		run(&iop_profiles[i], &rng, pk);
-	}
-	free(pk);
-	return iop_finish();
+	return iop_main("rtcp_to_libsrtp", SEED, NPKT, run);
 }

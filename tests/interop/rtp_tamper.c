@@ -61,7 +61,8 @@ static bool flip_header(unsigned long long *rng, uint8_t *p, const struct iop_rt
 	}
 }
 
-static void run(const struct iop_profile *pr, unsigned long long *rng)
+static void run(const struct iop_profile *pr, unsigned long long *rng,
+		struct iop_pkt *pk __attribute__((unused)))
 {
 	uint32_t ssrc = (uint32_t)test_rand(rng);
 	uint16_t seq = (uint16_t)test_rand(rng);
@@ -131,16 +132,5 @@ out:
 
 int main(void)
 {
-	unsigned long long rng = SEED;
-	size_t i;
-
-	if (iop_init("rtp_tamper", SEED))
-		return T_FAIL;
-	for (i = 0; i < IOP_NPROFILES; i++) {
-		iop.profile = iop_profiles[i].name;
-		if (!iop_applies(&iop_profiles[i], false))
-			continue;
-		run(&iop_profiles[i], &rng);
-	}
-	return iop_finish();
+	return iop_main("rtp_tamper", SEED, 0, run);
 }
