@@ -18,6 +18,30 @@
 #define T_FAIL 1
 #define T_SKIP 77
 
+/*
+ * The four profiles: RFC 7714 section 12 (16-octet GCM tags, 12-octet
+ * salts), RFC 3711 section 8.2 (AES-CM: 14-octet salt, 80-bit tag) and RFC
+ * 5764 section 4.1.2 (_32: 32-bit SRTP tag; SRTCP keeps 80 bits, as libsrtp's
+ * srtp_crypto_policy_set_rtcp_default does).
+ */
+struct test_profile {
+	enum ksrtp_profile id;
+	const char *name;
+	size_t key_len;		/* master key */
+	size_t salt_len;	/* master salt */
+	size_t rtp_tag_len;
+	size_t rtcp_tag_len;
+	bool gcm;
+};
+
+static const struct test_profile test_profiles[] = {
+	{ KSRTP_AEAD_AES_128_GCM, "AEAD_AES_128_GCM", 16, 12, 16, 16, true },
+	{ KSRTP_AEAD_AES_256_GCM, "AEAD_AES_256_GCM", 32, 12, 16, 16, true },
+	{ KSRTP_AES_CM_128_HMAC_SHA1_80, "AES_CM_128_HMAC_SHA1_80", 16, 14, 10, 10, false },
+	{ KSRTP_AES_CM_128_HMAC_SHA1_32, "AES_CM_128_HMAC_SHA1_32", 16, 14, 4, 10, false },
+};
+#define TEST_NPROFILES (sizeof(test_profiles) / sizeof(test_profiles[0]))
+
 /* Report and count a failed condition; the test goes on, main returns test_result(). */
 static int test_failures;
 

@@ -18,7 +18,7 @@
 #define NSSRC 5
 #define NPKT 400
 
-static void inbound(const struct iop_profile *pr, unsigned long long *rng)
+static void inbound(const struct test_profile *pr, unsigned long long *rng)
 {
 	uint32_t ssrcs[NSSRC];
 	uint16_t seqs[NSSRC];
@@ -113,7 +113,7 @@ out:
 		srtp_dealloc(tx);
 }
 
-static void outbound(const struct iop_profile *pr, unsigned long long *rng)
+static void outbound(const struct test_profile *pr, unsigned long long *rng)
 {
 	uint32_t ssrcs[NSSRC];
 	uint16_t seqs[NSSRC];
@@ -188,12 +188,12 @@ int main(void)
 
 	if (iop_init("any_ssrc", SEED))
 		return T_FAIL;
-	for (i = 0; i < IOP_NPROFILES; i++) {
-		iop.profile = iop_profiles[i].name;
-		if (!iop_applies(&iop_profiles[i], true))
+	for (i = 0; i < TEST_NPROFILES; i++) {
+		iop.profile = test_profiles[i].name;
+		if (!iop_applies(&test_profiles[i], true))
 			continue;
-		inbound(&iop_profiles[i], &rng);
-		outbound(&iop_profiles[i], &rng);
+		inbound(&test_profiles[i], &rng);
+		outbound(&test_profiles[i], &rng);
 	}
 	return iop_finish();
 }

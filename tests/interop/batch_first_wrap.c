@@ -43,7 +43,7 @@ static void open_batch(ksrtp_session *rx, struct ksrtp_pkt *v, unsigned int n)
 	iop.iter = -1;
 }
 
-static void specific(const struct iop_profile *pr, unsigned long long *rng)
+static void specific(const struct test_profile *pr, unsigned long long *rng)
 {
 	uint32_t ssrc = (uint32_t)test_rand(rng);
 	struct ksrtp_pkt v[NPKT];
@@ -84,7 +84,7 @@ out:
 		srtp_dealloc(tx);
 }
 
-static void template(const struct iop_profile *pr, unsigned long long *rng)
+static void template(const struct test_profile *pr, unsigned long long *rng)
 {
 	uint32_t ssrc[2] = { (uint32_t)test_rand(rng), (uint32_t)test_rand(rng) };
 	struct ksrtp_pkt v[2 * NPKT];
@@ -121,7 +121,7 @@ out:
 		srtp_dealloc(tx);
 }
 
-static void sender(const struct iop_profile *pr, unsigned long long *rng)
+static void sender(const struct test_profile *pr, unsigned long long *rng)
 {
 	uint32_t ssrc = (uint32_t)test_rand(rng);
 	struct ksrtp_pkt v[NPKT];
@@ -177,14 +177,14 @@ int main(void)
 
 	if (iop_init("batch_first_wrap", SEED))
 		return T_FAIL;
-	for (i = 0; i < IOP_NPROFILES; i++) {
-		iop.profile = iop_profiles[i].name;
-		if (!iop_applies(&iop_profiles[i], false))
+	for (i = 0; i < TEST_NPROFILES; i++) {
+		iop.profile = test_profiles[i].name;
+		if (!iop_applies(&test_profiles[i], false))
 			continue;
-		specific(&iop_profiles[i], &rng);
-		if (iop_applies(&iop_profiles[i], true))
-			template(&iop_profiles[i], &rng);
-		sender(&iop_profiles[i], &rng);
+		specific(&test_profiles[i], &rng);
+		if (iop_applies(&test_profiles[i], true))
+			template(&test_profiles[i], &rng);
+		sender(&test_profiles[i], &rng);
 	}
 	return iop_finish();
 }

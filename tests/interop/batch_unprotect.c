@@ -65,8 +65,8 @@ int main(void)
 	tx = iop_srtp_streams(&ss);
 	/* A sender the ksrtp session has no stream for (low byte 0xff). */
 	other_ssrc = ss.ssrc[0] | 0xff;
-	iop_keys_random(&iop_profiles[0], &rng, &ko);
-	other = iop_srtp_new(&iop_profiles[0], &ko, ssrc_specific, other_ssrc, false);
+	iop_keys_random(&test_profiles[0], &rng, &ko);
+	other = iop_srtp_new(&test_profiles[0], &ko, ssrc_specific, other_ssrc, false);
 	if (!ks || !tx || !other)
 		goto out;
 

@@ -24,29 +24,6 @@
 #define IOP_BUF 2048
 #define IOP_MAX_PAYLOAD 1400
 
-struct iop_profile {
-	enum ksrtp_profile id;
-	const char *name;
-	size_t key_len;		/* master key */
-	size_t salt_len;	/* master salt */
-	size_t rtp_tag_len;
-	size_t rtcp_tag_len;
-	bool gcm;
-};
-
-/*
- * RFC 7714 section 12 (16-octet GCM tags), RFC 3711 section 5 and RFC 5764
- * section 4.1.2 (AES-CM: 80- or 32-bit SRTP tag; SRTCP keeps 80 bits for
- * both, as libsrtp's srtp_crypto_policy_set_rtcp_default does).
- */
-static const struct iop_profile iop_profiles[] = {
-	{ KSRTP_AEAD_AES_128_GCM, "AEAD_AES_128_GCM", 16, 12, 16, 16, true },
-	{ KSRTP_AEAD_AES_256_GCM, "AEAD_AES_256_GCM", 32, 12, 16, 16, true },
-	{ KSRTP_AES_CM_128_HMAC_SHA1_80, "AES_CM_128_HMAC_SHA1_80", 16, 14, 10, 10, false },
-	{ KSRTP_AES_CM_128_HMAC_SHA1_32, "AES_CM_128_HMAC_SHA1_32", 16, 14, 4, 10, false },
-};
-#define IOP_NPROFILES (sizeof(iop_profiles) / sizeof(iop_profiles[0]))
-
 /* ---- failure reports with the context needed to reproduce them ---- */
 
 static struct {
@@ -132,7 +109,7 @@ static inline void iop_fill(unsigned long long *rng, uint8_t *p, size_t n)
 		*p++ = (uint8_t)(test_rand(rng) >> 32);
 }
 
-static inline void iop_keys_random(const struct iop_profile *pr, unsigned long long *rng,
+static inline void iop_keys_random(const struct test_profile *pr, unsigned long long *rng,
 				   struct iop_keys *k)
 {
 	memset(k, 0, sizeof(*k));
@@ -143,7 +120,7 @@ static inline void iop_keys_random(const struct iop_profile *pr, unsigned long l
 }
 
 /* The libsrtp2 crypto policies that are the same wire format as profile pr. */
-static inline void iop_srtp_crypto(const struct iop_profile *pr, srtp_crypto_policy_t *rtp,
+static inline void iop_srtp_crypto(const struct test_profile *pr, srtp_crypto_policy_t *rtp,
 				   srtp_crypto_policy_t *rtcp)
 {
 	switch (pr->id) {
@@ -172,7 +149,7 @@ static inline void iop_srtp_crypto(const struct iop_profile *pr, srtp_crypto_pol
  * ssrc_any_inbound or ssrc_any_outbound. rtcp_auth_only: SRTCP with E = 0
  * (RFC 3711 section 3.4, RFC 7714 section 9.3).
  */
-static inline void iop_srtp_policy(const struct iop_profile *pr, struct iop_keys *k,
+static inline void iop_srtp_policy(const struct test_profile *pr, struct iop_keys *k,
 				   srtp_ssrc_type_t ssrc_type, uint32_t ssrc, bool rtcp_auth_only,
 				   srtp_policy_t *p)
 {
@@ -189,7 +166,7 @@ static inline void iop_srtp_policy(const struct iop_profile *pr, struct iop_keys
 }
 
 /* A libsrtp2 session with one policy; NULL (and a reported failure) if it cannot be made. */
-static inline srtp_t iop_srtp_new(const struct iop_profile *pr, struct iop_keys *k,
+static inline srtp_t iop_srtp_new(const struct test_profile *pr, struct iop_keys *k,
 				  srtp_ssrc_type_t ssrc_type, uint32_t ssrc, bool rtcp_auth_only)
 {
 	srtp_policy_t p;
@@ -205,7 +182,7 @@ static inline srtp_t iop_srtp_new(const struct iop_profile *pr, struct iop_keys 
 	return s;
 }
 
-static inline void iop_ksrtp_policy(const struct iop_profile *pr, const struct iop_keys *k,
+static inline void iop_ksrtp_policy(const struct test_profile *pr, const struct iop_keys *k,
 				    enum ksrtp_direction dir, uint32_t ssrc, struct ksrtp_policy *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -223,7 +200,7 @@ static inline void iop_ksrtp_policy(const struct iop_profile *pr, const struct i
  * any_ssrc template if asked; says so when it does not, and the caller
  * leaves that case out.
  */
-static inline bool iop_applies(const struct iop_profile *pr, bool any_ssrc)
+static inline bool iop_applies(const struct test_profile *pr, bool any_ssrc)
 {
 	char what[64];
 
@@ -251,7 +228,7 @@ static inline ksrtp_session *iop_ksrtp_session(void)
 }
 
 /* A ksrtp session with one stream (policy as iop_ksrtp_policy, plus roc and flags). */
-static inline ksrtp_session *iop_ksrtp_new(const struct iop_profile *pr, const struct iop_keys *k,
+static inline ksrtp_session *iop_ksrtp_new(const struct test_profile *pr, const struct iop_keys *k,
 					   enum ksrtp_direction dir, uint32_t ssrc, uint32_t roc,
 					   uint32_t flags)
 {
@@ -277,13 +254,13 @@ static inline ksrtp_session *iop_ksrtp_new(const struct iop_profile *pr, const s
 /*
  * Several streams of mixed profiles in one session (batch tests): stream i
  * has the (i mod n)-th of the n profiles the engine under test carries
- * (all of iop_profiles on the user engine), its own SSRC and keys.
+ * (all of test_profiles on the user engine), its own SSRC and keys.
  */
 #define IOP_MAX_STREAMS 16
 
 struct iop_streams {
 	unsigned int n;
-	const struct iop_profile *pr[IOP_MAX_STREAMS];
+	const struct test_profile *pr[IOP_MAX_STREAMS];
 	uint32_t ssrc[IOP_MAX_STREAMS];
 	struct iop_keys keys[IOP_MAX_STREAMS];
 };
@@ -291,12 +268,12 @@ struct iop_streams {
 static inline void iop_streams_random(unsigned long long *rng, unsigned int n,
 				      struct iop_streams *ss)
 {
-	const struct iop_profile *usable[IOP_NPROFILES];
+	const struct test_profile *usable[TEST_NPROFILES];
 	unsigned int i, n_usable = 0;
 
-	for (i = 0; i < IOP_NPROFILES; i++)
-		if (iop_applies(&iop_profiles[i], false))
-			usable[n_usable++] = &iop_profiles[i];
+	for (i = 0; i < TEST_NPROFILES; i++)
+		if (iop_applies(&test_profiles[i], false))
+			usable[n_usable++] = &test_profiles[i];
 	ss->n = n;
 	for (i = 0; i < n; i++) {
 		ss->pr[i] = usable[i % n_usable];
@@ -650,7 +627,7 @@ static inline int iop_finish(void)
  * from seed; pk is a scratch array of npkt packets shared by the runs (NULL
  * when npkt is 0).
  */
-typedef void (*iop_run_fn)(const struct iop_profile *pr, unsigned long long *rng,
+typedef void (*iop_run_fn)(const struct test_profile *pr, unsigned long long *rng,
 			   struct iop_pkt *pk);
 
 static inline int iop_main(const char *test, unsigned long long seed, unsigned int npkt,
@@ -663,10 +640,10 @@ static inline int iop_main(const char *test, unsigned long long seed, unsigned i
 	if (iop_init(test, seed))
 		return T_FAIL;
 	pk = npkt ? iop_pkts(npkt) : NULL;
-	for (i = 0; i < IOP_NPROFILES; i++) {
-		iop.profile = iop_profiles[i].name;
-		if (iop_applies(&iop_profiles[i], false))
-			run(&iop_profiles[i], &rng, pk);
+	for (i = 0; i < TEST_NPROFILES; i++) {
+		iop.profile = test_profiles[i].name;
+		if (iop_applies(&test_profiles[i], false))
+			run(&test_profiles[i], &rng, pk);
 	}
 	free(pk);
 	return iop_finish();

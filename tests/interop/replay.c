@@ -93,7 +93,7 @@ static unsigned int deliver(unsigned long long *rng, ksrtp_session *rx, struct i
 	return replays;
 }
 
-static void run(const struct iop_profile *pr, unsigned long long *rng, struct iop_pkt *pk)
+static void run(const struct test_profile *pr, unsigned long long *rng, struct iop_pkt *pk)
 {
 	uint32_t ssrc = (uint32_t)test_rand(rng);
 	uint16_t seq = 65535 - NRTP / 2; /* the wrap is in the middle */

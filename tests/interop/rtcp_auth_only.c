@@ -13,7 +13,7 @@
 #define SEED 0x1d0c5a11f00d0008ULL
 #define NPKT 150
 
-static void run(const struct iop_profile *pr, unsigned long long *rng,
+static void run(const struct test_profile *pr, unsigned long long *rng,
 		struct iop_pkt *pk __attribute__((unused)))
 {
 	uint32_t ssrc_k = (uint32_t)test_rand(rng), ssrc_l = ssrc_k ^ 0x5a5a5a5a;

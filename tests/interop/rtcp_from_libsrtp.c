@@ -11,7 +11,7 @@
 #define SEED 0x1d0c5a11f00d0004ULL
 #define NPKT 300
 
-static void run(const struct iop_profile *pr, unsigned long long *rng, struct iop_pkt *pk)
+static void run(const struct test_profile *pr, unsigned long long *rng, struct iop_pkt *pk)
 {
 	unsigned int order[NPKT], i;
 	uint32_t ssrc = (uint32_t)test_rand(rng);

@@ -12,7 +12,7 @@
 #define SEED 0x1d0c5a11f00d0007ULL
 #define NPKT 200
 
-static void run(const struct iop_profile *pr, unsigned long long *rng,
+static void run(const struct test_profile *pr, unsigned long long *rng,
 		struct iop_pkt *pk __attribute__((unused)))
 {
 	uint32_t ssrc = (uint32_t)test_rand(rng);

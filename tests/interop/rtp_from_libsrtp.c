@@ -14,7 +14,7 @@
 /* The 16-bit sequence number wraps about 200 packets in. */
 #define FIRST_SEQ (65535 - 200)
 
-static void run(const struct iop_profile *pr, unsigned long long *rng, struct iop_pkt *pk)
+static void run(const struct test_profile *pr, unsigned long long *rng, struct iop_pkt *pk)
 {
 	unsigned int order[NPKT], i;
 	uint32_t ssrc = (uint32_t)test_rand(rng);

@@ -46,7 +46,7 @@ static unsigned int make_path(unsigned long long *rng, uint16_t first, uint16_t 
 	return n;
 }
 
-static void to_libsrtp(const struct iop_profile *pr, unsigned long long *rng, uint32_t roc0,
+static void to_libsrtp(const struct test_profile *pr, unsigned long long *rng, uint32_t roc0,
 		       uint16_t first)
 {
 	uint16_t seqs[MAX_PATH];
@@ -98,7 +98,7 @@ out:
 		srtp_dealloc(rx0);
 }
 
-static void from_libsrtp(const struct iop_profile *pr, unsigned long long *rng, uint32_t roc0,
+static void from_libsrtp(const struct test_profile *pr, unsigned long long *rng, uint32_t roc0,
 			 uint16_t first)
 {
 	uint16_t seqs[MAX_PATH];
@@ -157,16 +157,16 @@ int main(void)
 
 	if (iop_init("rtp_roc", SEED))
 		return T_FAIL;
-	for (i = 0; i < IOP_NPROFILES; i++) {
-		iop.profile = iop_profiles[i].name;
-		if (!iop_applies(&iop_profiles[i], false))
+	for (i = 0; i < TEST_NPROFILES; i++) {
+		iop.profile = test_profiles[i].name;
+		if (!iop_applies(&test_profiles[i], false))
 			continue;
 		for (j = 0; j < sizeof(first_seqs) / sizeof(first_seqs[0]); j++) {
 			/* A small ROC and one with high bits set (the IV/auth use all 32). */
-			to_libsrtp(&iop_profiles[i], &rng, 1, first_seqs[j]);
-			from_libsrtp(&iop_profiles[i], &rng, 1, first_seqs[j]);
-			to_libsrtp(&iop_profiles[i], &rng, 0x8badf00du, first_seqs[j]);
-			from_libsrtp(&iop_profiles[i], &rng, 0x8badf00du, first_seqs[j]);
+			to_libsrtp(&test_profiles[i], &rng, 1, first_seqs[j]);
+			from_libsrtp(&test_profiles[i], &rng, 1, first_seqs[j]);
+			to_libsrtp(&test_profiles[i], &rng, 0x8badf00du, first_seqs[j]);
+			from_libsrtp(&test_profiles[i], &rng, 0x8badf00du, first_seqs[j]);
 		}
 	}
 	return iop_finish();

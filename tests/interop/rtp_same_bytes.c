@@ -14,7 +14,7 @@
 #define SEED 0x1d0c5a11f00d0006ULL
 #define NPKT 300
 
-static void run(const struct iop_profile *pr, unsigned long long *rng, uint32_t roc0,
+static void run(const struct test_profile *pr, unsigned long long *rng, uint32_t roc0,
 		uint16_t first)
 {
 	uint32_t ssrc = (uint32_t)test_rand(rng), roc = 0;
@@ -69,12 +69,12 @@ int main(void)
 
 	if (iop_init("rtp_same_bytes", SEED))
 		return T_FAIL;
-	for (i = 0; i < IOP_NPROFILES; i++) {
-		iop.profile = iop_profiles[i].name;
-		if (!iop_applies(&iop_profiles[i], false))
+	for (i = 0; i < TEST_NPROFILES; i++) {
+		iop.profile = test_profiles[i].name;
+		if (!iop_applies(&test_profiles[i], false))
 			continue;
-		run(&iop_profiles[i], &rng, 0, 65535 - 100);
-		run(&iop_profiles[i], &rng, 0x00c0ffee, 1000);
+		run(&test_profiles[i], &rng, 0, 65535 - 100);
+		run(&test_profiles[i], &rng, 0x00c0ffee, 1000);
 	}
 	return iop_finish();
 }

@@ -61,7 +61,7 @@ static bool flip_header(unsigned long long *rng, uint8_t *p, const struct iop_rt
 	}
 }
 
-static void run(const struct iop_profile *pr, unsigned long long *rng,
+static void run(const struct test_profile *pr, unsigned long long *rng,
 		struct iop_pkt *pk __attribute__((unused)))
 {
 	uint32_t ssrc = (uint32_t)test_rand(rng);

@@ -58,7 +58,7 @@ static void forge(const struct pkt *p, uint8_t *out, size_t from_end)
 	out[p->len - from_end] ^= 0x08;
 }
 
-static void inbound(const struct unit_profile *pr)
+static void inbound(const struct test_profile *pr)
 {
 	const uint32_t a = 0x0000a001u, b = 0x0000b002u, c = 0x0000c003u, d = 0x0000d004u;
 	const uint32_t e = 0x0000e005u, x = 0x0000f006u;
@@ -186,7 +186,7 @@ static void inbound(const struct unit_profile *pr)
 	unit_case_end();
 }
 
-static void outbound(const struct unit_profile *pr)
+static void outbound(const struct test_profile *pr)
 {
 	const uint32_t sp = 0x00001111u, sq = 0x00002222u;
 	struct ksrtp_policy p = unit_policy(pr, KSRTP_OUTBOUND, TEMPLATE_SSRC);
@@ -240,9 +240,9 @@ int main(void)
 {
 	size_t i;
 
-	for (i = 0; i < UNIT_NPROFILES; i++) {
-		inbound(&unit_profiles[i]);
-		outbound(&unit_profiles[i]);
+	for (i = 0; i < TEST_NPROFILES; i++) {
+		inbound(&test_profiles[i]);
+		outbound(&test_profiles[i]);
 	}
 	return test_result();
 }

@@ -12,7 +12,7 @@
 
 static void null_session_and_packet(void)
 {
-	const struct unit_profile *pr = &unit_profiles[0];
+	const struct test_profile *pr = &test_profiles[0];
 	struct ksrtp_policy p = unit_policy(pr, KSRTP_OUTBOUND, SSRC);
 	struct ksrtp_stats st;
 	ksrtp_session *s = unit_session();
@@ -88,7 +88,7 @@ static void expect_rejected(ksrtp_session *s, const struct ksrtp_policy *p, cons
 		CHECK_ERR(ksrtp_stream_stats(s, p->ssrc, p->direction, &st), KSRTP_ENOSTREAM);
 }
 
-static void bad_policies(const struct unit_profile *pr)
+static void bad_policies(const struct test_profile *pr)
 {
 	static const uint32_t bad_windows[] = { 1, 2, 32, 63, 32769, 65536, UINT32_MAX };
 	static const uint32_t good_windows[] = { 0, 64, 65, 100, 1024, 32767, 32768 };
@@ -188,7 +188,7 @@ static int round_trip(ksrtp_session *tx, ksrtp_session *rx, uint32_t ssrc, uint1
 	return err;
 }
 
-static void duplicates(const struct unit_profile *pr)
+static void duplicates(const struct test_profile *pr)
 {
 	struct ksrtp_policy out = unit_policy(pr, KSRTP_OUTBOUND, SSRC);
 	struct ksrtp_policy in = unit_policy(pr, KSRTP_INBOUND, SSRC);
@@ -202,8 +202,8 @@ static void duplicates(const struct unit_profile *pr)
 	CHECK_ERR(round_trip(tx, rx, SSRC, 1), 0);
 
 	/* Same SSRC and direction: EEXIST whatever the rest of the policy says. */
-	for (k = 0; k < UNIT_NPROFILES; k++) {
-		other = unit_policy(&unit_profiles[k], KSRTP_OUTBOUND, SSRC);
+	for (k = 0; k < TEST_NPROFILES; k++) {
+		other = unit_policy(&test_profiles[k], KSRTP_OUTBOUND, SSRC);
 		other.key = unit_key2;
 		other.salt = unit_salt2;
 		CHECK_ERR(ksrtp_add_stream(tx, &other), KSRTP_EEXIST);
@@ -264,9 +264,9 @@ int main(void)
 
 	null_session_and_packet();
 	stats_args();
-	for (i = 0; i < UNIT_NPROFILES; i++) {
-		bad_policies(&unit_profiles[i]);
-		duplicates(&unit_profiles[i]);
+	for (i = 0; i < TEST_NPROFILES; i++) {
+		bad_policies(&test_profiles[i]);
+		duplicates(&test_profiles[i]);
 	}
 	return test_result();
 }

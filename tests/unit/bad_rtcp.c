@@ -23,7 +23,7 @@
 #define RTCP_WINDOW 128
 
 struct rx_model {
-	const struct unit_profile *pr;
+	const struct test_profile *pr;
 	bool encrypted;		/* the policy's E flag */
 	uint32_t top;		/* indices 1..top accepted, in order; 0: none yet */
 };
@@ -165,7 +165,7 @@ static void protect_battery(ksrtp_session *tx, const uint8_t *plain, size_t n)
 }
 
 /* The E flag of the packet and the policy disagree: EMALFORMED (ksrtp.h), nothing opened. */
-static void e_flag_mismatch(const struct unit_profile *pr)
+static void e_flag_mismatch(const struct test_profile *pr)
 {
 	uint8_t pkt[CAP];
 	unsigned int f;
@@ -192,7 +192,7 @@ static void e_flag_mismatch(const struct unit_profile *pr)
 	}
 }
 
-static void wrong_keys(const struct unit_profile *pr, uint32_t flags, const uint8_t *sealed,
+static void wrong_keys(const struct test_profile *pr, uint32_t flags, const uint8_t *sealed,
 		       size_t slen)
 {
 	struct ksrtp_policy p = unit_policy(pr, KSRTP_INBOUND, SSRC);
@@ -213,7 +213,7 @@ static void wrong_keys(const struct unit_profile *pr, uint32_t flags, const uint
 	}
 }
 
-static void run(const struct unit_profile *pr, uint32_t flags)
+static void run(const struct test_profile *pr, uint32_t flags)
 {
 	static const size_t sizes[] = { 8, 28, 52, 100, 404 };
 	struct ksrtp_policy p = unit_policy(pr, KSRTP_OUTBOUND, SSRC);
@@ -274,11 +274,11 @@ int main(void)
 {
 	size_t i;
 
-	for (i = 0; i < UNIT_NPROFILES; i++) {
-		run(&unit_profiles[i], 0);
-		run(&unit_profiles[i], KSRTP_RTCP_UNENCRYPTED);
-		unit_case("%s: E flag against the policy", unit_profiles[i].name);
-		e_flag_mismatch(&unit_profiles[i]);
+	for (i = 0; i < TEST_NPROFILES; i++) {
+		run(&test_profiles[i], 0);
+		run(&test_profiles[i], KSRTP_RTCP_UNENCRYPTED);
+		unit_case("%s: E flag against the policy", test_profiles[i].name);
+		e_flag_mismatch(&test_profiles[i]);
 		unit_case_end();
 	}
 	return test_result();

@@ -149,7 +149,7 @@ static void genuine(ksrtp_session *victim, ksrtp_session *twin, const uint8_t *p
 	free(b);
 }
 
-static void run(const struct unit_profile *pr)
+static void run(const struct test_profile *pr)
 {
 	struct ksrtp_policy p = unit_policy(pr, KSRTP_OUTBOUND, SSRC);
 	ksrtp_session *victim = unit_session_with(&p), *twin = unit_session_with(&p);
@@ -188,7 +188,7 @@ int main(void)
 {
 	size_t i;
 
-	for (i = 0; i < UNIT_NPROFILES; i++)
-		run(&unit_profiles[i]);
+	for (i = 0; i < TEST_NPROFILES; i++)
+		run(&test_profiles[i]);
 	return test_result();
 }

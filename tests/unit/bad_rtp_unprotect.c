@@ -18,7 +18,7 @@
 #define CAP 512
 
 struct rx_model {
-	const struct unit_profile *pr;
+	const struct test_profile *pr;
 	uint16_t first_seq, next_seq;	/* seqs [first, next) accepted so far, no wrap */
 };
 
@@ -156,7 +156,7 @@ static void huge_lengths(ksrtp_session *rx, const uint8_t *sealed, size_t slen)
 }
 
 /* Receivers whose key or salt differ from the sender's: a tag failure, nothing else. */
-static void wrong_keys(const struct unit_profile *pr, const uint8_t *sealed, size_t slen)
+static void wrong_keys(const struct test_profile *pr, const uint8_t *sealed, size_t slen)
 {
 	struct ksrtp_policy p = unit_policy(pr, KSRTP_INBOUND, SSRC);
 	struct ksrtp_stats st;
@@ -184,7 +184,7 @@ static void wrong_keys(const struct unit_profile *pr, const uint8_t *sealed, siz
 	}
 }
 
-static void run(const struct unit_profile *pr)
+static void run(const struct test_profile *pr)
 {
 	struct ksrtp_policy p = unit_policy(pr, KSRTP_OUTBOUND, SSRC);
 	ksrtp_session *tx = unit_session_with(&p), *rx;
@@ -235,7 +235,7 @@ int main(void)
 {
 	size_t i;
 
-	for (i = 0; i < UNIT_NPROFILES; i++)
-		run(&unit_profiles[i]);
+	for (i = 0; i < TEST_NPROFILES; i++)
+		run(&test_profiles[i]);
 	return test_result();
 }

@@ -49,7 +49,7 @@ struct sealed {
 };
 
 /* Protect a mixed batch; return the good packets, sealed, in order. */
-static unsigned int protect_mixed(const struct unit_profile *pr, ksrtp_session *tx,
+static unsigned int protect_mixed(const struct test_profile *pr, ksrtp_session *tx,
 				  ksrtp_session *twin, struct sealed *out)
 {
 	static struct slot slots[N];
@@ -138,7 +138,7 @@ struct uslot {
  * Unprotect sealed[first..last) in one batch, with bad packets between the
  * good ones; *forged counts the tag failures it submitted.
  */
-static void unprotect_mixed(const struct unit_profile *pr, ksrtp_session *rx,
+static void unprotect_mixed(const struct test_profile *pr, ksrtp_session *rx,
 			    const struct sealed *sealed, unsigned int first, unsigned int last,
 			    unsigned int *forged)
 {
@@ -247,7 +247,7 @@ static void unprotect_mixed(const struct unit_profile *pr, ksrtp_session *rx,
 	}
 }
 
-static void run(const struct unit_profile *pr)
+static void run(const struct test_profile *pr)
 {
 	static struct sealed sealed[N];
 	struct ksrtp_policy p = unit_policy(pr, KSRTP_OUTBOUND, SSRC);
@@ -288,7 +288,7 @@ int main(void)
 {
 	size_t i;
 
-	for (i = 0; i < UNIT_NPROFILES; i++)
-		run(&unit_profiles[i]);
+	for (i = 0; i < TEST_NPROFILES; i++)
+		run(&test_profiles[i]);
 	return test_result();
 }

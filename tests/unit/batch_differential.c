@@ -67,7 +67,7 @@ static bool agree(int batch, int single, bool forged)
 	return batch == single || (refused(batch) && refused(single));
 }
 
-static void run(const struct unit_profile *pr)
+static void run(const struct test_profile *pr)
 {
 	static struct delivery d[NDELIV];
 	static uint64_t idx[NDELIV];
@@ -149,7 +149,7 @@ int main(void)
 {
 	size_t i;
 
-	for (i = 0; i < UNIT_NPROFILES; i++)
-		run(&unit_profiles[i]);
+	for (i = 0; i < TEST_NPROFILES; i++)
+		run(&test_profiles[i]);
 	return test_result();
 }

@@ -21,7 +21,7 @@ static uint32_t ssrc_of(unsigned int k)
 
 int main(void)
 {
-	const struct unit_profile *pr = &unit_profiles[0];
+	const struct test_profile *pr = &test_profiles[0];
 	ksrtp_session *tx = unit_session(), *twin = unit_session(), *rx = unit_session();
 	static uint8_t bufs[BATCH][2048], want[BATCH][2048];
 	struct ksrtp_pkt v[BATCH];

@@ -30,7 +30,7 @@ struct sealed {
 	size_t len, plain_len;
 };
 
-static void seal_seqs(const struct unit_profile *pr, const uint16_t *seqs, unsigned int n,
+static void seal_seqs(const struct test_profile *pr, const uint16_t *seqs, unsigned int n,
 		      struct sealed *out)
 {
 	struct ksrtp_policy p = unit_policy(pr, KSRTP_OUTBOUND, SSRC);
@@ -46,7 +46,7 @@ static void seal_seqs(const struct unit_profile *pr, const uint16_t *seqs, unsig
 }
 
 /* Packets [0, first) one at a time into rx; then [first, n) as one batch, and singly into twin. */
-static void compare(const struct unit_profile *pr, bool any, const uint16_t *seqs, unsigned int n,
+static void compare(const struct test_profile *pr, bool any, const uint16_t *seqs, unsigned int n,
 		    unsigned int first, const char *what)
 {
 	struct ksrtp_policy p = unit_policy(pr, KSRTP_INBOUND, any ? 0 : SSRC);
@@ -98,11 +98,11 @@ int main(void)
 	static const uint16_t jump[] = { 29999, 30000, 60000, 65000, 100, 101 };
 	size_t i;
 
-	for (i = 0; i < UNIT_NPROFILES; i++) {
-		compare(&unit_profiles[i], false, wrap, 6, 0, "first batch across the wrap");
-		compare(&unit_profiles[i], true, wrap, 6, 0, "first batch across the wrap");
-		compare(&unit_profiles[i], false, wrap, 6, 1, "second batch across the wrap");
-		compare(&unit_profiles[i], false, jump, 6, 2, "a batch that jumps, then wraps");
+	for (i = 0; i < TEST_NPROFILES; i++) {
+		compare(&test_profiles[i], false, wrap, 6, 0, "first batch across the wrap");
+		compare(&test_profiles[i], true, wrap, 6, 0, "first batch across the wrap");
+		compare(&test_profiles[i], false, wrap, 6, 1, "second batch across the wrap");
+		compare(&test_profiles[i], false, jump, 6, 2, "a batch that jumps, then wraps");
 	}
 	return test_result();
 }

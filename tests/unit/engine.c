@@ -19,7 +19,7 @@
 /* The session works: one packet each way, RTP and RTCP. */
 static void works(ksrtp_session *s)
 {
-	const struct unit_profile *pr = &unit_profiles[0];
+	const struct test_profile *pr = &test_profiles[0];
 	struct ksrtp_policy p = unit_policy(pr, KSRTP_OUTBOUND, SSRC);
 	uint8_t pkt[128], plain[128];
 	size_t n, len;

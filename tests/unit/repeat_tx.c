@@ -25,7 +25,7 @@ static size_t seal_seq(ksrtp_session *tx, uint8_t *buf, uint16_t seq)
 	return unit_seal(tx, ksrtp_protect, buf, n, SLOT);
 }
 
-static void without_flag(const struct unit_profile *pr)
+static void without_flag(const struct test_profile *pr)
 {
 	struct ksrtp_policy p = unit_policy(pr, KSRTP_OUTBOUND, SSRC);
 	ksrtp_session *tx = unit_session_with(&p);
@@ -63,7 +63,7 @@ static void without_flag(const struct unit_profile *pr)
 	unit_case_end();
 }
 
-static void with_flag(const struct unit_profile *pr)
+static void with_flag(const struct test_profile *pr)
 {
 	struct ksrtp_policy p = unit_policy(pr, KSRTP_OUTBOUND, SSRC);
 	ksrtp_session *tx, *rx;
@@ -106,7 +106,7 @@ static void with_flag(const struct unit_profile *pr)
 	unit_case_end();
 }
 
-static void rtcp_unaffected(const struct unit_profile *pr)
+static void rtcp_unaffected(const struct test_profile *pr)
 {
 	struct ksrtp_policy p = unit_policy(pr, KSRTP_OUTBOUND, SSRC);
 	uint8_t a[SLOT], b[SLOT];
@@ -134,10 +134,10 @@ int main(void)
 {
 	size_t i;
 
-	for (i = 0; i < UNIT_NPROFILES; i++) {
-		without_flag(&unit_profiles[i]);
-		with_flag(&unit_profiles[i]);
-		rtcp_unaffected(&unit_profiles[i]);
+	for (i = 0; i < TEST_NPROFILES; i++) {
+		without_flag(&test_profiles[i]);
+		with_flag(&test_profiles[i]);
+		rtcp_unaffected(&test_profiles[i]);
 	}
 	return test_result();
 }

@@ -24,7 +24,7 @@ static void forge_tag(const struct unit_vault *v, uint64_t idx, uint8_t *out, si
 	out[*len - 1] ^= 0x01;
 }
 
-static void run(const struct unit_profile *pr, uint32_t w)
+static void run(const struct test_profile *pr, uint32_t w)
 {
 	/* ROC 1, seq 60000: a forged seq below 27232 is guessed to be in ROC 2. */
 	const uint64_t t = (uint64_t)1 << 16 | 60000;
@@ -113,9 +113,9 @@ int main(void)
 {
 	size_t i;
 
-	for (i = 0; i < UNIT_NPROFILES; i++) {
-		run(&unit_profiles[i], 64);
-		run(&unit_profiles[i], 1024);
+	for (i = 0; i < TEST_NPROFILES; i++) {
+		run(&test_profiles[i], 64);
+		run(&test_profiles[i], 1024);
 	}
 	return test_result();
 }

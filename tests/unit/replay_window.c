@@ -169,7 +169,7 @@ static void build_script(struct script *s, uint32_t w, unsigned long long seed)
 	}
 }
 
-static void run(const struct unit_profile *pr, uint32_t w, uint32_t policy_window)
+static void run(const struct test_profile *pr, uint32_t w, uint32_t policy_window)
 {
 	struct ksrtp_policy p = unit_policy(pr, KSRTP_INBOUND, SSRC);
 	struct script s = { 0 };
@@ -232,13 +232,13 @@ int main(void)
 {
 	size_t i;
 
-	for (i = 0; i < UNIT_NPROFILES; i++) {
-		run(&unit_profiles[i], 64, 64);
-		run(&unit_profiles[i], 100, 100);
-		run(&unit_profiles[i], KSRTP_REPLAY_WINDOW_DEFAULT, 0);
+	for (i = 0; i < TEST_NPROFILES; i++) {
+		run(&test_profiles[i], 64, 64);
+		run(&test_profiles[i], 100, 100);
+		run(&test_profiles[i], KSRTP_REPLAY_WINDOW_DEFAULT, 0);
 		/* The largest window is the same code with more bits: two profiles do. */
 		if (i == 0 || i == 3)
-			run(&unit_profiles[i], KSRTP_REPLAY_WINDOW_MAX, KSRTP_REPLAY_WINDOW_MAX);
+			run(&test_profiles[i], KSRTP_REPLAY_WINDOW_MAX, KSRTP_REPLAY_WINDOW_MAX);
 	}
 	return test_result();
 }

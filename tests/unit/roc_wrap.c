@@ -56,7 +56,7 @@ static int open_with(ksrtp_session *rx, const struct sealed *s)
 }
 
 /* s must open in a fresh receiver at its ROC, and only there. */
-static void check_sealed_roc(const struct unit_profile *pr, const struct sealed *s)
+static void check_sealed_roc(const struct test_profile *pr, const struct sealed *s)
 {
 	struct ksrtp_policy p = unit_policy(pr, KSRTP_INBOUND, SSRC);
 	uint32_t roc = (uint32_t)(s->index >> 16);
@@ -79,7 +79,7 @@ static void check_sealed_roc(const struct unit_profile *pr, const struct sealed 
 	}
 }
 
-static void sender_wrap(const struct unit_profile *pr)
+static void sender_wrap(const struct test_profile *pr)
 {
 	struct ksrtp_policy p = unit_policy(pr, KSRTP_OUTBOUND, SSRC);
 	static const uint16_t seqs[] = { 65533, 65535, 0, 1, 65534, 2 };
@@ -105,7 +105,7 @@ static void sender_wrap(const struct unit_profile *pr)
 	unit_case_end();
 }
 
-static void receiver_wrap(const struct unit_profile *pr)
+static void receiver_wrap(const struct test_profile *pr)
 {
 	struct ksrtp_policy p = unit_policy(pr, KSRTP_OUTBOUND, SSRC);
 	struct sealed s[10];	/* seq 65531 .. 65535, 0 .. 4 */
@@ -142,7 +142,7 @@ static void receiver_wrap(const struct unit_profile *pr)
 	unit_case_end();
 }
 
-static void many_wraps(const struct unit_profile *pr)
+static void many_wraps(const struct test_profile *pr)
 {
 	struct ksrtp_policy p = unit_policy(pr, KSRTP_OUTBOUND, SSRC);
 	ksrtp_session *tx, *rx;
@@ -167,7 +167,7 @@ static void many_wraps(const struct unit_profile *pr)
 	unit_case_end();
 }
 
-static void initial_roc(const struct unit_profile *pr)
+static void initial_roc(const struct test_profile *pr)
 {
 	static const uint32_t rocs[] = { 1, 0x12345, 0x7fffffff, 0xfffffffe };
 	struct ksrtp_policy p = unit_policy(pr, KSRTP_OUTBOUND, SSRC);
@@ -186,7 +186,7 @@ static void initial_roc(const struct unit_profile *pr)
 	unit_case_end();
 }
 
-static void roc_limits(const struct unit_profile *pr)
+static void roc_limits(const struct test_profile *pr)
 {
 	struct ksrtp_policy p = unit_policy(pr, KSRTP_OUTBOUND, SSRC);
 	struct sealed last, before, early[2];
@@ -250,12 +250,12 @@ int main(void)
 {
 	size_t i;
 
-	for (i = 0; i < UNIT_NPROFILES; i++) {
-		sender_wrap(&unit_profiles[i]);
-		receiver_wrap(&unit_profiles[i]);
-		many_wraps(&unit_profiles[i]);
-		initial_roc(&unit_profiles[i]);
-		roc_limits(&unit_profiles[i]);
+	for (i = 0; i < TEST_NPROFILES; i++) {
+		sender_wrap(&test_profiles[i]);
+		receiver_wrap(&test_profiles[i]);
+		many_wraps(&test_profiles[i]);
+		initial_roc(&test_profiles[i]);
+		roc_limits(&test_profiles[i]);
 	}
 	return test_result();
 }

@@ -14,7 +14,7 @@
 #define SSRC 0x1d3a0001u
 #define SLOT 128
 
-static void run(const struct unit_profile *pr)
+static void run(const struct test_profile *pr)
 {
 	struct ksrtp_policy p = unit_policy(pr, KSRTP_OUTBOUND, SSRC);
 	ksrtp_session *tx = unit_session_with(&p), *rx;
@@ -63,7 +63,7 @@ int main(void)
 {
 	size_t i;
 
-	for (i = 0; i < UNIT_NPROFILES; i++)
-		run(&unit_profiles[i]);
+	for (i = 0; i < TEST_NPROFILES; i++)
+		run(&test_profiles[i]);
 	return test_result();
 }

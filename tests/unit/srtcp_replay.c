@@ -36,7 +36,7 @@ static int deliver(ksrtp_session *rx, unsigned int k)
 	return err;
 }
 
-static void run(const struct unit_profile *pr, uint32_t flags)
+static void run(const struct test_profile *pr, uint32_t flags)
 {
 	struct ksrtp_policy p = unit_policy(pr, KSRTP_OUTBOUND, SSRC);
 	const bool enc = !(flags & KSRTP_RTCP_UNENCRYPTED);
@@ -130,9 +130,9 @@ int main(void)
 {
 	size_t i;
 
-	for (i = 0; i < UNIT_NPROFILES; i++) {
-		run(&unit_profiles[i], 0);
-		run(&unit_profiles[i], KSRTP_RTCP_UNENCRYPTED);
+	for (i = 0; i < TEST_NPROFILES; i++) {
+		run(&test_profiles[i], 0);
+		run(&test_profiles[i], KSRTP_RTCP_UNENCRYPTED);
 	}
 	return test_result();
 }

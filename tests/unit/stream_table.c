@@ -21,7 +21,7 @@
  */
 #include "unit.h"
 
-static const struct unit_profile *pr = &unit_profiles[0];
+static const struct test_profile *pr = &test_profiles[0];
 
 /* The per-stream key: the shared one with the SSRC folded into it. */
 static void stream_key(uint32_t ssrc, uint8_t key[32])

@@ -23,29 +23,6 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
-struct unit_profile {
-	enum ksrtp_profile id;
-	const char *name;
-	size_t key_len;		/* master key */
-	size_t salt_len;	/* master salt */
-	size_t rtp_tag_len;
-	size_t rtcp_tag_len;
-	bool gcm;
-};
-
-/*
- * RFC 7714 section 12 (16-octet GCM tags, 12-octet salts), RFC 3711 section
- * 8.2 (AES-CM: 14-octet salt, 80-bit tag) and RFC 5764 section 4.1.2 (_32:
- * 32-bit SRTP tag, SRTCP keeps 80 bits).
- */
-static const struct unit_profile unit_profiles[] = {
-	{ KSRTP_AEAD_AES_128_GCM, "AEAD_AES_128_GCM", 16, 12, 16, 16, true },
-	{ KSRTP_AEAD_AES_256_GCM, "AEAD_AES_256_GCM", 32, 12, 16, 16, true },
-	{ KSRTP_AES_CM_128_HMAC_SHA1_80, "AES_CM_128_HMAC_SHA1_80", 16, 14, 10, 10, false },
-	{ KSRTP_AES_CM_128_HMAC_SHA1_32, "AES_CM_128_HMAC_SHA1_32", 16, 14, 4, 10, false },
-};
-#define UNIT_NPROFILES ARRAY_SIZE(unit_profiles)
-
 /* SRTCP trailer: E flag + 31-bit index (RFC 3711 section 3.4). */
 #define UNIT_SRTCP_INDEX_LEN 4
 #define UNIT_SRTCP_E 0x80000000u
@@ -101,7 +78,7 @@ static inline void unit_case_end(void)
 
 /* ---- sessions and streams ---- */
 
-static inline struct ksrtp_policy unit_policy(const struct unit_profile *pr,
+static inline struct ksrtp_policy unit_policy(const struct test_profile *pr,
 					      enum ksrtp_direction dir, uint32_t ssrc)
 {
 	struct ksrtp_policy p = {
@@ -263,7 +240,7 @@ static inline void unit_put_be32(uint8_t *p, uint32_t v)
  * The E + index word of a sealed SRTCP packet: after the tag for GCM (RFC
  * 7714 section 9.1), before it for AES-CM (RFC 3711 section 3.4).
  */
-static inline size_t unit_srtcp_trailer_off(const struct unit_profile *pr, size_t len)
+static inline size_t unit_srtcp_trailer_off(const struct test_profile *pr, size_t len)
 {
 	return pr->gcm ? len - UNIT_SRTCP_INDEX_LEN
 		       : len - pr->rtcp_tag_len - UNIT_SRTCP_INDEX_LEN;
