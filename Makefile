@@ -65,12 +65,13 @@ $(PC_FILE): lib/ksrtp.pc.in Makefile
 	$(PC_SUBST) > $@
 
 # ---- tests: each tests/<suite>/<name>.c is one program testing one thing ----
-TEST_SUITES := unit vectors interop media
+TEST_SUITES := unit vectors interop media ring relay
 TEST_SRCS := $(foreach s,$(TEST_SUITES),$(wildcard tests/$(s)/*.c))
 TEST_BINS := $(TEST_SRCS:%.c=$(BUILD)/%)
 TEST_HDRS := $(wildcard tests/*.h tests/*/*.h)
 SUITE_LIBS_interop := -lsrtp2
 SUITE_LIBS_media := -lvpx -lm
+SUITE_LIBS_ring := -lvpx -lm
 
 $(BUILD)/tests/%: tests/%.c $(STATIC_LIB) $(TEST_HDRS)
 	@mkdir -p $(dir $@)
@@ -153,19 +154,9 @@ fuzz: $(FUZZ_BINS) build/fuzz/seeds.stamp
 	@scripts/run-fuzz $(RESULTS) $(FUZZ_SECONDS) $(FUZZ_BINS)
 	@scripts/summarize $(RESULTS)
 
-# ---- benchmark ----
-BENCH_SRCS := $(wildcard bench/*.c)
-BENCH_HDRS := $(wildcard bench/*.h)
-
-$(BUILD)/ksrtp-bench: $(BENCH_SRCS) $(BENCH_HDRS) $(STATIC_LIB)
-	$(CC) $(CFLAGS) $(KSRTP_CFLAGS) -Ibench -o $@ $(BENCH_SRCS) $(STATIC_LIB) \
-		-lsrtp2 -ljson-c $(LIBS)
-
-bench:
-	@scripts/install-deps bench
-	@$(MAKE) --no-print-directory -s $(BUILD)/ksrtp-bench
-	$(BUILD)/ksrtp-bench crypto $(BENCH_ARGS)
-	@$(MAKE) --no-print-directory bench-vm	# ksrtp-bench kernel in the test VM (tests/vm/vm.mk)
+# ---- benchmarks (ksrtp-bench, make bench) and the reference relay ----
+-include bench/bench.mk
+-include bench/relay/relay.mk
 
 # ---- kernel module and its qemu tests (make module, make check-vm) ----
 -include kernel/module.mk

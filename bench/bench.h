@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ksrtp-bench: what every subcommand shares. A subcommand is one file
- * (crypto.c, later kernel.c, video.c, ...) that exports a struct
- * bench_command; main.c dispatches on its name.
+ * (crypto.c, kernel.c, video.c, ...) that defines a struct bench_command
+ * and lists it with BENCH_COMMAND(); main.c dispatches on its name.
  *
  * Measuring: contenders are run interleaved (A B C, A B C, ...) so that drift
  * in clock speed or background load hits all of them alike, and each figure
@@ -35,6 +35,16 @@ struct bench_command {
 	const char *options;	/* the option lines of --help */
 	int (*main)(int argc, char **argv);	/* argv[0] is the subcommand name */
 };
+
+/*
+ * BENCH_COMMAND(bench_crypto_command) after the definition lists a
+ * subcommand: the pointer goes to the "bench_commands" section, which
+ * main.c walks, so a new subcommand is one new file and no edit elsewhere.
+ * Commands appear in --help in link order (file name order).
+ */
+#define BENCH_COMMAND(cmd) \
+	static const struct bench_command *const cmd##_entry \
+		__attribute__((used, section("bench_commands"), aligned(sizeof(void *)))) = &cmd
 
 extern const struct bench_command bench_crypto_command;	/* crypto.c */
 extern const struct bench_command bench_kernel_command;	/* kernel.c */

@@ -494,3 +494,4 @@ const struct bench_command bench_crypto_command = {
 	.options = options_help,
 	.main = crypto_main,
 };
+BENCH_COMMAND(bench_crypto_command);

@@ -583,3 +583,4 @@ const struct bench_command bench_kernel_command = {
 	.options = options_help,
 	.main = kernel_main,
 };
+BENCH_COMMAND(bench_kernel_command);
