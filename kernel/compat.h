@@ -46,24 +46,27 @@ static inline const void *ksrtp_uring_payload(const struct io_uring_cmd *ioucmd)
 #define KSRTP_URING_CMD_KERNEL_FLAGS	0xff000000u
 
 /*
- * Completing a URING_CMD from task context. Debian's 6.1.y (a backport)
- * and 6.3 on give the task-work callback issue_flags and want them back in
- * the 4-argument io_uring_cmd_done(); plain 6.1 and 6.2 have neither.
- * KSRTP_URING_TW(fn) defines fn_tw, the callback to hand to
- * io_uring_cmd_complete_in_task(), calling
- * void fn(struct io_uring_cmd *, unsigned int issue_flags).
+ * Completing a URING_CMD from task context. KSRTP_URING_TW(fn) defines
+ * fn_tw, the callback to hand to io_uring_cmd_complete_in_task(), calling
+ * void fn(struct io_uring_cmd *, unsigned int issue_flags); fn completes
+ * with ksrtp_uring_cmd_done(). The callback's shape:
+ * - 6.19 on: io_uring's own task-work function, (struct io_tw_req,
+ *   io_tw_token_t), with io_uring_cmd_from_tw() and the issue flags
+ *   IO_URING_CMD_TASK_WORK_ISSUE_FLAGS;
+ * - 6.3 to 6.18, and Debian's 6.1.y by backport: (ioucmd, issue_flags);
+ * - plain 6.1 and 6.2: (ioucmd), and no issue flags anywhere.
  */
-#ifdef KSRTP_HAVE_URING_CMD_ISSUE_FLAGS
+#if defined(KSRTP_HAVE_URING_CMD_TW_REQ)
+#define KSRTP_URING_TW(fn)							\
+static void fn##_tw(struct io_tw_req tw_req, io_tw_token_t tw)		\
+{										\
+	fn(io_uring_cmd_from_tw(tw_req), IO_URING_CMD_TASK_WORK_ISSUE_FLAGS);	\
+}
+#elif defined(KSRTP_HAVE_URING_CMD_ISSUE_FLAGS)
 #define KSRTP_URING_TW(fn)							\
 static void fn##_tw(struct io_uring_cmd *ioucmd, unsigned int issue_flags)	\
 {										\
 	fn(ioucmd, issue_flags);						\
-}
-
-static inline void ksrtp_uring_cmd_done(struct io_uring_cmd *ioucmd, ssize_t ret,
-					unsigned int issue_flags)
-{
-	io_uring_cmd_done(ioucmd, ret, 0, issue_flags);
 }
 #else
 #define KSRTP_URING_TW(fn)							\
@@ -71,13 +74,25 @@ static void fn##_tw(struct io_uring_cmd *ioucmd)				\
 {										\
 	fn(ioucmd, 0);								\
 }
+#endif
 
+/*
+ * io_uring_cmd_done(): (ioucmd, ret, issue_flags) from 6.18 on, which has
+ * io_uring_cmd_done32() for the second result; (ioucmd, ret, res2,
+ * issue_flags) from 6.3 (Debian's 6.1.y by backport); (ioucmd, ret, res2)
+ * before. ksrtp has no second result.
+ */
 static inline void ksrtp_uring_cmd_done(struct io_uring_cmd *ioucmd, ssize_t ret,
 					unsigned int issue_flags)
 {
+#if defined(KSRTP_HAVE_URING_CMD_DONE32)
+	io_uring_cmd_done(ioucmd, ret, issue_flags);
+#elif defined(KSRTP_HAVE_URING_CMD_ISSUE_FLAGS)
+	io_uring_cmd_done(ioucmd, ret, 0, issue_flags);
+#else
 	io_uring_cmd_done(ioucmd, ret, 0);
-}
 #endif
+}
 
 /*
  * Crypto completion callbacks get the request's data pointer from 6.3 on,

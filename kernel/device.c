@@ -106,6 +106,7 @@ static int ksrtp_open(struct inode *inode, struct file *file)
 	if (!f)
 		return -ENOMEM;
 	file->private_data = f;
+	/* lseek() fails with -ESPIPE (no .llseek: no_llseek is gone from 6.12). */
 	return nonseekable_open(inode, file);
 }
 
@@ -319,7 +320,6 @@ static const struct file_operations ksrtp_fops = {
 	.unlocked_ioctl = ksrtp_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.uring_cmd = ksrtp_uring_cmd,
-	.llseek = no_llseek,
 };
 
 static struct miscdevice ksrtp_misc = {

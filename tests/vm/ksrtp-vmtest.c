@@ -854,6 +854,9 @@ static void t_abuse_calls(void)
 	EXPECT_EQ(uring_cmd(&d, 0, &b), -ENOTTY);
 	EXPECT_EQ(uring_cmd(&d, KSRTP_IOC_INFO, &b), -ENOTTY);
 	EXPECT_EQ(uring_cmd(&d, 0xdeadbeef, &b), -ENOTTY);
+	/* The device has no file position (no .llseek, nonseekable_open()). */
+	EXPECT(lseek(d.fd, 0, SEEK_SET) == -1 && errno == ESPIPE);
+	EXPECT(lseek(d.fd, 4096, SEEK_CUR) == -1 && errno == ESPIPE);
 	/* mmap: offset, size over the limit, twice larger than the arena. */
 	p = mmap(NULL, SLOT * 2, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, 4096);
 	EXPECT(p == MAP_FAILED);

@@ -21,7 +21,7 @@ endif
 VM_KERNEL ?= /boot/vmlinuz-$(VM_KVER)
 VM_KDIR ?= /lib/modules/$(VM_KVER)/build
 VM_TIMEOUT ?= 900
-VM_DIR := build/vm
+VM_DIR := $(BUILD)/vm
 VM_RESULTS := $(abspath $(VM_DIR)/results)
 VM_PROGS := $(VM_DIR)/ksrtp-vmtest
 VM_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Wno-missing-field-initializers -Werror \
