@@ -7,6 +7,8 @@
 #                     udev rule; DESTDIR= for staging
 #   make install-dkms install the module sources to /usr/src/ksrtp-$(VERSION)
 #                     for DKMS (dkms.conf), and the udev rule
+#   make check-compat build the module against KDIR with other kernels'
+#                     io_uring command APIs grafted on (tests/compat)
 #
 # KDIR defaults to the running kernel's build tree; where the running kernel
 # has none (a container, a CI machine), to the newest installed Debian
@@ -22,7 +24,7 @@ KSRTP_MODULE_SRCS := $(filter-out %.mod.c,$(wildcard kernel/*.c kernel/*.h)) \
 # Header-only code the module shares with libksrtp: userspace's stdint types.
 KSRTP_SHARED_SRCS := common/replay_window.h
 
-.PHONY: module module-clean checkpatch install-module install-dkms
+.PHONY: module module-clean checkpatch install-module install-dkms check-compat
 
 module:
 	@test -d "$(KDIR)" || { echo "module: no kernel build tree at KDIR=$(KDIR);" \
@@ -91,3 +93,18 @@ install-dkms:
 	install -D -m 644 $(KSRTP_SHARED_SRCS) $(DESTDIR)$(KSRTP_DKMS_SRC)/common/replay_window.h
 	install -D -m 644 udev/60-ksrtp.rules $(DESTDIR)$(UDEVRULESDIR)/60-ksrtp.rules
 	@echo "install-dkms: then dkms install ksrtp/$(VERSION); $(KSRTP_OPERATOR_HINT)"
+
+# ---- kernel/compat.h against the APIs of kernels not installable here ----
+KSRTP_COMPAT_TREES := $(notdir $(wildcard tests/compat/linux-*))
+
+check-compat:
+	@mkdir -p $(BUILD)/compat
+	@for t in $(KSRTP_COMPAT_TREES); do \
+		if tests/compat/build-against tests/compat/$$t "$(KDIR)" $(BUILD)/compat/$$t \
+			>$(BUILD)/compat/$$t.log 2>&1; then \
+			echo "PASS compat/$$t"; echo "PASS compat/$$t" >>$(RESULTS); \
+		else \
+			echo "FAIL compat/$$t"; echo "FAIL compat/$$t" >>$(RESULTS); \
+			grep -m 5 'error\|build-against' $(BUILD)/compat/$$t.log; \
+		fi; \
+	done
