@@ -50,7 +50,7 @@ static inline const void *ksrtp_uring_payload(const struct io_uring_cmd *ioucmd)
  * fn_tw, the callback to hand to io_uring_cmd_complete_in_task(), calling
  * void fn(struct io_uring_cmd *, unsigned int issue_flags); fn completes
  * with ksrtp_uring_cmd_done(). The callback's shape:
- * - 6.19 on: io_uring's own task-work function, (struct io_tw_req,
+ * - after 6.18 (the io_tw_req series): io_uring's own task-work function, (struct io_tw_req,
  *   io_tw_token_t), with io_uring_cmd_from_tw() and the issue flags
  *   IO_URING_CMD_TASK_WORK_ISSUE_FLAGS;
  * - 6.3 to 6.18, and Debian's 6.1.y by backport: (ioucmd, issue_flags);
