@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The packet path of one worker: a batch in, opened in one call, each packet
+ * copied once per receiver of its stream, the copies sealed in one call per
+ * receiver (each receiver is its own session, its own keys), and all of them
+ * sent in one sendmmsg. Nothing here takes a lock or allocates: the worker
+ * owns every session and buffer it touches.
+ */
+#include <string.h>
+
+#include "relay.h"
+
+/* RFC 5761 section 4: RTCP packet types 192..223 in the second octet. */
+static bool is_rtcp(const struct ksrtp_pkt *p)
+{
+	return p->len >= 2 && p->data[1] >= 192 && p->data[1] <= 223;
+}
+
+/* The SSRC of an opened RTP packet (RFC 3550 section 5.1: octets 8..11). */
+static uint32_t rtp_ssrc(const struct ksrtp_pkt *p)
+{
+	const uint8_t *d = p->data;
+
+	return (uint32_t)d[8] << 24 | (uint32_t)d[9] << 16 | (uint32_t)d[10] << 8 | d[11];
+}
+
+/* Fanout of an opened packet: its receivers in *first, their count returned. */
+static unsigned int receivers_of(const struct relay_config *cfg, const struct ksrtp_pkt *p,
+				 const unsigned int **first)
+{
+	int s = relay_config_stream(cfg, rtp_ssrc(p));
+
+	/* Opened means the session has the stream, and the session matches cfg. */
+	if (s < 0)
+		return 0;
+	*first = &cfg->fanout[cfg->fanout_start[s]];
+	return cfg->fanout_start[s + 1] - cfg->fanout_start[s];
+}
+
+static void fail_all(struct ksrtp_pkt *v, unsigned int n, int err)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		v[i].status = err;
+}
+
+/* Without a session (it could not be made) nothing seals, and nothing goes out in clear. */
+static void seal(ksrtp_session *s, struct ksrtp_pkt *v, unsigned int n)
+{
+	if (ksrtp_protect_batch(s, v, n) < 0)
+		fail_all(v, n, KSRTP_EINVAL);
+}
+
+static void swap_tx(struct relay_forward *f, unsigned int a, unsigned int b)
+{
+	struct ksrtp_pkt p = f->tx[a];
+	const struct sockaddr_in *to = f->to[a];
+
+	f->tx[a] = f->tx[b];
+	f->to[a] = f->to[b];
+	f->tx[b] = p;
+	f->to[b] = to;
+}
+
+/* Copy, seal and send the opened packets rx[start..end); they fan out to total copies. */
+static void seal_and_send(struct relay_forward *f, unsigned int start, unsigned int end,
+			  unsigned int total)
+{
+	const struct relay_config *cfg = f->cfg;
+	const unsigned int *rcv;
+	unsigned int i, k, n, r, sum = 0, sealed = 0;
+
+	memset(f->count, 0, cfg->nreceivers * sizeof(*f->count));
+	for (i = start; i < end; i++)
+		if (!f->rx[i].status)
+			for (n = receivers_of(cfg, &f->rx[i], &rcv), k = 0; k < n; k++)
+				f->count[rcv[k]]++;
+	/* Each receiver's copies side by side: one protect_batch per receiver. */
+	for (r = 0; r < cfg->nreceivers; r++) {
+		f->first[r] = sum;
+		sum += f->count[r];
+		f->count[r] = 0;
+	}
+	for (i = start; i < end; i++) {
+		if (f->rx[i].status)
+			continue;
+		for (n = receivers_of(cfg, &f->rx[i], &rcv), k = 0; k < n; k++) {
+			unsigned int slot = f->first[rcv[k]] + f->count[rcv[k]]++;
+			struct ksrtp_pkt *t = &f->tx[slot];
+
+			memcpy(t->data, f->rx[i].data, f->rx[i].len);
+			t->len = f->rx[i].len;
+			t->cap = RELAY_SLOT;
+			f->to[slot] = &cfg->receivers[rcv[k]].addr;
+		}
+	}
+	for (r = 0; r < cfg->nreceivers; r++)
+		if (f->count[r])
+			seal(f->out[r], &f->tx[f->first[r]], f->count[r]);
+	/* Send only what sealed: those to the front. */
+	for (i = 0; i < total; i++)
+		if (!f->tx[i].status)
+			swap_tx(f, sealed++, i);
+	f->counters.seal_errors += total - sealed;
+	n = relay_io_send(f->io, f->tx, f->to, sealed);
+	f->counters.send_errors += n;
+	f->counters.forwarded += sealed - n;
+}
+
+int relay_forward_batch(struct relay_forward *f, int timeout_ms)
+{
+	unsigned int i, m = 0, start, total;
+	uint32_t overflow = (uint32_t)f->counters.rx_overflow;
+	const unsigned int *rcv;
+	int n;
+
+	n = relay_io_recv(f->io, f->rx, RELAY_BATCH, timeout_ms, &overflow);
+	f->counters.rx_overflow = overflow;
+	if (n <= 0)
+		return 0;
+	f->counters.received += (unsigned int)n;
+	/* RTP to the front: RTCP is the relay's own business, not forwarded. */
+	for (i = 0; i < (unsigned int)n; i++) {
+		if (is_rtcp(&f->rx[i])) {
+			f->counters.rtcp++;
+			continue;
+		}
+		if (i != m) {
+			struct ksrtp_pkt p = f->rx[m];
+
+			f->rx[m] = f->rx[i];
+			f->rx[i] = p;
+		}
+		m++;
+	}
+	if (ksrtp_unprotect_batch(f->in, f->rx, m) < 0)
+		fail_all(f->rx, m, KSRTP_EINVAL);
+	for (i = 0; i < m; i++)
+		f->counters.unknown_ssrc += f->rx[i].status == KSRTP_ENOSTREAM;
+	/* In chunks whose copies fit the tx slots. */
+	for (i = 0; i < m;) {
+		for (start = i, total = 0; i < m; i++) {
+			unsigned int k = f->rx[i].status ? 0 : receivers_of(f->cfg, &f->rx[i], &rcv);
+
+			if (total + k > RELAY_TX_SLOTS)
+				break;
+			total += k;
+		}
+		seal_and_send(f, start, i, total);
+	}
+	return n;
+}

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ksrtp-relay: the media plane of an SFU, as small as it can be.
+ *
+ * Senders send SRTP to the relay's UDP port. Each packet is opened with its
+ * sender stream's keys (ksrtp_unprotect_batch) and forwarded to every
+ * receiver configured for that stream, sealed again with that receiver's
+ * own keys (ksrtp_protect_batch), one session per receiver as an SFU keeps
+ * one SRTP context per peer connection.
+ *
+ *   main.c     arguments, signals, starting and stopping the workers
+ *   config.c   the config file: parser and validation
+ *   worker.c   one thread per core: its socket, its sessions, reloads
+ *   forward.c  the packet path: open, fan out, seal, send
+ *   io.c       UDP sockets (SO_REUSEPORT, recvmmsg/sendmmsg): the one
+ *              place to switch to another transport
+ *   stats.c    the counters dump (SIGUSR1, exit)
+ */
+#ifndef KSRTP_RELAY_H
+#define KSRTP_RELAY_H
+
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ksrtp/ksrtp.h"
+
+#define RELAY_KEY_MAX 32
+#define RELAY_SALT_MAX 14
+#define RELAY_MAX_STREAMS 4096
+#define RELAY_MAX_RECEIVERS 1024
+#define RELAY_SLOT 2048		/* bytes per packet buffer, as the library's arena */
+#define RELAY_BATCH 64		/* packets per recvmmsg and per unprotect_batch */
+
+/* ---- config.c ---- */
+
+struct relay_keys {
+	enum ksrtp_profile profile;
+	uint8_t key[RELAY_KEY_MAX];
+	uint8_t salt[RELAY_SALT_MAX];
+	uint8_t key_len;
+	uint8_t salt_len;
+	uint32_t replay_window;	/* 0: the library's default */
+};
+
+/* A sender's stream: what the relay opens. */
+struct relay_stream {
+	uint32_t ssrc;
+	struct relay_keys keys;
+	unsigned int config_line;
+};
+
+/* A peer the relay forwards to, with keys of its own. */
+struct relay_receiver {
+	struct sockaddr_in addr;
+	struct relay_keys keys;
+	bool all_streams;		/* streams=all */
+	uint32_t *ssrcs;		/* else these (sorted) */
+	unsigned int nssrcs;
+	unsigned int config_line;
+};
+
+/*
+ * A parsed, validated config. Immutable once published to the workers;
+ * freed (keys wiped) only after every worker has moved to its successor.
+ */
+struct relay_config {
+	struct sockaddr_in listen;
+	struct relay_stream *streams;	/* sorted by SSRC */
+	unsigned int nstreams;
+	struct relay_receiver *receivers;
+	unsigned int nreceivers;
+	/*
+	 * Forwarding table: receivers of streams[i] are
+	 * fanout[fanout_start[i] .. fanout_start[i + 1]), receiver indices.
+	 */
+	unsigned int *fanout_start;
+	unsigned int *fanout;
+};
+
+/*
+ * Parse and validate path. NULL on any error, with "path:line: what" written
+ * to err (never a key or salt value).
+ */
+struct relay_config *relay_config_load(const char *path, char *err, size_t errlen);
+void relay_config_free(struct relay_config *c);
+
+/* Index of ssrc in c->streams, or -1. */
+int relay_config_stream(const struct relay_config *c, uint32_t ssrc);
+bool relay_keys_equal(const struct relay_keys *a, const struct relay_keys *b);
+bool relay_receiver_wants(const struct relay_receiver *r, uint32_t ssrc);
+const char *relay_profile_name(enum ksrtp_profile p);
+/* "a.b.c.d:port" into buf (INET_ADDRSTRLEN + 6 bytes). */
+const char *relay_addr_str(const struct sockaddr_in *a, char *buf, size_t len);
+
+/* ---- io.c ---- */
+
+struct relay_io;
+
+/* A socket bound to addr with SO_REUSEPORT; with addr's port 0 a free one. */
+struct relay_io *relay_io_open(const struct sockaddr_in *addr, char *err, size_t errlen);
+void relay_io_close(struct relay_io *io);
+/* The bound address (the port picked when asked for port 0). */
+void relay_io_local(const struct relay_io *io, struct sockaddr_in *out);
+
+/*
+ * Receive up to n packets into v[i].data (RELAY_SLOT bytes each), waiting at
+ * most timeout_ms for the first. The count (0 on timeout); *overflow is the
+ * socket's count of packets dropped for a full receive buffer so far.
+ */
+int relay_io_recv(struct relay_io *io, struct ksrtp_pkt *v, unsigned int n, int timeout_ms,
+		  uint32_t *overflow);
+/* Send v[i] to to[i], i < n; the number that could not be sent. */
+unsigned int relay_io_send(struct relay_io *io, const struct ksrtp_pkt *v,
+			   const struct sockaddr_in *const *to, unsigned int n);
+
+/* ---- worker.c, forward.c ---- */
+
+/* What one worker counts itself (the library counts per stream). */
+struct relay_counters {
+	uint64_t received;
+	uint64_t forwarded;	/* packets sealed and sent, all receivers */
+	uint64_t unknown_ssrc;	/* no stream for the SSRC (KSRTP_ENOSTREAM) */
+	uint64_t rtcp;		/* RTCP, not forwarded (an SFU terminates it) */
+	uint64_t seal_errors;
+	uint64_t send_errors;
+	uint64_t rx_overflow;	/* dropped by the kernel: receive buffer full */
+};
+
+#define RELAY_TX_SLOTS RELAY_MAX_RECEIVERS	/* sealed copies in flight per worker */
+
+/* One worker's packet path: its socket, its sessions, its buffers. */
+struct relay_forward {
+	struct relay_io *io;
+	const struct relay_config *cfg;	/* the one the sessions below match */
+	ksrtp_session *in;		/* every stream, inbound */
+	ksrtp_session **out;		/* [cfg->nreceivers]: outbound, receiver's keys */
+	struct relay_counters counters;
+	uint8_t *rx_buf;		/* RELAY_BATCH slots */
+	uint8_t *tx_buf;		/* RELAY_TX_SLOTS slots */
+	struct ksrtp_pkt rx[RELAY_BATCH];
+	struct ksrtp_pkt tx[RELAY_TX_SLOTS];
+	const struct sockaddr_in *to[RELAY_TX_SLOTS];
+	/* Per receiver, for one chunk: its packets' count and first tx slot. */
+	unsigned int *count, *first;
+};
+
+/*
+ * Receive one batch (waiting up to timeout_ms for it), open, fan out, seal,
+ * send. The number of packets received.
+ */
+int relay_forward_batch(struct relay_forward *f, int timeout_ms);
+
+/* The per-stream and per-receiver figures of one worker, for stats.c. */
+struct relay_snapshot {
+	struct relay_counters counters;
+	struct ksrtp_stats *streams;	/* [nstreams]: config's streams, inbound */
+	struct ksrtp_stats *receivers;	/* [nreceivers]: sums of their outbound streams */
+	unsigned int nstreams;		/* the config's, or 0 when out of memory */
+	unsigned int nreceivers;
+};
+
+struct relay_worker;
+
+/* A worker with its socket bound to listen (SO_REUSEPORT), running cfg. */
+struct relay_worker *relay_worker_start(unsigned int id, const struct relay_config *cfg,
+					const struct sockaddr_in *listen,
+					enum ksrtp_engine engine, char *err, size_t errlen);
+/* The port it is bound to (after relay_worker_start). */
+unsigned int relay_worker_port(const struct relay_worker *w);
+/*
+ * Ask the worker to move to cfg and/or take a snapshot; it does so between
+ * two batches. relay_worker_wait() returns once it has: 0, or a negative
+ * KSRTP_E* when the new config could not be applied (it keeps the old one).
+ */
+void relay_worker_request(struct relay_worker *w, const struct relay_config *cfg,
+			  bool snapshot);
+int relay_worker_wait(struct relay_worker *w);
+const struct relay_snapshot *relay_worker_snapshot(const struct relay_worker *w);
+enum ksrtp_engine relay_worker_engine(const struct relay_worker *w);
+/*
+ * Ask it to stop: it finishes the packets in hand and those queued on its
+ * socket, takes a last snapshot and exits. relay_worker_free() joins it.
+ */
+void relay_worker_stop(struct relay_worker *w);
+void relay_worker_join(struct relay_worker *w);
+void relay_worker_free(struct relay_worker *w);
+
+/* ---- stats.c ---- */
+
+void relay_stats_print(FILE *f, const struct relay_config *cfg,
+		       struct relay_worker *const *workers, unsigned int nworkers,
+		       unsigned long reloads);
+/* The same into path, replaced atomically (a reader never sees half). */
+int relay_stats_write(const char *path, const struct relay_config *cfg,
+		      struct relay_worker *const *workers, unsigned int nworkers,
+		      unsigned long reloads);
+
+#endif /* KSRTP_RELAY_H */

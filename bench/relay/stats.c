@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The counters dump, one "name key=value ..." line each, summed over the
+ * workers: the relay's own counters, then per stream what the library
+ * counted opening it (auth_failures, replays and malformed are the attack
+ * telemetry: a burst of auth failures on one stream is someone probing it),
+ * then per receiver what was sealed for it. Names, SSRCs, addresses and
+ * profiles only: never key material.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "relay.h"
+
+static const char *engine_name(enum ksrtp_engine e)
+{
+	return e == KSRTP_ENGINE_KERNEL ? "kernel" : e == KSRTP_ENGINE_USER ? "user" : "auto";
+}
+
+static void print_counters(FILE *f, const char *what, const struct relay_counters *c)
+{
+	fprintf(f,
+		"%s received=%llu forwarded=%llu unknown_ssrc=%llu rtcp=%llu seal_errors=%llu "
+		"send_errors=%llu rx_overflow=%llu\n",
+		what, (unsigned long long)c->received, (unsigned long long)c->forwarded,
+		(unsigned long long)c->unknown_ssrc, (unsigned long long)c->rtcp,
+		(unsigned long long)c->seal_errors, (unsigned long long)c->send_errors,
+		(unsigned long long)c->rx_overflow);
+}
+
+static void add_counters(struct relay_counters *sum, const struct relay_counters *c)
+{
+	sum->received += c->received;
+	sum->forwarded += c->forwarded;
+	sum->unknown_ssrc += c->unknown_ssrc;
+	sum->rtcp += c->rtcp;
+	sum->seal_errors += c->seal_errors;
+	sum->send_errors += c->send_errors;
+	sum->rx_overflow += c->rx_overflow;
+}
+
+static struct ksrtp_stats sum_stats(struct relay_worker *const *workers, unsigned int n,
+				    bool receiver, unsigned int i)
+{
+	struct ksrtp_stats sum;
+	unsigned int k;
+
+	memset(&sum, 0, sizeof(sum));
+	for (k = 0; k < n; k++) {
+		const struct relay_snapshot *s = relay_worker_snapshot(workers[k]);
+		const struct ksrtp_stats *st;
+
+		if (i >= (receiver ? s->nreceivers : s->nstreams))
+			continue;
+		st = receiver ? &s->receivers[i] : &s->streams[i];
+		sum.packets += st->packets;
+		sum.bytes += st->bytes;
+		sum.auth_failures += st->auth_failures;
+		sum.replays += st->replays;
+		sum.malformed += st->malformed;
+	}
+	return sum;
+}
+
+void relay_stats_print(FILE *f, const struct relay_config *cfg,
+		       struct relay_worker *const *workers, unsigned int nworkers,
+		       unsigned long reloads)
+{
+	struct relay_counters total;
+	char what[64];
+	unsigned int i;
+
+	fprintf(f, "relay engine=%s workers=%u streams=%u receivers=%u reloads=%lu\n",
+		engine_name(relay_worker_engine(workers[0])), nworkers, cfg->nstreams,
+		cfg->nreceivers, reloads);
+	memset(&total, 0, sizeof(total));
+	for (i = 0; i < nworkers; i++) {
+		const struct relay_snapshot *s = relay_worker_snapshot(workers[i]);
+
+		snprintf(what, sizeof(what), "worker id=%u", i);
+		print_counters(f, what, &s->counters);
+		add_counters(&total, &s->counters);
+	}
+	print_counters(f, "total", &total);
+	for (i = 0; i < cfg->nstreams; i++) {
+		const struct relay_stream *st = &cfg->streams[i];
+		struct ksrtp_stats s = sum_stats(workers, nworkers, false, i);
+
+		fprintf(f,
+			"stream ssrc=0x%08x profile=%s line=%u packets=%llu bytes=%llu "
+			"auth_failures=%llu replays=%llu malformed=%llu\n",
+			st->ssrc, relay_profile_name(st->keys.profile), st->config_line,
+			(unsigned long long)s.packets, (unsigned long long)s.bytes,
+			(unsigned long long)s.auth_failures, (unsigned long long)s.replays,
+			(unsigned long long)s.malformed);
+	}
+	for (i = 0; i < cfg->nreceivers; i++) {
+		const struct relay_receiver *r = &cfg->receivers[i];
+		struct ksrtp_stats s = sum_stats(workers, nworkers, true, i);
+		char addr[32];
+
+		fprintf(f, "receiver addr=%s profile=%s line=%u sealed=%llu bytes=%llu\n",
+			relay_addr_str(&r->addr, addr, sizeof(addr)),
+			relay_profile_name(r->keys.profile), r->config_line,
+			(unsigned long long)s.packets, (unsigned long long)s.bytes);
+	}
+	fflush(f);
+}
+
+int relay_stats_write(const char *path, const struct relay_config *cfg,
+		      struct relay_worker *const *workers, unsigned int nworkers,
+		      unsigned long reloads)
+{
+	char tmp[4096];
+	FILE *f;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	f = fopen(tmp, "w");
+	if (!f)
+		return -errno;
+	relay_stats_print(f, cfg, workers, nworkers, reloads);
+	if (ferror(f) | fclose(f) || rename(tmp, path)) {
+		int e = -errno;
+
+		unlink(tmp);
+		return e ? e : -EIO;
+	}
+	return 0;
+}

@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A worker: one thread, one socket, its own sessions. No lock anywhere on the
+ * packet path; the main thread talks to a worker only through a request
+ * (a new config to move to, a snapshot to take) that the worker picks up
+ * between two batches and acknowledges. The main thread frees an old config
+ * only once every worker has acknowledged its successor: a worker reads its
+ * config without a lock because nobody frees it under it (RCU's grace
+ * period, done by hand with a counter).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "relay.h"
+
+/* How long a worker waits for packets before looking at its requests. */
+#define POLL_MS 50
+/* Draining at exit: at most this long, in case senders never stop. */
+#define DRAIN_NS 1000000000ull
+
+struct relay_worker {
+	unsigned int id;
+	pthread_t thread;
+	bool running;
+	enum ksrtp_engine engine;
+	struct relay_forward f;
+	/* Requests: written by main, then req bumped; ack = req when done. */
+	const struct relay_config *pending;
+	bool want_snapshot;
+	int result;
+	atomic_uint req;
+	atomic_uint ack;
+	atomic_bool stop;
+	struct relay_snapshot snap;
+	unsigned int snap_streams, snap_receivers;	/* room in snap's arrays */
+};
+
+static ksrtp_session *new_session(enum ksrtp_engine engine, int *err)
+{
+	struct ksrtp_config c;
+
+	memset(&c, 0, sizeof(c));
+	c.engine = engine;
+	return ksrtp_session_new(&c, err);
+}
+
+static int add_stream(ksrtp_session *s, const struct relay_keys *k, uint32_t ssrc,
+		      enum ksrtp_direction dir)
+{
+	struct ksrtp_policy p;
+
+	memset(&p, 0, sizeof(p));
+	p.profile = k->profile;
+	p.direction = dir;
+	p.ssrc = ssrc;
+	p.key = k->key;
+	p.key_len = k->key_len;
+	p.salt = k->salt;
+	p.salt_len = k->salt_len;
+	p.replay_window = k->replay_window;
+	return ksrtp_add_stream(s, &p);
+}
+
+/*
+ * The inbound session follows nc: streams gone or rekeyed are removed, new or
+ * rekeyed ones added; unchanged ones keep their replay window and ROC.
+ */
+static int sync_inbound(struct relay_forward *f, const struct relay_config *oc,
+			const struct relay_config *nc)
+{
+	unsigned int i;
+	int err = 0, e, j;
+
+	for (i = 0; oc && i < oc->nstreams; i++) {
+		j = relay_config_stream(nc, oc->streams[i].ssrc);
+		if (j < 0 || !relay_keys_equal(&oc->streams[i].keys, &nc->streams[j].keys))
+			ksrtp_remove_stream(f->in, oc->streams[i].ssrc, KSRTP_INBOUND);
+	}
+	for (i = 0; i < nc->nstreams; i++) {
+		j = oc ? relay_config_stream(oc, nc->streams[i].ssrc) : -1;
+		if (j >= 0 && relay_keys_equal(&oc->streams[j].keys, &nc->streams[i].keys))
+			continue;
+		e = add_stream(f->in, &nc->streams[i].keys, nc->streams[i].ssrc, KSRTP_INBOUND);
+		if (e && !err)
+			err = e;
+	}
+	return err;
+}
+
+/* Old receiver with the same address and keys, not yet taken; or -1. */
+static int same_receiver(const struct relay_config *oc, const bool *taken,
+			 const struct relay_receiver *r)
+{
+	unsigned int i;
+
+	for (i = 0; oc && i < oc->nreceivers; i++)
+		if (!taken[i] && !memcmp(&oc->receivers[i].addr, &r->addr, sizeof(r->addr)) &&
+		    relay_keys_equal(&oc->receivers[i].keys, &r->keys))
+			return (int)i;
+	return -1;
+}
+
+/*
+ * One receiver's session for nc: the old one when address and keys are
+ * unchanged (its outbound streams keep their state, and with it GCM nonce
+ * uniqueness), less the streams it no longer gets, plus the new ones.
+ */
+static int sync_receiver(struct relay_worker *w, const struct relay_config *oc, int o,
+			 const struct relay_config *nc, unsigned int r, ksrtp_session **out)
+{
+	const struct relay_receiver *rc = &nc->receivers[r];
+	unsigned int i;
+	int err = 0, e, j;
+
+	if (o >= 0) {
+		*out = w->f.out[o];
+		for (i = 0; i < oc->nstreams; i++) {
+			uint32_t ssrc = oc->streams[i].ssrc;
+
+			j = relay_config_stream(nc, ssrc);
+			if (relay_receiver_wants(&oc->receivers[o], ssrc) &&
+			    (j < 0 || !relay_receiver_wants(rc, ssrc)))
+				ksrtp_remove_stream(*out, ssrc, KSRTP_OUTBOUND);
+		}
+	} else {
+		*out = new_session(w->engine, &err);
+		if (!*out)
+			return err;
+	}
+	for (i = 0; i < nc->nstreams; i++) {
+		uint32_t ssrc = nc->streams[i].ssrc;
+
+		if (!relay_receiver_wants(rc, ssrc) ||
+		    ksrtp_stream_engine(*out, ssrc, KSRTP_OUTBOUND) != KSRTP_ENOSTREAM)
+			continue;
+		e = add_stream(*out, &rc->keys, ssrc, KSRTP_OUTBOUND);
+		if (e && !err)
+			err = e;
+	}
+	return err;
+}
+
+/*
+ * Move the worker's sessions from f->cfg (NULL at start) to nc. Validation
+ * was done on the whole file before; what can still fail here is memory or
+ * the kernel engine: the first such error is returned, the worker runs nc
+ * without what failed (its packets count as unknown_ssrc or seal_errors).
+ */
+static int apply(struct relay_worker *w, const struct relay_config *nc)
+{
+	struct relay_forward *f = &w->f;
+	const struct relay_config *oc = f->cfg;
+	size_t nr = nc->nreceivers ? nc->nreceivers : 1;
+	ksrtp_session **out = calloc(nr, sizeof(*out));
+	unsigned int *count = calloc(nr, sizeof(*count)), *first = calloc(nr, sizeof(*first));
+	bool *taken = calloc(oc && oc->nreceivers ? oc->nreceivers : 1, sizeof(*taken));
+	unsigned int r;
+	int err = 0, e;
+
+	if (!out || !count || !first || !taken) {
+		free(out);
+		free(count);
+		free(first);
+		free(taken);
+		return KSRTP_ENOMEM;
+	}
+	if (!f->in)
+		f->in = new_session(w->engine, &err);
+	if (f->in)
+		err = sync_inbound(f, oc, nc);
+	for (r = 0; r < nc->nreceivers; r++) {
+		int o = same_receiver(oc, taken, &nc->receivers[r]);
+
+		if (o >= 0)
+			taken[o] = true;
+		e = sync_receiver(w, oc, o, nc, r, &out[r]);
+		if (e && !err)
+			err = e;
+	}
+	for (r = 0; oc && r < oc->nreceivers; r++)
+		if (!taken[r])
+			ksrtp_session_free(f->out[r]);
+	free(f->out);
+	free(f->count);
+	free(f->first);
+	free(taken);
+	f->out = out;
+	f->count = count;
+	f->first = first;
+	f->cfg = nc;
+	return err;
+}
+
+static void *grow_zeroed(void *p, unsigned int *room, unsigned int n, size_t size)
+{
+	if (n > *room) {
+		void *q = reallocarray(p, n, size);
+
+		if (!q)
+			return NULL;
+		p = q;
+		*room = n;
+	}
+	memset(p, 0, (size_t)n * size);
+	return p;
+}
+
+static void add_stats(struct ksrtp_stats *sum, const struct ksrtp_stats *s)
+{
+	sum->packets += s->packets;
+	sum->bytes += s->bytes;
+	sum->auth_failures += s->auth_failures;
+	sum->replays += s->replays;
+	sum->malformed += s->malformed;
+}
+
+/* The worker's figures, for the config it runs; counters read by their owner only. */
+static void take_snapshot(struct relay_worker *w)
+{
+	const struct relay_config *cfg = w->f.cfg;
+	struct relay_snapshot *s = &w->snap;
+	struct ksrtp_stats st;
+	unsigned int i, r;
+	void *p;
+
+	s->counters = w->f.counters;
+	p = grow_zeroed(s->streams, &w->snap_streams, cfg->nstreams, sizeof(*s->streams));
+	if (p)
+		s->streams = p;
+	p = grow_zeroed(s->receivers, &w->snap_receivers, cfg->nreceivers,
+			sizeof(*s->receivers));
+	if (p)
+		s->receivers = p;
+	s->nstreams = w->snap_streams >= cfg->nstreams ? cfg->nstreams : 0;
+	s->nreceivers = w->snap_receivers >= cfg->nreceivers ? cfg->nreceivers : 0;
+	for (i = 0; i < s->nstreams; i++)
+		if (w->f.in && !ksrtp_stream_stats(w->f.in, cfg->streams[i].ssrc, KSRTP_INBOUND, &st))
+			s->streams[i] = st;
+	for (r = 0; r < s->nreceivers; r++)
+		for (i = 0; w->f.out[r] && i < cfg->nstreams; i++)
+			if (!ksrtp_stream_stats(w->f.out[r], cfg->streams[i].ssrc, KSRTP_OUTBOUND,
+						&st))
+				add_stats(&s->receivers[r], &st);
+}
+
+static void handle_requests(struct relay_worker *w)
+{
+	unsigned int req = atomic_load_explicit(&w->req, memory_order_acquire);
+
+	if (req == atomic_load_explicit(&w->ack, memory_order_relaxed))
+		return;
+	w->result = 0;
+	if (w->pending && w->pending != w->f.cfg)
+		w->result = apply(w, w->pending);
+	if (w->want_snapshot)
+		take_snapshot(w);
+	atomic_store_explicit(&w->ack, req, memory_order_release);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void *run(void *arg)
+{
+	struct relay_worker *w = arg;
+	uint64_t deadline;
+
+	while (!atomic_load_explicit(&w->stop, memory_order_acquire)) {
+		handle_requests(w);
+		relay_forward_batch(&w->f, POLL_MS);
+	}
+	/* SIGTERM: finish what the socket holds, then the final figures. */
+	deadline = now_ns() + DRAIN_NS;
+	while (relay_forward_batch(&w->f, 0) > 0 && now_ns() < deadline)
+		;
+	handle_requests(w);
+	take_snapshot(w);
+	return NULL;
+}
+
+struct relay_worker *relay_worker_start(unsigned int id, const struct relay_config *cfg,
+					const struct sockaddr_in *listen,
+					enum ksrtp_engine engine, char *err, size_t errlen)
+{
+	struct relay_worker *w = calloc(1, sizeof(*w));
+	unsigned int i;
+	int e;
+
+	if (!w) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	w->id = id;
+	w->engine = engine;
+	w->f.rx_buf = aligned_alloc(4096, (size_t)RELAY_BATCH * RELAY_SLOT);
+	w->f.tx_buf = aligned_alloc(4096, (size_t)RELAY_TX_SLOTS * RELAY_SLOT);
+	if (!w->f.rx_buf || !w->f.tx_buf) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	for (i = 0; i < RELAY_BATCH; i++)
+		w->f.rx[i].data = w->f.rx_buf + (size_t)i * RELAY_SLOT;
+	for (i = 0; i < RELAY_TX_SLOTS; i++)
+		w->f.tx[i].data = w->f.tx_buf + (size_t)i * RELAY_SLOT;
+	w->f.io = relay_io_open(listen, err, errlen);
+	if (!w->f.io)
+		goto fail;
+	/* Built here, then handed over: from now on only the worker touches them. */
+	e = apply(w, cfg);
+	if (e) {
+		snprintf(err, errlen, "worker %u: setting up streams: %s", id, ksrtp_strerror(e));
+		goto fail;
+	}
+	if (pthread_create(&w->thread, NULL, run, w)) {
+		snprintf(err, errlen, "worker %u: cannot start a thread", id);
+		goto fail;
+	}
+	w->running = true;
+	return w;
+fail:
+	relay_worker_free(w);
+	return NULL;
+}
+
+unsigned int relay_worker_port(const struct relay_worker *w)
+{
+	struct sockaddr_in a;
+
+	relay_io_local(w->f.io, &a);
+	return ntohs(a.sin_port);
+}
+
+enum ksrtp_engine relay_worker_engine(const struct relay_worker *w)
+{
+	return ksrtp_session_engine(w->f.in);
+}
+
+void relay_worker_request(struct relay_worker *w, const struct relay_config *cfg,
+			  bool snapshot)
+{
+	w->pending = cfg;
+	w->want_snapshot = snapshot;
+	atomic_fetch_add_explicit(&w->req, 1, memory_order_release);
+}
+
+int relay_worker_wait(struct relay_worker *w)
+{
+	const struct timespec tick = { .tv_nsec = 1000000 };
+	unsigned int req = atomic_load_explicit(&w->req, memory_order_relaxed);
+
+	while (atomic_load_explicit(&w->ack, memory_order_acquire) != req)
+		nanosleep(&tick, NULL);
+	return w->result;
+}
+
+const struct relay_snapshot *relay_worker_snapshot(const struct relay_worker *w)
+{
+	return &w->snap;
+}
+
+void relay_worker_stop(struct relay_worker *w)
+{
+	atomic_store_explicit(&w->stop, true, memory_order_release);
+}
+
+void relay_worker_join(struct relay_worker *w)
+{
+	if (w->running)
+		pthread_join(w->thread, NULL);
+	w->running = false;
+}
+
+void relay_worker_free(struct relay_worker *w)
+{
+	unsigned int r;
+
+	if (!w)
+		return;
+	relay_worker_stop(w);
+	relay_worker_join(w);
+	for (r = 0; w->f.cfg && r < w->f.cfg->nreceivers; r++)
+		ksrtp_session_free(w->f.out[r]);
+	ksrtp_session_free(w->f.in);
+	relay_io_close(w->f.io);
+	free(w->f.out);
+	free(w->f.count);
+	free(w->f.first);
+	free(w->f.rx_buf);
+	free(w->f.tx_buf);
+	free(w->snap.streams);
+	free(w->snap.receivers);
+	free(w);
+}

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+/*
+ * One sender stream forwarded to three receivers, each with keys of its own
+ * and a different profile: every receiver gets every packet exactly once, it
+ * authenticates with that receiver's keys (and would not with another's),
+ * and the RTP packet inside is byte for byte the one the sender sealed.
+ */
+#include "relay_test.h"
+
+#define NRECV 3
+#define NPKT 200
+#define SSRC 0x5eed0001u
+
+int main(void)
+{
+	struct rt_keys sender_keys, recv_keys[NRECV];
+	struct sockaddr_in recv_addr[NRECV], sender_addr;
+	ksrtp_session *tx = rt_session(), *rx[NRECV];
+	int recv_fd[NRECV], sender_fd, i, seq;
+	static bool seen[NRECV][NPKT];
+	uint8_t pkt[RT_PKT], want[RT_PKT];
+	char config[4096], *c = config;
+	struct rt_relay relay;
+	unsigned int got[NRECV] = { 0 };
+
+	rt_keys_make(&sender_keys, &test_profiles[0], 1);
+	CHECK_ERR(rt_add_stream(tx, &sender_keys, SSRC, KSRTP_OUTBOUND), 0);
+	sender_fd = rt_socket(&sender_addr);
+	c += sprintf(c, "listen 127.0.0.1:0\nstream ssrc=%u profile=%s key=%s salt=%s\n", SSRC,
+		     sender_keys.profile->name, sender_keys.key_hex, sender_keys.salt_hex);
+	for (i = 0; i < NRECV; i++) {
+		/* Profiles 1, 2, 3: 256-bit GCM and both AES-CM tag lengths. */
+		rt_keys_make(&recv_keys[i], &test_profiles[1 + i], 100 + i);
+		recv_fd[i] = rt_socket(&recv_addr[i]);
+		rx[i] = rt_session();
+		CHECK_ERR(rt_add_stream(rx[i], &recv_keys[i], SSRC, KSRTP_INBOUND), 0);
+		c += sprintf(c, "receiver addr=127.0.0.1:%u profile=%s key=%s salt=%s streams=%u\n",
+			     ntohs(recv_addr[i].sin_port), recv_keys[i].profile->name,
+			     recv_keys[i].key_hex, recv_keys[i].salt_hex, SSRC);
+	}
+	rt_relay_init(&relay);
+	if (rt_relay_start(&relay, config, NULL)) {
+		fprintf(stderr, "relay did not start:\n%s", rt_read_file(relay.log));
+		return T_FAIL;
+	}
+	for (seq = 0; seq < NPKT; seq++) {
+		rt_send(sender_fd, tx, &relay.addr, SSRC, (uint16_t)seq, 40 + seq % 1000, pkt);
+		/* A few in flight at a time: this tests correctness, not capacity. */
+		if (seq % 16 == 15)
+			rt_sleep_ms(2);
+	}
+	for (i = 0; i < NRECV; i++) {
+		int n;
+
+		while ((n = rt_recv(recv_fd[i], pkt, sizeof(pkt), 1000)) > 0) {
+			size_t len = (size_t)n;
+			uint16_t s;
+
+			if (i > 0) {	/* receiver 0's keys do not open receiver i's packets */
+				uint8_t copy[RT_PKT];
+				size_t clen = len;
+				ksrtp_session *other = rt_session();
+
+				CHECK_ERR(rt_add_stream(other, &recv_keys[0], SSRC, KSRTP_INBOUND),
+					  0);
+				memcpy(copy, pkt, len);
+				CHECK(ksrtp_unprotect(other, copy, &clen) != 0);
+				ksrtp_session_free(other);
+			}
+			CHECK_ERR(ksrtp_unprotect(rx[i], pkt, &len), 0);
+			s = (uint16_t)(pkt[2] << 8 | pkt[3]);
+			CHECK(s < NPKT);
+			if (s >= NPKT)
+				continue;
+			CHECK(!seen[i][s]);
+			seen[i][s] = true;
+			got[i]++;
+			CHECK(len == rt_rtp(want, SSRC, s, 40 + s % 1000));
+			CHECK_MEM(pkt, want, len);
+		}
+		CHECK(got[i] == NPKT);
+		if (got[i] != NPKT)
+			fprintf(stderr, "receiver %d got %u of %d\n", i, got[i], NPKT);
+	}
+	CHECK(rt_relay_stop(&relay) == 0);
+	fputs(rt_read_file(relay.log), stderr);
+	rt_relay_cleanup(&relay);
+	for (i = 0; i < NRECV; i++) {
+		ksrtp_session_free(rx[i]);
+		close(recv_fd[i]);
+	}
+	ksrtp_session_free(tx);
+	close(sender_fd);
+	return test_result();
+}
