@@ -166,7 +166,7 @@ fuzz: $(FUZZ_BINS) build/fuzz/seeds.stamp
 # ---- install ----
 install: lib
 	install -d $(DESTDIR)$(INCLUDEDIR)/ksrtp $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR)
-	install -m 644 include/ksrtp/ksrtp.h include/ksrtp/media.h $(DESTDIR)$(INCLUDEDIR)/ksrtp/
+	install -m 644 include/ksrtp/ksrtp.h include/ksrtp/media.h include/ksrtp/ring.h $(DESTDIR)$(INCLUDEDIR)/ksrtp/
 	install -m 644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
 	ln -sf libksrtp.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libksrtp.so.$(SOVERSION)
@@ -175,6 +175,7 @@ install: lib
 
 uninstall:
 	rm -f $(DESTDIR)$(INCLUDEDIR)/ksrtp/ksrtp.h $(DESTDIR)$(INCLUDEDIR)/ksrtp/media.h \
+		$(DESTDIR)$(INCLUDEDIR)/ksrtp/ring.h \
 		$(DESTDIR)$(LIBDIR)/libksrtp.* \
 		$(DESTDIR)$(PKGCONFIGDIR)/ksrtp.pc
 

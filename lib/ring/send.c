@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The four send transports behind ksrtp_ring_send(). Each takes trains of
+ * sealed packets in arena slots and leaves every slot back in the arena.
+ *
+ * On loopback the network stack, not the syscall, is the cost of a packet
+ * (about 2.6 us a 1200-byte datagram on the development machine, whichever
+ * call carries it), so what pays is UDP GSO (UDP_SEGMENT, Linux 4.18): a
+ * train of equal-sized datagrams goes down the stack as one, and is cut
+ * into datagrams at the device or, on loopback, handed over whole to a
+ * GRO receiver.
+ *
+ * The io_uring transports build one SENDMSG per train (GSO) or per packet,
+ * submit them all with one io_uring_enter(), and wait for their own
+ * completions. A kernel-engine seal by URING_CMD would be queued here in
+ * front of its train's sends, linked with IOSQE_IO_LINK (queue_train() is
+ * the place): a failed seal then cancels the sends it guards.
+ */
+#define _GNU_SOURCE /* struct mmsghdr, sendmmsg, recvmmsg */
+#include <errno.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include "ring/ring.h"
+
+/* The most bytes one GSO send carries: a UDP datagram's limit (65507 over IPv4), rounded down. */
+#define GSO_MAX_BYTES 65000
+
+/* Bounded wait for room in fd's send buffer; true when it may have some. */
+static bool wait_writable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+
+	return poll(&p, 1, KSRTP_RING_SEND_WAIT_MS) > 0 && !(p.revents & POLLNVAL);
+}
+
+static void tx_error(struct ksrtp_ring *r, uint32_t packets, int err)
+{
+	r->st.tx_errors += packets;
+	r->st.last_errno = err;
+}
+
+static void tx_done(struct ksrtp_ring *r, struct ksrtp_train *t, uint32_t packets, uint64_t bytes)
+{
+	t->sent += packets;
+	r->st.tx_packets += packets;
+	r->st.tx_bytes += bytes;
+}
+
+/*
+ * sendmsg() now, waiting once for room when the socket buffer is full.
+ * Returns what sendmsg returned, or -errno.
+ */
+static ssize_t sendmsg_now(struct ksrtp_ring *r, int fd, const struct msghdr *m)
+{
+	bool waited = false;
+
+	for (;;) {
+		ssize_t n = sendmsg(fd, m, MSG_DONTWAIT);
+
+		r->st.tx_calls++;
+		if (n >= 0)
+			return n;
+		if (errno == EINTR)
+			continue;
+		if ((errno == EAGAIN || errno == ENOBUFS) && !waited) {
+			r->st.tx_again++;
+			waited = true;
+			if (wait_writable(fd))
+				continue;
+		}
+		return -errno;
+	}
+}
+
+static void msg_init(struct msghdr *m, const struct ksrtp_dest *d, struct iovec *iov, size_t n)
+{
+	memset(m, 0, sizeof(*m));
+	m->msg_name = (void *)d->addr;
+	m->msg_namelen = d->addr_len;
+	m->msg_iov = iov;
+	m->msg_iovlen = n;
+}
+
+/* Packets first..first+count of t, one sendmsg() each. */
+static void send_each(struct ksrtp_ring *r, struct ksrtp_train *t, uint32_t first, uint32_t count)
+{
+	uint32_t i;
+
+	for (i = first; i < first + count; i++) {
+		struct iovec iov = { .iov_base = t->v[i].data, .iov_len = t->v[i].len };
+		struct msghdr m;
+		ssize_t n;
+
+		msg_init(&m, t->dest, &iov, 1);
+		n = sendmsg_now(r, t->dest->fd, &m);
+		if (n == (ssize_t)t->v[i].len)
+			tx_done(r, t, 1, t->v[i].len);
+		else
+			tx_error(r, 1, n < 0 ? (int)-n : EMSGSIZE);
+	}
+}
+
+/* ---- sendmmsg ---- */
+
+static void send_mmsg(struct ksrtp_ring *r, struct ksrtp_train *t)
+{
+	uint32_t done = 0;
+	bool waited = false;
+
+	while (done < t->n) {
+		uint32_t i, n = t->n - done < KSRTP_RING_GSO_MAX ? t->n - done : KSRTP_RING_GSO_MAX;
+		int sent;
+
+		for (i = 0; i < n; i++) {
+			const struct ksrtp_pkt *p = &t->v[done + i];
+
+			r->mmsg_iov[i] = (struct iovec){ .iov_base = p->data, .iov_len = p->len };
+			msg_init(&r->mmsg[i].msg_hdr, t->dest, &r->mmsg_iov[i], 1);
+		}
+		sent = sendmmsg(t->dest->fd, r->mmsg, n, MSG_DONTWAIT);
+		r->st.tx_calls++;
+		if (sent > 0) {
+			for (i = 0; i < (uint32_t)sent; i++)
+				tx_done(r, t, 1, t->v[done + i].len);
+			done += (uint32_t)sent;
+			waited = false;
+			continue;
+		}
+		if (sent < 0 && errno == EINTR)
+			continue;
+		if (sent < 0 && (errno == EAGAIN || errno == ENOBUFS) && !waited) {
+			r->st.tx_again++;
+			waited = true;
+			if (wait_writable(t->dest->fd))
+				continue;
+		}
+		/* The first packet failed: count it and go on with the next. */
+		tx_error(r, 1, sent < 0 ? errno : EIO);
+		done++;
+		waited = false;
+	}
+}
+
+/* ---- io_uring ---- */
+
+/* Reap until every send op in flight has completed. */
+static void reap_all(struct ksrtp_ring *r);
+
+static void submit_and_reap(struct ksrtp_ring *r)
+{
+	unsigned int tries = 0;
+	int ret;
+
+	/* EAGAIN, EBUSY: out of kernel memory, or completions to reap first. */
+	while ((ret = io_uring_submit_and_wait(&r->uring, r->nops)) < 0 &&
+	       (ret == -EINTR || ((ret == -EAGAIN || ret == -EBUSY) && tries++ < 100))) {
+		if (ret != -EINTR)
+			poll(NULL, 0, 1);
+	}
+	if (ret < 0) {
+		/*
+		 * The ring cannot be entered: stop using it (queued SQEs must
+		 * never go in later, their slots are reused) and send these
+		 * ops the plain way.
+		 */
+		uint32_t i;
+
+		r->uring_broken = true;
+		r->tx = KSRTP_TX_SENDMMSG;
+		r->st.last_errno = -ret;
+		for (i = 0; i < r->nops; i++)
+			send_each(r, r->ops[i].train, r->ops[i].first, r->ops[i].count);
+		r->nops = 0;
+		return;
+	}
+	r->st.tx_calls++;
+	reap_all(r);
+}
+
+/* The completion of one send op. */
+static void send_completed(struct ksrtp_ring *r, struct send_op *op, int res)
+{
+	struct ksrtp_train *t = op->train;
+
+	if (res >= 0 && (uint32_t)res == op->bytes) {
+		tx_done(r, t, op->count, op->bytes);
+		r->st.tx_gso_sends += !!op->gso_size;
+		return;
+	}
+	if (res < 0 && op->gso_size && (res == -EIO || res == -EINVAL || res == -EOPNOTSUPP)) {
+		/* GSO refused (a device without checksum offload, a segment over the MTU). */
+		r->gso_refused = true;
+		r->st.tx_gso_fallbacks++;
+		send_each(r, t, op->first, op->count);
+		return;
+	}
+	if (res == -EAGAIN || res == -ENOBUFS) {
+		r->st.tx_again++;
+		if (wait_writable(t->dest->fd))
+			res = (int)sendmsg_now(r, t->dest->fd, &op->msg);
+		if (res >= 0 && (uint32_t)res == op->bytes) {
+			tx_done(r, t, op->count, op->bytes);
+			r->st.tx_gso_sends += !!op->gso_size;
+			return;
+		}
+	}
+	/* Failed, or short: a UDP send is all or nothing, so a short one is an error. */
+	tx_error(r, op->count, res < 0 ? -res : EMSGSIZE);
+}
+
+static void reap_all(struct ksrtp_ring *r)
+{
+	uint32_t outstanding = r->nops;
+
+	while (outstanding) {
+		struct io_uring_cqe *cqe;
+		int ret = io_uring_wait_cqe(&r->uring, &cqe);
+
+		if (ret == -EINTR)
+			continue;
+		if (ret < 0) {
+			/* The ring is broken: the sends' fate is unknown, count them failed. */
+			uint32_t i;
+
+			for (i = 0; i < r->nops; i++)
+				if (r->ops[i].train)
+					tx_error(r, r->ops[i].count, -ret);
+			break;
+		}
+		if (cqe->user_data == UD_RECV) {
+			ksrtp_ring_rx_cqe(r, cqe);
+		} else {
+			struct send_op *op = io_uring_cqe_get_data(cqe);
+
+			send_completed(r, op, cqe->res);
+			op->train = NULL;
+			outstanding--;
+		}
+		io_uring_cqe_seen(&r->uring, cqe);
+	}
+	r->nops = 0;
+}
+
+/* An SQE, submitting what is queued when the SQ (or the op table) is full. */
+static struct io_uring_sqe *get_sqe(struct ksrtp_ring *r)
+{
+	struct io_uring_sqe *sqe;
+
+	if (r->nops == r->sq_entries)
+		submit_and_reap(r);
+	sqe = io_uring_get_sqe(&r->uring);
+	if (!sqe) {
+		submit_and_reap(r);
+		sqe = io_uring_get_sqe(&r->uring);
+	}
+	return sqe;
+}
+
+/* Queue one SENDMSG of packets first..first+count of t, as a GSO train when gso_size. */
+static void queue_op(struct ksrtp_ring *r, struct ksrtp_train *t, uint32_t first, uint32_t count,
+		     uint16_t gso_size)
+{
+	struct io_uring_sqe *sqe;
+	struct send_op *op;
+	uint32_t i;
+
+	if (r->uring_broken) {
+		send_each(r, t, first, count);
+		return;
+	}
+	sqe = get_sqe(r);
+	if (!sqe) {
+		tx_error(r, count, EBUSY);
+		return;
+	}
+	op = &r->ops[r->nops++];
+	op->train = t;
+	op->first = first;
+	op->count = count;
+	op->gso_size = gso_size;
+	op->bytes = 0;
+	for (i = 0; i < count; i++) {
+		op->iov[i].iov_base = t->v[first + i].data;
+		op->iov[i].iov_len = t->v[first + i].len;
+		op->bytes += t->v[first + i].len;
+	}
+	msg_init(&op->msg, t->dest, op->iov, count);
+	if (gso_size) {
+		struct cmsghdr *c;
+
+		op->msg.msg_control = op->cmsg.buf;
+		op->msg.msg_controllen = sizeof(op->cmsg.buf);
+		c = CMSG_FIRSTHDR(&op->msg);
+		c->cmsg_level = SOL_UDP;
+		c->cmsg_type = UDP_SEGMENT;
+		c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+		memcpy(CMSG_DATA(c), &gso_size, sizeof(gso_size));
+	}
+	io_uring_prep_sendmsg(sqe, t->dest->fd, &op->msg, 0);
+	io_uring_sqe_set_data(sqe, op);
+}
+
+/*
+ * Cut train t into GSO sends: runs of packets of one size (the segment),
+ * each run ending early at a shorter packet, which it still carries (the
+ * kernel allows the last segment to be short). A run of one is a plain send.
+ */
+static void queue_train(struct ksrtp_ring *r, struct ksrtp_train *t, bool gso)
+{
+	uint32_t i = 0;
+
+	while (i < t->n) {
+		uint32_t seg = t->v[i].len, j = i + 1, max = KSRTP_RING_GSO_MAX;
+
+		if (gso && GSO_MAX_BYTES / seg < max)
+			max = GSO_MAX_BYTES / seg;
+		while (gso && j < t->n && j - i < max && t->v[j].len <= seg) {
+			j++;
+			if (t->v[j - 1].len < seg)
+				break;
+		}
+		if (!gso)
+			j = i + 1;
+		queue_op(r, t, i, j - i, j - i > 1 ? (uint16_t)seg : 0);
+		i = j;
+	}
+}
+
+/* ---- the interface ---- */
+
+/* Every packet a slot the caller holds, its bytes inside the slot. */
+static bool trains_valid(const struct ksrtp_ring *r, const struct ksrtp_train *t, unsigned int nt)
+{
+	unsigned int k, i;
+
+	for (k = 0; k < nt; k++) {
+		if (!t[k].dest || (!t[k].v && t[k].n) || (t[k].dest->addr_len && !t[k].dest->addr))
+			return false;
+		for (i = 0; i < t[k].n; i++) {
+			const struct ksrtp_pkt *p = &t[k].v[i];
+			long s = arena_slot_of(&r->arena, p->data);
+
+			if (s < 0 || r->arena.state[s] != SLOT_TAKEN || !p->len ||
+			    (size_t)(p->data - arena_slot(&r->arena, (uint32_t)s)) + p->len >
+				    KSRTP_ARENA_SLOT)
+				return false;
+		}
+	}
+	return true;
+}
+
+int ksrtp_ring_send(ksrtp_ring *r, struct ksrtp_train *t, unsigned int nt)
+{
+	uint64_t before;
+	unsigned int k, i;
+
+	if (!r || (!t && nt) || !trains_valid(r, t, nt))
+		return KSRTP_EINVAL;
+	before = r->st.tx_packets;
+	for (k = 0; k < nt; k++)
+		t[k].sent = 0;
+	switch (r->tx) {
+	case KSRTP_TX_SENDTO:
+		for (k = 0; k < nt; k++)
+			send_each(r, &t[k], 0, t[k].n);
+		break;
+	case KSRTP_TX_SENDMMSG:
+		for (k = 0; k < nt; k++)
+			send_mmsg(r, &t[k]);
+		break;
+	default:
+		for (k = 0; k < nt; k++)
+			queue_train(r, &t[k], r->tx == KSRTP_TX_URING_GSO && !r->gso_refused);
+		if (r->nops)
+			submit_and_reap(r);
+		break;
+	}
+	for (k = 0; k < nt; k++)
+		for (i = 0; i < t[k].n; i++)
+			arena_give(&r->arena, (uint32_t)arena_slot_of(&r->arena, t[k].v[i].data));
+	return (int)(r->st.tx_packets - before);
+}
