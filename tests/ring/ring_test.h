@@ -183,31 +183,32 @@ static inline uint32_t rt_payload(unsigned int k, unsigned int n, bool equal)
 	return 200 + (k * 137) % 1000;
 }
 
-/*
- * Seal and send n packets (seq first..first+n) on tx as one train, then
- * receive them on rx and check: all arrive, each opens, bytes as sent.
- * Returns the number received intact.
- */
-static inline unsigned int rt_roundtrip(ksrtp_ring *tx, ksrtp_ring *rx, const struct ksrtp_dest *to,
-					ksrtp_session *stx, ksrtp_session *srx, uint16_t first,
-					unsigned int n, bool equal)
+/* n sealed packets of a train (seq first..first+n) into arena slots v. */
+static inline void rt_train(ksrtp_ring *tx, ksrtp_session *stx, struct ksrtp_pkt *v, uint16_t first,
+			    unsigned int n, bool equal)
 {
-	struct ksrtp_pkt v[256], in[64];
-	struct ksrtp_train t = { .dest = to, .v = v, .n = n };
-	unsigned int k, got = 0;
-	bool *seen = calloc(n, sizeof(bool));
-	double deadline = rt_now() + RT_TIMEOUT_MS / 1000.0;
-	int ret;
+	unsigned int k;
 
-	if (n > 256 || !seen)
-		RT_FATAL("rt_roundtrip: %u packets", n);
 	CHECK_ERR(ksrtp_arena_get(ksrtp_ring_arena(tx), v, n), (int)n);
 	for (k = 0; k < n; k++)
 		v[k].len = rt_fill(v[k].data, (uint16_t)(first + k), rt_payload(k, n, equal));
 	CHECK_ERR(ksrtp_protect_batch(stx, v, n), (int)n);
-	ret = ksrtp_ring_send(tx, &t, 1);
-	CHECK_ERR(ret, (int)n);
-	CHECK(t.sent == n);
+}
+
+/*
+ * Receive the train rt_train() made on rx and check: all n arrive, each
+ * opens with srx, bytes as sent. Returns the number received intact.
+ */
+static inline unsigned int rt_expect(ksrtp_ring *rx, ksrtp_session *srx, uint16_t first,
+				     unsigned int n, bool equal)
+{
+	struct ksrtp_pkt in[64];
+	unsigned int k, got = 0;
+	bool *seen = calloc(n, sizeof(bool));
+	double deadline = rt_now() + RT_TIMEOUT_MS / 1000.0;
+
+	if (!seen)
+		RT_FATAL("out of memory");
 	while (got < n && rt_now() < deadline) {
 		int r = ksrtp_ring_recv(rx, in, 64, 100);
 
@@ -218,12 +219,12 @@ static inline unsigned int rt_roundtrip(ksrtp_ring *tx, ksrtp_ring *rx, const st
 		}
 		CHECK_ERR(ksrtp_unprotect_batch(srx, in, (unsigned int)r), r);
 		for (k = 0; k < (unsigned int)r; k++) {
-			uint16_t seq;
+			uint16_t seq, i;
 
 			if (!in[k].status && rt_payload_ok(in[k].data, in[k].len, &seq) &&
-			    (uint16_t)(seq - first) < n && !seen[(uint16_t)(seq - first)] &&
-			    in[k].len == 12 + rt_payload((uint16_t)(seq - first), n, equal)) {
-				seen[(uint16_t)(seq - first)] = true;
+			    (i = (uint16_t)(seq - first)) < n && !seen[i] &&
+			    in[k].len == 12 + rt_payload(i, n, equal)) {
+				seen[i] = true;
 				got++;
 			} else {
 				fprintf(stderr, "packet %u of a batch of %d: wrong\n", k, r);
@@ -238,6 +239,22 @@ static inline unsigned int rt_roundtrip(ksrtp_ring *tx, ksrtp_ring *rx, const st
 	}
 	free(seen);
 	return got;
+}
+
+/* Seal and send a train of n packets on tx as one ksrtp_ring_send, then rt_expect() it. */
+static inline unsigned int rt_roundtrip(ksrtp_ring *tx, ksrtp_ring *rx, const struct ksrtp_dest *to,
+					ksrtp_session *stx, ksrtp_session *srx, uint16_t first,
+					unsigned int n, bool equal)
+{
+	struct ksrtp_pkt v[256];
+	struct ksrtp_train t = { .dest = to, .v = v, .n = n };
+
+	if (n > 256)
+		RT_FATAL("rt_roundtrip: %u packets", n);
+	rt_train(tx, stx, v, first, n, equal);
+	CHECK_ERR(ksrtp_ring_send(tx, &t, 1), (int)n);
+	CHECK(t.sent == n);
+	return rt_expect(rx, srx, first, n, equal);
 }
 
 /*
