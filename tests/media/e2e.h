@@ -289,9 +289,10 @@ static const uint8_t e2e_key[16] = { 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0
 static const uint8_t e2e_salt[12] = { 0xfe, 0xed, 0xfa, 0xce, 0xde, 0xad, 0xbe, 0xef,
 				      0x01, 0x02, 0x03, 0x04 };
 
+/* A session on the engine under test (test_config(): the user engine unless told). */
 static inline ksrtp_session *e2e_session(enum ksrtp_direction dir, uint32_t ssrc)
 {
-	struct ksrtp_config cfg = { .engine = KSRTP_ENGINE_USER };
+	struct ksrtp_config cfg = test_config();
 	struct ksrtp_policy p = {
 		.profile = KSRTP_AEAD_AES_128_GCM,
 		.direction = dir,
@@ -341,51 +342,56 @@ struct e2e_rx {
 	unsigned int matched, decoded_other;
 };
 
+/* Verify and decode one delivered frame: an encoded frame, in order, whole. */
+static inline void e2e_check_frame(struct e2e_rx *r, const struct ksrtp_frame_info *fi,
+				   const uint8_t *data)
+{
+	const struct e2e_frame *f;
+	unsigned int i = (fi->rtp_ts - r->ts0) / 3000;
+	uint64_t h;
+
+	if ((fi->rtp_ts - r->ts0) % 3000 || i >= r->nf) {
+		fprintf(stderr, "delivered a frame with timestamp %u\n", fi->rtp_ts);
+		test_failures++;
+		return;
+	}
+	f = &r->f[i];
+	if (fi->len != f->len || memcmp(data, f->data, f->len)) {
+		fprintf(stderr, "frame %u delivered with other bytes than encoded\n", i);
+		test_failures++;
+		return;
+	}
+	CHECK((int)i > r->last);
+	CHECK(!!(fi->flags & KSRTP_FI_KEY) == f->key);
+	CHECK(!!(fi->flags & KSRTP_FI_DISCONT) == ((int)i != r->last + 1));
+	r->got[i]++;
+	r->in_sync = f->key || (r->in_sync && (int)i == r->last + 1);
+	r->last = (int)i;
+	if (e2e_decode(&r->dec, data, fi->len, &h) == 0 && r->in_sync) {
+		if (h != f->hash) {
+			fprintf(stderr, "frame %u decodes to another picture\n", i);
+			test_failures++;
+		}
+		r->matched++;
+	} else if (!r->in_sync) {
+		r->decoded_other++;
+	} else {
+		fprintf(stderr, "frame %u does not decode\n", i);
+		test_failures++;
+	}
+}
+
 /* Open, assemble, pop, verify and decode whatever came in. */
 static inline void e2e_consume(struct e2e_rx *r, struct ksrtp_pkt *v, unsigned int n)
 {
 	struct ksrtp_frame_info fi;
-	unsigned int i;
 	int ok, got;
 
 	ok = ksrtp_unprotect_batch(r->s, v, n);
 	CHECK(ok == (int)n);
 	ksrtp_assembler_push_batch(r->a, v, n);
-	while ((got = ksrtp_assembler_pop(r->a, &fi, r->buf, r->cap)) == 1) {
-		const struct e2e_frame *f;
-		uint64_t h;
-
-		i = (fi.rtp_ts - r->ts0) / 3000;
-		if ((fi.rtp_ts - r->ts0) % 3000 || i >= r->nf) {
-			fprintf(stderr, "delivered a frame with timestamp %u\n", fi.rtp_ts);
-			test_failures++;
-			continue;
-		}
-		f = &r->f[i];
-		if (fi.len != f->len || memcmp(r->buf, f->data, f->len)) {
-			fprintf(stderr, "frame %u delivered with other bytes than encoded\n", i);
-			test_failures++;
-			continue;
-		}
-		CHECK((int)i > r->last);
-		CHECK(!!(fi.flags & KSRTP_FI_KEY) == f->key);
-		CHECK(!!(fi.flags & KSRTP_FI_DISCONT) == ((int)i != r->last + 1));
-		r->got[i]++;
-		r->in_sync = f->key || (r->in_sync && (int)i == r->last + 1);
-		r->last = (int)i;
-		if (e2e_decode(&r->dec, r->buf, fi.len, &h) == 0 && r->in_sync) {
-			if (h != f->hash) {
-				fprintf(stderr, "frame %u decodes to another picture\n", i);
-				test_failures++;
-			}
-			r->matched++;
-		} else if (!r->in_sync) {
-			r->decoded_other++;
-		} else {
-			fprintf(stderr, "frame %u does not decode\n", i);
-			test_failures++;
-		}
-	}
+	while ((got = ksrtp_assembler_pop(r->a, &fi, r->buf, r->cap)) == 1)
+		e2e_check_frame(r, &fi, r->buf);
 	CHECK_ERR(got, 0);
 }
 
