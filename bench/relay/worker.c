@@ -272,6 +272,11 @@ static void *run(void *arg)
 {
 	struct relay_worker *w = arg;
 	uint64_t deadline;
+	char name[16];
+
+	/* "relay-wN" in /proc/PID/task/TID/comm: per-worker CPU for ksrtp-bench load. */
+	snprintf(name, sizeof(name), "relay-w%u", w->id);
+	pthread_setname_np(pthread_self(), name);
 
 	while (!atomic_load_explicit(&w->stop, memory_order_acquire)) {
 		handle_requests(w);

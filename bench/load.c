@@ -1,0 +1,959 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ksrtp-bench load: drives ksrtp-relay on loopback (load.h says how) and
+ * reports its capacity, the packets per second it forwards when offered
+ * more than it can take, with the CPU each of its workers used; then runs
+ * at a fraction of that capacity and checks that nothing is lost there.
+ * Above capacity packets are dropped, and every drop must be accounted for.
+ *
+ * On a machine with few cores the generator (one sender and one receiver
+ * thread, sealing and opening as much as the relay) competes with the
+ * relay: the capacity is that of the whole loop, and the per-worker CPU
+ * says whether the relay was the one running out.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "bench.h"
+#include "load.h"
+
+#define LOAD_SLOT 2048
+#define LOAD_BATCH 32		/* packets per sendmmsg, and per protect_batch */
+#define LOAD_RX_BATCH 64
+#define LOAD_SSRC0 0x10ad0000u
+#define LOAD_WINDOW (1u << 17)	/* packets a receiver tracks per stream for duplicates */
+#define LOAD_QUIET_MS 300	/* no delivery for this long: the run is over */
+#define LOAD_WAIT_MS 5000	/* the most the relay may take to answer */
+#define LOAD_SOCKET_BUFFER (8 << 20)
+
+/* Which packets of one stream one receiver has had, in a sliding window. */
+struct track {
+	uint64_t next;		/* highest counter seen + 1 */
+	uint64_t bits[LOAD_WINDOW / 64];
+};
+
+struct party_keys {
+	uint8_t key[32], salt[14];
+};
+
+struct load {
+	struct load_setup setup;
+	unsigned int key_len, salt_len;
+	char dir[64], config[128], stats[128], log[128];
+	pid_t relay;
+	struct sockaddr_in relay_addr;
+	/* senders */
+	int sfd[LOAD_MAX_SENDERS];
+	ksrtp_session *tx;
+	uint64_t counter[LOAD_MAX_SENDERS];
+	uint8_t *tx_buf;
+	/* receivers, and their thread */
+	int rfd[LOAD_MAX_RECEIVERS];
+	unsigned int rport[LOAD_MAX_RECEIVERS];
+	ksrtp_session *rx[LOAD_MAX_RECEIVERS];
+	struct track *track;	/* [receiver * senders + sender] */
+	uint8_t *rx_buf;
+	pthread_t receiver;
+	atomic_bool sending_done;
+	uint64_t delivered, bad;	/* the receiver thread's, read after joining it */
+};
+
+static uint64_t now_ns(void)
+{
+	return bench_now_ns(CLOCK_MONOTONIC);
+}
+
+static void sleep_ns(uint64_t ns)
+{
+	struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000u),
+			       .tv_nsec = (long)(ns % 1000000000u) };
+
+	nanosleep(&ts, NULL);
+}
+
+/* ---- the packets: RTP header, an 8-byte counter, a pattern of both ---- */
+
+static uint8_t pattern(unsigned int sender, uint64_t counter, unsigned int i)
+{
+	return (uint8_t)(counter * 131 + sender * 7 + i);
+}
+
+static size_t make_packet(uint8_t *p, unsigned int sender, uint64_t counter, unsigned int payload)
+{
+	uint32_t ssrc = LOAD_SSRC0 + sender;
+	unsigned int i;
+
+	p[0] = 0x80;
+	p[1] = 96;
+	p[2] = (uint8_t)(counter >> 8);
+	p[3] = (uint8_t)counter;
+	for (i = 0; i < 4; i++)
+		p[4 + i] = (uint8_t)(counter >> (24 - 8 * i));	/* timestamp */
+	for (i = 0; i < 4; i++)
+		p[8 + i] = (uint8_t)(ssrc >> (24 - 8 * i));
+	for (i = 0; i < 8; i++)
+		p[12 + i] = (uint8_t)(counter >> (56 - 8 * i));
+	for (i = 8; i < payload; i++)
+		p[12 + i] = pattern(sender, counter, i);
+	return 12 + payload;
+}
+
+/* An opened packet: its sender and counter if it is intact and one of ours. */
+static bool check_packet(const struct load *l, const uint8_t *p, size_t len,
+			 unsigned int *sender, uint64_t *counter)
+{
+	uint32_t ssrc = (uint32_t)p[8] << 24 | (uint32_t)p[9] << 16 | (uint32_t)p[10] << 8 | p[11];
+	unsigned int i, payload = l->setup.payload;
+	uint64_t c = 0;
+
+	if (len != 12 + payload || ssrc - LOAD_SSRC0 >= l->setup.senders)
+		return false;
+	*sender = ssrc - LOAD_SSRC0;
+	for (i = 0; i < 8; i++)
+		c = c << 8 | p[12 + i];
+	for (i = 8; i < payload; i++)
+		if (p[12 + i] != pattern(*sender, c, i))
+			return false;
+	*counter = c;
+	return true;
+}
+
+/* 0 for a first delivery, -1 for a duplicate or one too old to tell. */
+static int track_mark(struct track *t, uint64_t c)
+{
+	uint64_t x;
+
+	if (c + LOAD_WINDOW <= t->next)
+		return -1;
+	if (c >= t->next) {
+		if (c - t->next >= LOAD_WINDOW)
+			memset(t->bits, 0, sizeof(t->bits));
+		else
+			for (x = t->next; x <= c; x++)
+				t->bits[x % LOAD_WINDOW / 64] &= ~(1ull << (x % 64));
+		t->next = c + 1;
+	}
+	if (t->bits[c % LOAD_WINDOW / 64] & 1ull << (c % 64))
+		return -1;
+	t->bits[c % LOAD_WINDOW / 64] |= 1ull << (c % 64);
+	return 0;
+}
+
+/* ---- the receiver thread ---- */
+
+static void receive_batch(struct load *l, unsigned int r)
+{
+	struct mmsghdr msgs[LOAD_RX_BATCH];
+	struct iovec iov[LOAD_RX_BATCH];
+	struct ksrtp_pkt v[LOAD_RX_BATCH];
+	unsigned int i, sender;
+	uint64_t counter;
+	int n;
+
+	for (i = 0; i < LOAD_RX_BATCH; i++) {
+		iov[i] = (struct iovec){ .iov_base = l->rx_buf + (size_t)i * LOAD_SLOT,
+					 .iov_len = LOAD_SLOT };
+		msgs[i].msg_hdr = (struct msghdr){ .msg_iov = &iov[i], .msg_iovlen = 1 };
+	}
+	n = recvmmsg(l->rfd[r], msgs, LOAD_RX_BATCH, MSG_DONTWAIT, NULL);
+	if (n <= 0)
+		return;
+	for (i = 0; i < (unsigned int)n; i++)
+		v[i] = (struct ksrtp_pkt){ .data = iov[i].iov_base, .len = msgs[i].msg_len,
+					   .cap = LOAD_SLOT };
+	ksrtp_unprotect_batch(l->rx[r], v, (unsigned int)n);
+	for (i = 0; i < (unsigned int)n; i++) {
+		if (v[i].status || !check_packet(l, v[i].data, v[i].len, &sender, &counter) ||
+		    track_mark(&l->track[r * l->setup.senders + sender], counter))
+			l->bad++;
+		else
+			l->delivered++;
+	}
+}
+
+static void *receiver_main(void *arg)
+{
+	struct load *l = arg;
+	struct pollfd pfd[LOAD_MAX_RECEIVERS];
+	unsigned int r, R = l->setup.receivers;
+	uint64_t quiet_since = 0;
+
+	for (r = 0; r < R; r++)
+		pfd[r] = (struct pollfd){ .fd = l->rfd[r], .events = POLLIN };
+	for (;;) {
+		int n = poll(pfd, R, 10);
+
+		if (n > 0) {
+			quiet_since = 0;
+			for (r = 0; r < R; r++)
+				if (pfd[r].revents & POLLIN)
+					receive_batch(l, r);
+		} else if (atomic_load(&l->sending_done)) {
+			if (!quiet_since)
+				quiet_since = now_ns();
+			else if (now_ns() - quiet_since > LOAD_QUIET_MS * 1000000ull)
+				return NULL;
+		}
+	}
+}
+
+/* ---- the relay process ---- */
+
+static void hex(char *out, const uint8_t *v, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", v[i]);
+}
+
+static int random_keys(struct party_keys *k)
+{
+	return getrandom(k, sizeof(*k), 0) == (ssize_t)sizeof(*k) ? 0 : -1;
+}
+
+static const char *profile_name(enum ksrtp_profile p)
+{
+	switch (p) {
+	case KSRTP_AEAD_AES_128_GCM: return "AEAD_AES_128_GCM";
+	case KSRTP_AEAD_AES_256_GCM: return "AEAD_AES_256_GCM";
+	case KSRTP_AES_CM_128_HMAC_SHA1_80: return "AES_CM_128_HMAC_SHA1_80";
+	case KSRTP_AES_CM_128_HMAC_SHA1_32: return "AES_CM_128_HMAC_SHA1_32";
+	}
+	return "?";
+}
+
+static int add_stream(ksrtp_session *s, const struct load *l, const struct party_keys *k,
+		      uint32_t ssrc, enum ksrtp_direction dir)
+{
+	struct ksrtp_policy p;
+
+	memset(&p, 0, sizeof(p));
+	p.profile = l->setup.profile;
+	p.direction = dir;
+	p.ssrc = ssrc;
+	p.key = k->key;
+	p.key_len = l->key_len;
+	p.salt = k->salt;
+	p.salt_len = l->salt_len;
+	/* A receiver sees a relay with several workers interleave streams, never reorder one. */
+	return ksrtp_add_stream(s, &p);
+}
+
+static int udp_socket(unsigned int *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), size = LOAD_SOCKET_BUFFER;
+	socklen_t len = sizeof(a);
+
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
+	    getsockname(fd, (struct sockaddr *)&a, &len)) {
+		close(fd);
+		return -1;
+	}
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+/* Keys for every party, the sessions, and the relay's config file. */
+static int write_config(struct load *l)
+{
+	const unsigned int S = l->setup.senders, R = l->setup.receivers;
+	const char *name = profile_name(l->setup.profile);
+	char key_hex[65], salt_hex[29];
+	struct party_keys k;
+	unsigned int s, r;
+	int fd, rc = 0;
+	FILE *f;
+
+	fd = open(l->config, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f)
+		return -1;
+	fprintf(f, "# ksrtp-bench load: %u senders, %u receivers\nlisten 127.0.0.1:0\n", S, R);
+	for (s = 0; s < S && !rc; s++) {
+		rc = random_keys(&k) || add_stream(l->tx, l, &k, LOAD_SSRC0 + s, KSRTP_OUTBOUND);
+		hex(key_hex, k.key, l->key_len);
+		hex(salt_hex, k.salt, l->salt_len);
+		fprintf(f, "stream ssrc=0x%08x profile=%s key=%s salt=%s\n", LOAD_SSRC0 + s, name,
+			key_hex, salt_hex);
+	}
+	for (r = 0; r < R && !rc; r++) {
+		rc = random_keys(&k);
+		for (s = 0; s < S && !rc; s++)
+			rc = add_stream(l->rx[r], l, &k, LOAD_SSRC0 + s, KSRTP_INBOUND);
+		hex(key_hex, k.key, l->key_len);
+		hex(salt_hex, k.salt, l->salt_len);
+		fprintf(f, "receiver addr=127.0.0.1:%u profile=%s key=%s salt=%s streams=all\n",
+			l->rport[r], name, key_hex, salt_hex);
+	}
+	explicit_bzero(&k, sizeof(k));
+	explicit_bzero(key_hex, sizeof(key_hex));
+	explicit_bzero(salt_hex, sizeof(salt_hex));
+	if (fclose(f))
+		rc = -1;
+	return rc ? -1 : 0;
+}
+
+static void default_relay_path(char *out, size_t len)
+{
+	char self[PATH_MAX - 16];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n <= 0) {
+		snprintf(out, len, "ksrtp-relay");
+		return;
+	}
+	self[n] = 0;
+	*strrchr(self, '/') = 0;
+	snprintf(out, len, "%s/ksrtp-relay", self);
+}
+
+static int exec_relay(struct load *l)
+{
+	char path[PATH_MAX], fdarg[16], threads[16], line[64];
+	int pipefd[2], port;
+	struct pollfd pfd;
+	ssize_t n;
+
+	if (l->setup.relay_path)
+		snprintf(path, sizeof(path), "%s", l->setup.relay_path);
+	else
+		default_relay_path(path, sizeof(path));
+	if (pipe(pipefd))
+		return -1;
+	snprintf(fdarg, sizeof(fdarg), "%d", pipefd[1]);
+	snprintf(threads, sizeof(threads), "%u", l->setup.threads);
+	l->relay = fork();
+	if (l->relay < 0)
+		return -1;
+	if (!l->relay) {
+		int log = open(l->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+
+		close(pipefd[0]);
+		if (log < 0 || dup2(log, 2) < 0)
+			_exit(127);
+		execl(path, path, "--notify-fd", fdarg, "--stats-file", l->stats, "--threads",
+		      threads, "--engine", l->setup.engine, l->config, (char *)NULL);
+		fprintf(stderr, "exec %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	close(pipefd[1]);
+	pfd = (struct pollfd){ .fd = pipefd[0], .events = POLLIN };
+	n = poll(&pfd, 1, LOAD_WAIT_MS) == 1 ? read(pipefd[0], line, sizeof(line) - 1) : -1;
+	close(pipefd[0]);
+	if (n <= 0 || (line[n] = 0, sscanf(line, "ready port=%d", &port) != 1)) {
+		fprintf(stderr, "ksrtp-bench load: %s did not start\n", path);
+		return -1;
+	}
+	l->relay_addr = (struct sockaddr_in){ .sin_family = AF_INET,
+					      .sin_port = htons((uint16_t)port),
+					      .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	return 0;
+}
+
+/* The whole of a small file, NUL-terminated; "" if missing. */
+static void read_file(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, cap - 1) : 0;
+
+	buf[n > 0 ? n : 0] = 0;
+	if (fd >= 0)
+		close(fd);
+}
+
+/* key=N on the stats line starting with `line`; 0 if none. */
+static uint64_t stat_value(const char *stats, const char *line, const char *key)
+{
+	const char *l = strstr(stats, line), *v, *eol;
+	char k[64];
+
+	if (!l)
+		return 0;
+	eol = strchr(l, '\n');
+	snprintf(k, sizeof(k), " %s=", key);
+	v = strstr(l, k);
+	return v && (!eol || v < eol) ? strtoull(v + strlen(k), NULL, 10) : 0;
+}
+
+/* SIGUSR1 and the stats file it writes, into buf. */
+static int relay_stats(struct load *l, char *buf, size_t cap)
+{
+	uint64_t end = now_ns() + LOAD_WAIT_MS * 1000000ull;
+	struct stat st;
+
+	unlink(l->stats);
+	if (kill(l->relay, SIGUSR1))
+		return -1;
+	while (stat(l->stats, &st))
+		if (now_ns() > end)
+			return -1;
+		else
+			sleep_ns(1000000);
+	read_file(l->stats, buf, cap);
+	return 0;
+}
+
+/* Drops counted by the kernel on the UDP sockets bound to these ports. */
+static uint64_t socket_drops(const unsigned int *ports, unsigned int n)
+{
+	FILE *f = fopen("/proc/net/udp", "r");
+	char line[512];
+	uint64_t sum = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int port, i;
+		unsigned long long drops;
+		char *tok = line, *save = NULL, *field[16];
+		int nf = 0;
+
+		while (nf < 16 && (field[nf] = strtok_r(tok, " \n", &save)))
+			tok = NULL, nf++;
+		/* sl local rem st tx:rx tr:tm retr uid timeout inode ref pointer drops */
+		if (nf < 13 || sscanf(field[1], "%*x:%x", &port) != 1 ||
+		    sscanf(field[12], "%llu", &drops) != 1)
+			continue;
+		for (i = 0; i < n; i++)
+			if (ports[i] == port)
+				sum += drops;
+	}
+	fclose(f);
+	return sum;
+}
+
+/* Clock ticks the relay's workers (threads named relay-wN) and this process have run. */
+static unsigned int relay_ticks(pid_t pid, uint64_t *ticks)
+{
+	char path[320], comm[32], stat[1024];
+	unsigned int n = 0, w;
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		unsigned long long ut, st;
+		const char *p;
+
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/comm", (int)pid, e->d_name);
+		read_file(path, comm, sizeof(comm));
+		if (sscanf(comm, "relay-w%u", &w) != 1 || w >= LOAD_MAX_WORKERS)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/stat", (int)pid, e->d_name);
+		read_file(path, stat, sizeof(stat));
+		p = strrchr(stat, ')');
+		/* after "(comm)": state ppid ... utime is field 14, stime 15 */
+		if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+				&ut, &st) == 2) {
+			ticks[w] = ut + st;
+			if (w + 1 > n)
+				n = w + 1;
+		}
+	}
+	closedir(d);
+	return n;
+}
+
+static double process_cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+struct load *load_start(const struct load_setup *setup)
+{
+	struct load *l = calloc(1, sizeof(*l));
+	struct ksrtp_config cfg = { .engine = KSRTP_ENGINE_USER };
+	unsigned int s, r, port;
+	int gcm;
+
+	if (!l)
+		return NULL;
+	l->setup = *setup;
+	for (s = 0; s < LOAD_MAX_SENDERS; s++)
+		l->sfd[s] = -1;
+	for (r = 0; r < LOAD_MAX_RECEIVERS; r++)
+		l->rfd[r] = -1;
+	gcm = setup->profile == KSRTP_AEAD_AES_128_GCM || setup->profile == KSRTP_AEAD_AES_256_GCM;
+	l->key_len = setup->profile == KSRTP_AEAD_AES_256_GCM ? 32 : 16;
+	l->salt_len = gcm ? 12 : 14;
+	snprintf(l->dir, sizeof(l->dir), "/tmp/ksrtp-bench-load.XXXXXX");
+	if (!mkdtemp(l->dir)) {
+		perror("ksrtp-bench load: mkdtemp");
+		free(l);
+		return NULL;
+	}
+	snprintf(l->config, sizeof(l->config), "%s/relay.conf", l->dir);
+	snprintf(l->stats, sizeof(l->stats), "%s/stats", l->dir);
+	snprintf(l->log, sizeof(l->log), "%s/relay.log", l->dir);
+	l->track = calloc((size_t)setup->senders * setup->receivers, sizeof(*l->track));
+	l->tx_buf = aligned_alloc(4096, (size_t)LOAD_BATCH * LOAD_SLOT);
+	l->rx_buf = aligned_alloc(4096, (size_t)LOAD_RX_BATCH * LOAD_SLOT);
+	l->tx = ksrtp_session_new(&cfg, NULL);
+	if (!l->track || !l->tx_buf || !l->rx_buf || !l->tx)
+		goto fail;
+	for (s = 0; s < setup->senders; s++)
+		if ((l->sfd[s] = udp_socket(&port)) < 0)
+			goto fail;
+	for (r = 0; r < setup->receivers; r++)
+		if ((l->rfd[r] = udp_socket(&l->rport[r])) < 0 ||
+		    !(l->rx[r] = ksrtp_session_new(&cfg, NULL)))
+			goto fail;
+	if (write_config(l) || exec_relay(l))
+		goto fail;
+	return l;
+fail:
+	fprintf(stderr, "ksrtp-bench load: setting up failed\n");
+	load_stop(l);
+	return NULL;
+}
+
+/* Send n packets of sender s, sealed; 0 or -1. */
+static int send_batch(struct load *l, unsigned int s, unsigned int n)
+{
+	struct ksrtp_pkt v[LOAD_BATCH];
+	struct mmsghdr msgs[LOAD_BATCH];
+	struct iovec iov[LOAD_BATCH];
+	unsigned int i, sent = 0;
+
+	for (i = 0; i < n; i++) {
+		uint8_t *p = l->tx_buf + (size_t)i * LOAD_SLOT;
+
+		v[i] = (struct ksrtp_pkt){ .data = p, .cap = LOAD_SLOT };
+		v[i].len = (uint32_t)make_packet(p, s, l->counter[s]++, l->setup.payload);
+	}
+	if (ksrtp_protect_batch(l->tx, v, n) != (int)n)
+		return -1;
+	for (i = 0; i < n; i++) {
+		iov[i] = (struct iovec){ .iov_base = v[i].data, .iov_len = v[i].len };
+		msgs[i].msg_hdr = (struct msghdr){ .msg_name = &l->relay_addr,
+						   .msg_namelen = sizeof(l->relay_addr),
+						   .msg_iov = &iov[i], .msg_iovlen = 1 };
+	}
+	while (sent < n) {
+		int k = sendmmsg(l->sfd[s], msgs + sent, n - sent, 0);
+
+		if (k < 0 && errno != EINTR)
+			return -1;
+		if (k > 0)
+			sent += (unsigned int)k;
+	}
+	return 0;
+}
+
+int load_run(struct load *l, double rate, unsigned int ms, struct load_result *out,
+	     void (*tick)(void *ctx, double seconds), void *ctx)
+{
+	const unsigned int S = l->setup.senders, R = l->setup.receivers;
+	unsigned int relay_port = ntohs(l->relay_addr.sin_port), s = 0, w;
+	uint64_t t0, t, end, next_tick, ticks0[LOAD_MAX_WORKERS] = { 0 };
+	uint64_t ticks1[LOAD_MAX_WORKERS] = { 0 };
+	uint64_t relay_drops0, recv_drops0, errors0;
+	double cpu0, seconds;
+	char stats[1 << 16];
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (relay_stats(l, stats, sizeof(stats)))
+		return -1;
+	errors0 = stat_value(stats, "total", "seal_errors") +
+		  stat_value(stats, "total", "send_errors");
+	relay_drops0 = socket_drops(&relay_port, 1);
+	recv_drops0 = socket_drops(l->rport, R);
+	l->delivered = l->bad = 0;
+	atomic_store(&l->sending_done, false);
+	if (pthread_create(&l->receiver, NULL, receiver_main, l))
+		return -1;
+	relay_ticks(l->relay, ticks0);
+	cpu0 = process_cpu_s();
+	t0 = now_ns();
+	end = t0 + ms * 1000000ull;
+	next_tick = t0 + 1000000000ull;
+	for (t = t0; t < end && !rc; t = now_ns()) {
+		unsigned int n = LOAD_BATCH;
+
+		if (rate > 0) {
+			double allowed = rate * (double)(t - t0) / 1e9 - (double)out->sent;
+
+			if (allowed < 1) {
+				/* Ahead of the schedule: wait for the next packet's time. */
+				sleep_ns((uint64_t)((1 - allowed) / rate * 1e9));
+				continue;
+			}
+			if (allowed < n)
+				n = (unsigned int)allowed;
+		}
+		rc = send_batch(l, s, n);
+		out->sent += n;
+		s = (s + 1) % S;
+		if (tick && t >= next_tick) {
+			tick(ctx, (double)(t - t0) / 1e9);
+			next_tick += 1000000000ull;
+		}
+	}
+	seconds = (double)(now_ns() - t0) / 1e9;
+	atomic_store(&l->sending_done, true);
+	pthread_join(l->receiver, NULL);
+	out->workers = relay_ticks(l->relay, ticks1);
+	for (w = 0; w < out->workers; w++)
+		out->worker_cpu[w] = 100.0 * (double)(ticks1[w] - ticks0[w]) /
+				     (double)sysconf(_SC_CLK_TCK) / seconds;
+	out->generator_cpu = 100.0 * (process_cpu_s() - cpu0) / seconds;
+	if (rc || relay_stats(l, stats, sizeof(stats))) {
+		fprintf(stderr, "ksrtp-bench load: %s\n", rc ? "sending failed" :
+			"the relay did not answer SIGUSR1");
+		return -1;
+	}
+	out->seconds = seconds;
+	out->expected = out->sent * R;
+	out->delivered = l->delivered;
+	out->bad = l->bad;
+	out->lost = out->expected > out->delivered ? out->expected - out->delivered : 0;
+	out->relay_drops = socket_drops(&relay_port, 1) - relay_drops0;
+	out->receiver_drops = socket_drops(l->rport, R) - recv_drops0;
+	out->relay_reloads = stat_value(stats, "relay", "reloads");
+	out->relay_errors = stat_value(stats, "total", "seal_errors") +
+			    stat_value(stats, "total", "send_errors") - errors0;
+	out->offered_pps = (double)out->sent / seconds;
+	out->relay_pps = (double)out->delivered / R / seconds;
+	return 0;
+}
+
+bool load_accounted(const struct load_result *r)
+{
+	const uint64_t R = r->sent ? r->expected / r->sent : 0;
+
+	return !r->bad && r->delivered <= r->expected &&
+	       r->lost == r->relay_drops * R + r->receiver_drops + r->relay_errors;
+}
+
+pid_t load_relay_pid(const struct load *l)
+{
+	return l->relay;
+}
+
+unsigned long load_relay_rss_kib(const struct load *l)
+{
+	char path[64], status[4096];
+	const char *v;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)l->relay);
+	read_file(path, status, sizeof(status));
+	v = strstr(status, "VmRSS:");
+	return v ? strtoul(v + 6, NULL, 10) : 0;
+}
+
+int load_stop(struct load *l)
+{
+	uint64_t end = now_ns() + LOAD_WAIT_MS * 1000000ull;
+	unsigned int i;
+	int status = 0, rc = 0;
+	char tmp[160];
+
+	if (l->relay > 0) {
+		kill(l->relay, SIGTERM);
+		while (waitpid(l->relay, &status, WNOHANG) != l->relay) {
+			if (now_ns() > end) {
+				kill(l->relay, SIGKILL);
+				waitpid(l->relay, &status, 0);
+				break;
+			}
+			sleep_ns(2000000);
+		}
+		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+			fprintf(stderr, "ksrtp-bench load: the relay did not exit 0 on SIGTERM\n");
+			rc = -1;
+		}
+	}
+	if (rc || l->relay <= 0) {
+		char log[4096];
+
+		read_file(l->log, log, sizeof(log));
+		fprintf(stderr, "%s", log);
+	}
+	for (i = 0; i < LOAD_MAX_SENDERS; i++)
+		if (l->sfd[i] >= 0)
+			close(l->sfd[i]);
+	for (i = 0; i < LOAD_MAX_RECEIVERS; i++) {
+		if (l->rfd[i] >= 0)
+			close(l->rfd[i]);
+		ksrtp_session_free(l->rx[i]);
+	}
+	ksrtp_session_free(l->tx);
+	unlink(l->config);
+	unlink(l->stats);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", l->stats);
+	unlink(tmp);
+	unlink(l->log);
+	rmdir(l->dir);
+	free(l->track);
+	free(l->tx_buf);
+	free(l->rx_buf);
+	free(l);
+	return rc;
+}
+
+void load_print(FILE *f, const char *label, const struct load_result *r)
+{
+	unsigned int w;
+
+	fprintf(f, "  %-10s %10.0f %10.0f %11llu %9llu %8llu x%u + %-6llu %5s  cpu:", label,
+		r->offered_pps, r->relay_pps, (unsigned long long)r->delivered,
+		(unsigned long long)r->lost, (unsigned long long)r->relay_drops,
+		r->sent ? (unsigned int)(r->expected / r->sent) : 0,
+		(unsigned long long)(r->receiver_drops + r->relay_errors),
+		load_accounted(r) ? "yes" : "NO");
+	for (w = 0; w < r->workers; w++)
+		fprintf(f, " w%u %.0f%%", w, r->worker_cpu[w]);
+	fprintf(f, ", generator %.0f%%\n", r->generator_cpu);
+}
+
+/* ---- the subcommand ---- */
+
+#define DEFAULT_RUNS 5
+#define DEFAULT_RUN_MS 1000
+#define QUICK_RUNS 3
+#define QUICK_RUN_MS 300
+
+enum load_option {
+	OPT_RATE = LOAD_OPT_NEXT,
+	OPT_FRACTION,
+};
+
+struct load_options {
+	struct load_setup setup;
+	unsigned int rate;		/* 0: measure capacity, then check at fraction */
+	unsigned int fraction;		/* percent */
+};
+
+static const char options_help[] =
+	"  --quick          smoke test: 3 capacity runs of 300 ms\n"
+	"  --runs N         capacity runs; the median is the capacity (default 5)\n"
+	"  --run-ms MS      length of each run (default 1000)\n"
+	LOAD_SETUP_HELP
+	"  --rate PPS       offer this many packets/s instead of measuring capacity\n"
+	"  --fraction PCT   after measuring, check at PCT% of capacity: no loss (default 80)\n"
+	"  --json FILE      also write every run as JSON\n"
+	"  --help           this text\n"
+	"  Exit status 1 when a packet arrives damaged or twice, a loss is not\n"
+	"  accounted for by counted drops, or anything is lost below capacity.\n";
+
+static const struct option load_longopts[] = {
+	BENCH_COMMON_OPTIONS,
+	LOAD_SETUP_OPTIONS,
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "fraction", required_argument, NULL, OPT_FRACTION },
+	{ NULL, 0, NULL, 0 },
+};
+
+int load_parse_setup(struct load_setup *s, int val, const char *arg)
+{
+	static const enum ksrtp_profile profiles[] = {
+		KSRTP_AEAD_AES_128_GCM, KSRTP_AEAD_AES_256_GCM,
+		KSRTP_AES_CM_128_HMAC_SHA1_80, KSRTP_AES_CM_128_HMAC_SHA1_32,
+	};
+	unsigned int i;
+
+	switch (val) {
+	case LOAD_OPT_RELAY:
+		s->relay_path = arg;
+		return 0;
+	case LOAD_OPT_SENDERS:
+		return bench_parse_uint(arg, 1, LOAD_MAX_SENDERS, &s->senders) ? 1 : 0;
+	case LOAD_OPT_RECEIVERS:
+		return bench_parse_uint(arg, 1, LOAD_MAX_RECEIVERS, &s->receivers) ? 1 : 0;
+	case LOAD_OPT_THREADS:
+		return bench_parse_uint(arg, 1, LOAD_MAX_WORKERS, &s->threads) ? 1 : 0;
+	case LOAD_OPT_PAYLOAD:
+		return bench_parse_uint(arg, 8, 1400, &s->payload) ? 1 : 0;
+	case LOAD_OPT_PROFILE:
+		for (i = 0; i < 4; i++)
+			if (!strcmp(arg, profile_name(profiles[i]))) {
+				s->profile = profiles[i];
+				return 0;
+			}
+		return 1;
+	case LOAD_OPT_ENGINE:
+		if (strcmp(arg, "auto") && strcmp(arg, "user") && strcmp(arg, "kernel"))
+			return 1;
+		s->engine = arg;
+		return 0;
+	}
+	return -1;
+}
+
+void load_setup_defaults(struct load_setup *s)
+{
+	*s = (struct load_setup){ .engine = "auto", .senders = 4, .receivers = 2, .threads = 1,
+				  .payload = 200, .profile = KSRTP_AEAD_AES_128_GCM };
+}
+
+void load_print_header(FILE *f, const struct load_setup *s)
+{
+	fprintf(f, "relay: %u worker%s, %u senders -> %u receivers (each gets every stream), "
+		   "%s, %u-byte payload, --engine %s\n", s->threads, s->threads == 1 ? "" : "s",
+		s->senders, s->receivers, profile_name(s->profile), s->payload, s->engine);
+	fprintf(f, "  %-10s %10s %10s %11s %9s %20s %5s\n", "run", "offered/s", "relay in/s",
+		"delivered", "lost", "drops: relay x R + rx", "acctd");
+}
+
+json_object *load_result_json(const struct load_result *r)
+{
+	json_object *o = json_object_new_object(), *cpu = json_object_new_array();
+	unsigned int w;
+
+	json_object_object_add(o, "seconds", json_object_new_double(r->seconds));
+	json_object_object_add(o, "sent", json_object_new_int64((int64_t)r->sent));
+	json_object_object_add(o, "expected", json_object_new_int64((int64_t)r->expected));
+	json_object_object_add(o, "delivered", json_object_new_int64((int64_t)r->delivered));
+	json_object_object_add(o, "lost", json_object_new_int64((int64_t)r->lost));
+	json_object_object_add(o, "relay_socket_drops",
+			       json_object_new_int64((int64_t)r->relay_drops));
+	json_object_object_add(o, "receiver_socket_drops",
+			       json_object_new_int64((int64_t)r->receiver_drops));
+	json_object_object_add(o, "relay_errors", json_object_new_int64((int64_t)r->relay_errors));
+	json_object_object_add(o, "bad", json_object_new_int64((int64_t)r->bad));
+	json_object_object_add(o, "accounted", json_object_new_boolean(load_accounted(r)));
+	json_object_object_add(o, "offered_pps", json_object_new_double(r->offered_pps));
+	json_object_object_add(o, "relay_pps", json_object_new_double(r->relay_pps));
+	for (w = 0; w < r->workers; w++)
+		json_object_array_add(cpu, json_object_new_double(r->worker_cpu[w]));
+	json_object_object_add(o, "worker_cpu_pct", cpu);
+	json_object_object_add(o, "generator_cpu_pct", json_object_new_double(r->generator_cpu));
+	return o;
+}
+
+static int parse_load_option(void *ctx, int val, const char *arg)
+{
+	struct load_options *o = ctx;
+	int rc = load_parse_setup(&o->setup, val, arg);
+
+	if (rc >= 0)
+		return rc;
+	if (val == OPT_RATE)
+		return bench_parse_uint(arg, 1, 100000000, &o->rate);
+	if (val == OPT_FRACTION)
+		return bench_parse_uint(arg, 1, 100, &o->fraction);
+	return 1;
+}
+
+const struct bench_command bench_load_command;
+
+static const struct bench_option_table load_option_table = {
+	.command = &bench_load_command,
+	.options = load_longopts,
+	.parse_own = parse_load_option,
+	.default_runs = DEFAULT_RUNS,
+	.default_run_ms = DEFAULT_RUN_MS,
+	.quick_runs = QUICK_RUNS,
+	.quick_run_ms = QUICK_RUN_MS,
+};
+
+static int load_main(int argc, char **argv)
+{
+	struct load_options o = { .fraction = 80 };
+	struct load_result res[BENCH_MAX_RUNS], check;
+	double pps[BENCH_MAX_RUNS];
+	json_object *root = json_object_new_object(), *runs = json_object_new_array();
+	struct bench_machine m;
+	struct bench_options common;
+	struct bench_stats st;
+	bool ok = true;
+	unsigned int r;
+	struct load *l;
+	char label[32];
+	int exit_code;
+
+	load_setup_defaults(&o.setup);
+	if (!bench_parse_options(&load_option_table, argc, argv, &o, &common, &exit_code))
+		return exit_code;
+	bench_machine_probe(&m);
+	bench_machine_print(stdout, &m);
+	printf("(loopback: the generator's sender and receiver threads share the CPUs with "
+	       "the relay)\n\n");
+	l = load_start(&o.setup);
+	if (!l)
+		return BENCH_EXIT_FAIL;
+	load_print_header(stdout, &o.setup);
+	for (r = 0; r < common.runs && ok; r++) {
+		snprintf(label, sizeof(label), "%s %u", o.rate ? "rate" : "max", r + 1);
+		if (load_run(l, o.rate, common.run_ms, &res[r], NULL, NULL)) {
+			ok = false;
+			break;
+		}
+		load_print(stdout, label, &res[r]);
+		pps[r] = res[r].relay_pps;
+		ok = load_accounted(&res[r]);
+		json_object_array_add(runs, load_result_json(&res[r]));
+	}
+	json_object_object_add(root, "machine", bench_machine_json(&m));
+	json_object_object_add(root, "runs", runs);
+	if (ok) {
+		bench_stats_of(pps, common.runs, &st);
+		printf("%s: %.0f packets/s in (%.0f out to %u receivers), min %.0f, max %.0f%s\n",
+		       o.rate ? "forwarded" : "capacity", st.median,
+		       st.median * o.setup.receivers, o.setup.receivers, st.min, st.max,
+		       (st.max - st.min) / st.median > BENCH_NOISY_SPREAD ? "  NOISY" : "");
+		json_object_object_add(root, o.rate ? "forwarded_pps" : "capacity_pps",
+				       bench_stats_json(pps, common.runs));
+	}
+	if (ok && !o.rate) {
+		snprintf(label, sizeof(label), "at %u%%", o.fraction);
+		if (load_run(l, st.median * o.fraction / 100, common.run_ms, &check, NULL, NULL)) {
+			ok = false;
+		} else {
+			load_print(stdout, label, &check);
+			ok = load_accounted(&check) && !check.lost;
+			printf("below capacity (%u%%): %llu of %llu lost%s\n", o.fraction,
+			       (unsigned long long)check.lost, (unsigned long long)check.expected,
+			       check.lost ? "  FAIL" : "");
+			json_object_object_add(root, "below_capacity", load_result_json(&check));
+		}
+	}
+	if (load_stop(l))
+		ok = false;
+	json_object_object_add(root, "ok", json_object_new_boolean(ok));
+	if (common.json_path && bench_json_write(common.json_path, root))
+		ok = false;
+	json_object_put(root);
+	if (!ok)
+		fprintf(stderr, "ksrtp-bench load: FAILED\n");
+	return ok ? BENCH_EXIT_OK : BENCH_EXIT_FAIL;
+}
+
+const struct bench_command bench_load_command = {
+	.name = "load",
+	.summary = "drive ksrtp-relay on loopback: capacity, per-worker CPU, every packet checked",
+	.options = options_help,
+	.main = load_main,
+};
+BENCH_COMMAND(bench_load_command);

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The relay load generator, shared by `ksrtp-bench load` and `ksrtp-bench
+ * soak` (load.c). It starts ksrtp-relay on 127.0.0.1 with a config it writes
+ * (S sender streams, R receivers that get every stream, each party with keys
+ * of its own), sends SRTP from S sockets (S flows, so SO_REUSEPORT spreads
+ * them over the relay's workers), receives at the R receivers and checks
+ * each delivered packet: it authenticates with that receiver's keys, its
+ * payload is byte for byte what the sender sealed, and it arrives once.
+ *
+ * Loss is accounted for: every packet not delivered must be one that a
+ * socket dropped for a full buffer (the relay's, counted by the kernel in
+ * /proc/net/udp, costs R deliveries; a receiver's costs one) or that the
+ * relay failed to seal or send (its own counters).
+ */
+#ifndef KSRTP_BENCH_LOAD_H
+#define KSRTP_BENCH_LOAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "bench.h"
+#include "ksrtp/ksrtp.h"
+
+#define LOAD_MAX_SENDERS 64
+#define LOAD_MAX_RECEIVERS 16
+#define LOAD_MAX_WORKERS 64
+
+struct load_setup {
+	const char *relay_path;		/* NULL: ksrtp-relay beside this program */
+	const char *engine;		/* the relay's --engine: auto, user, kernel */
+	unsigned int senders;
+	unsigned int receivers;
+	unsigned int threads;		/* the relay's --threads */
+	unsigned int payload;		/* RTP payload bytes (>= 8) */
+	enum ksrtp_profile profile;	/* every party's */
+};
+
+/* What one run delivered, and how the relay's workers spent the CPU. */
+struct load_result {
+	double seconds;			/* of sending */
+	uint64_t sent;			/* by the senders */
+	uint64_t expected;		/* sent x receivers */
+	uint64_t delivered;		/* authenticated, intact, first copy */
+	uint64_t lost;			/* expected - delivered */
+	uint64_t relay_drops;		/* relay sockets' drops (each costs R) */
+	uint64_t receiver_drops;	/* receiver sockets' drops */
+	uint64_t relay_errors;		/* the relay's seal_errors + send_errors */
+	uint64_t bad;			/* failed to open, damaged, duplicated, stray */
+	uint64_t relay_reloads;		/* SIGHUPs the relay has taken, since it started */
+	double offered_pps;		/* sent / seconds */
+	double relay_pps;		/* packets in that the relay forwarded: delivered / R / s */
+	unsigned int workers;
+	double worker_cpu[LOAD_MAX_WORKERS];	/* % of one core, per relay worker */
+	double generator_cpu;		/* % of one core, this process (sender + receiver) */
+};
+
+struct load;
+
+/* Keys, sockets, config; the relay started and listening. NULL (said why on stderr). */
+struct load *load_start(const struct load_setup *setup);
+
+/*
+ * Send for ms milliseconds at rate packets/s (0: as fast as the senders
+ * can), then wait until deliveries stop, and account. If tick is not NULL it
+ * is called about once a second while sending (soak samples RSS there).
+ * 0, or -1 when the relay or the generator failed.
+ */
+int load_run(struct load *l, double rate, unsigned int ms, struct load_result *out,
+	     void (*tick)(void *ctx, double seconds), void *ctx);
+
+/* The loss is exactly what the counted drops explain, nothing arrived damaged or twice. */
+bool load_accounted(const struct load_result *r);
+
+/* The relay's process (soak sends it SIGHUP while packets flow). */
+pid_t load_relay_pid(const struct load *l);
+/* The relay's resident set (VmRSS), KiB; 0 if unknown. */
+unsigned long load_relay_rss_kib(const struct load *l);
+
+/* SIGTERM the relay (it must exit 0) and free everything; 0 or -1. */
+int load_stop(struct load *l);
+
+/* One run's line: offered, relay, delivered, drops, CPU. */
+void load_print(FILE *f, const char *label, const struct load_result *r);
+
+/* ---- what `load` and `soak` share: the setup's options, the table ---- */
+
+enum load_setup_option {
+	LOAD_OPT_RELAY = 1,
+	LOAD_OPT_SENDERS,
+	LOAD_OPT_RECEIVERS,
+	LOAD_OPT_THREADS,
+	LOAD_OPT_PAYLOAD,
+	LOAD_OPT_PROFILE,
+	LOAD_OPT_ENGINE,
+	LOAD_OPT_NEXT,		/* a subcommand's own options from here */
+};
+
+#define LOAD_SETUP_OPTIONS						\
+	{ "relay", required_argument, NULL, LOAD_OPT_RELAY },		\
+	{ "senders", required_argument, NULL, LOAD_OPT_SENDERS },	\
+	{ "receivers", required_argument, NULL, LOAD_OPT_RECEIVERS },	\
+	{ "threads", required_argument, NULL, LOAD_OPT_THREADS },	\
+	{ "payload", required_argument, NULL, LOAD_OPT_PAYLOAD },	\
+	{ "profile", required_argument, NULL, LOAD_OPT_PROFILE },	\
+	{ "engine", required_argument, NULL, LOAD_OPT_ENGINE }
+
+#define LOAD_SETUP_HELP								\
+	"  --senders N      sender streams, each from its own socket (default 4; 1..64)\n" \
+	"  --receivers N    receivers, each gets every stream (default 2; 1..16)\n"	\
+	"  --threads N      relay workers, --threads of ksrtp-relay (default 1)\n"	\
+	"  --payload N      RTP payload bytes (default 200; 8..1400)\n"		\
+	"  --profile NAME   AEAD_AES_128_GCM (default), AEAD_AES_256_GCM,\n"	\
+	"                   AES_CM_128_HMAC_SHA1_80, AES_CM_128_HMAC_SHA1_32\n"	\
+	"  --engine E       the relay's engine: auto (default), user, kernel\n"	\
+	"  --relay PATH     ksrtp-relay to run (default: the one beside ksrtp-bench)\n"
+
+void load_setup_defaults(struct load_setup *s);
+/* One of LOAD_SETUP_OPTIONS: 0, 1 for a bad value; -1 when val is not one of them. */
+int load_parse_setup(struct load_setup *s, int val, const char *arg);
+/* The setup, and the header of load_print()'s table. */
+void load_print_header(FILE *f, const struct load_setup *s);
+json_object *load_result_json(const struct load_result *r);
+
+#endif /* KSRTP_BENCH_LOAD_H */
