@@ -46,6 +46,14 @@ struct bench_command {
 	static const struct bench_command *const cmd##_entry \
 		__attribute__((used, section("bench_commands"), aligned(sizeof(void *)))) = &cmd
 
+/* The linker's bounds of that section, and a walk over it (in link order). */
+extern const struct bench_command *const __start_bench_commands[];
+extern const struct bench_command *const __stop_bench_commands[];
+
+#define bench_for_each_command(c) \
+	for (const struct bench_command *const *c = __start_bench_commands; \
+	     c < __stop_bench_commands; c++)
+
 extern const struct bench_command bench_crypto_command;	/* crypto.c */
 extern const struct bench_command bench_kernel_command;	/* kernel.c */
 
@@ -157,7 +165,7 @@ json_object *bench_figures_json(const struct bench_contender *c, const struct be
 
 /* ---- the machine ---- */
 
-#define BENCH_CPU_FLAGS 7
+#define BENCH_CPU_FLAGS 9
 #define BENCH_CACHE_LEVELS 3	/* L1d, L2, L3 */
 
 struct bench_machine {
@@ -172,6 +180,9 @@ struct bench_machine {
 	const char *imb_arch;		/* the code path ipsec-mb picked */
 	const char *srtp_version;
 	const char *srtp_backend;	/* crypto library libsrtp2 was built on */
+	const char *uring_version;	/* liburing's, from pkg-config at build time */
+	const char *vpx_version;
+	const char *json_c_version;
 	const char *compiler;
 	char date[32];			/* UTC, ISO 8601 */
 };

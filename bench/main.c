@@ -9,22 +9,14 @@
 
 #include "bench.h"
 
-/* The linker's bounds of the section BENCH_COMMAND() fills. */
-extern const struct bench_command *const __start_bench_commands[];
-extern const struct bench_command *const __stop_bench_commands[];
-
-#define for_each_command(c) \
-	for (const struct bench_command *const *c = __start_bench_commands; \
-	     c < __stop_bench_commands; c++)
-
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: ksrtp-bench <command> [options]\n"
 		   "       ksrtp-bench <command> --help\n\n"
 		   "commands:\n");
-	for_each_command(c)
+	bench_for_each_command(c)
 		fprintf(f, "  %-10s %s\n", (*c)->name, (*c)->summary);
-	for_each_command(c)
+	bench_for_each_command(c)
 		fprintf(f, "\n%s options:\n%s", (*c)->name, (*c)->options);
 	fprintf(f, "\nExit status: 0 done, 1 a contender or its setup failed, 2 usage.\n");
 }
@@ -39,7 +31,7 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return BENCH_EXIT_OK;
 	}
-	for_each_command(c)
+	bench_for_each_command(c)
 		if (!strcmp(argv[1], (*c)->name))
 			return (*c)->main(argc - 1, argv + 1);
 	fprintf(stderr, "ksrtp-bench: unknown command '%s'\n\n", argv[1]);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <srtp2/srtp.h>
+#include <vpx/vpx_codec.h>
 
 #include "bench.h"
 #include "internal.h"
@@ -237,7 +238,8 @@ json_object *bench_figures_json(const struct bench_contender *c, const struct be
 /* ---- the machine ---- */
 
 const char *const bench_cpu_flag_names[BENCH_CPU_FLAGS] = {
-	"aes", "pclmulqdq", "avx2", "avx512f", "vaes", "vpclmulqdq", "sha_ni",
+	"aes", "pclmulqdq", "avx2", "avx512f", "avx512bw", "avx512vl", "vaes", "vpclmulqdq",
+	"sha_ni",
 };
 
 /* "key<tabs>: value" from /proc/cpuinfo: the value, without the newline. */
@@ -366,6 +368,9 @@ void bench_machine_probe(struct bench_machine *m)
 	/* libsrtp2 has no call that names its crypto; see which library it pulled in. */
 	m->srtp_backend = "built-in";
 	dl_iterate_phdr(find_crypto_library, &m->srtp_backend);
+	m->uring_version = KSRTP_BENCH_URING_VERSION;
+	m->vpx_version = vpx_codec_version_str();
+	m->json_c_version = json_c_version();
 #if defined(__clang__)
 	m->compiler = "clang " __clang_version__;
 #elif defined(__GNUC__)
@@ -390,6 +395,8 @@ void bench_machine_print(FILE *f, const struct bench_machine *m)
 	fprintf(f, "\nkernel:    %s\n", m->kernel);
 	fprintf(f, "ipsec-mb:  %s, arch %s\n", m->imb_version, m->imb_arch);
 	fprintf(f, "libsrtp2:  %s, crypto %s\n", m->srtp_version, m->srtp_backend);
+	fprintf(f, "libraries: liburing %s, libvpx %s, json-c %s\n", m->uring_version,
+		m->vpx_version, m->json_c_version);
 	fprintf(f, "compiler:  %s\n", m->compiler);
 	fprintf(f, "date:      %s\n", m->date);
 }
@@ -419,6 +426,9 @@ json_object *bench_machine_json(const struct bench_machine *m)
 	json_object_object_add(o, "ipsec_mb_arch", json_object_new_string(m->imb_arch));
 	json_object_object_add(o, "libsrtp2_version", json_object_new_string(m->srtp_version));
 	json_object_object_add(o, "libsrtp2_crypto", json_object_new_string(m->srtp_backend));
+	json_object_object_add(o, "liburing_version", json_object_new_string(m->uring_version));
+	json_object_object_add(o, "libvpx_version", json_object_new_string(m->vpx_version));
+	json_object_object_add(o, "json_c_version", json_object_new_string(m->json_c_version));
 	json_object_object_add(o, "compiler", json_object_new_string(m->compiler));
 	json_object_object_add(o, "date", json_object_new_string(m->date));
 	return o;

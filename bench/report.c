@@ -1,0 +1,534 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ksrtp-bench report: every other subcommand in turn, then one report of
+ * them all. The subcommands are the ones this binary lists (BENCH_COMMAND()),
+ * so a new one joins the report by being linked in. Each runs in a child
+ * process with --json into the output directory and its table into a log
+ * there; ksrtp-bench kernel runs on /dev/ksrtp when the host has it, else
+ * through --vm-command (make bench: the qemu TCG VM of tests/vm, whose
+ * figures are emulation speed and are labelled so).
+ *
+ * Honest by construction: each subcommand measures its comparisons side by
+ * side, interleaved, in one run; the report asks every one for at least
+ * REPORT_MIN_RUNS runs (except --quick), checks that every figure has them,
+ * and lists every noisy figure (spread > BENCH_NOISY_SPREAD).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "report.h"
+
+#define DEFAULT_OUT "bench/out"
+#define KERNEL_DEVICE "/dev/ksrtp"
+
+/*
+ * What the report knows about some subcommands: arguments it adds (crypto:
+ * the sizes of its throughput plot; fewer with --quick) and how long one takes, measured on the
+ * shared 2-core machine this was written on (full: at REPORT_DEFAULT_RUNS
+ * runs, scaled by --runs). Others get a guess until they have run once; from
+ * then on the last run's time is the estimate.
+ */
+struct known_command {
+	const char *name;
+	const char *args;
+	const char *quick_args;	/* instead of args with --quick */
+	double quick_s;
+	double full_s;
+};
+
+static const struct known_command known[] = {
+	{ "crypto", "--sizes 64,160,400,800,1200", "--sizes 64,400,1200", 6, 160 },
+	{ "kernel", "", "", 25, 90 },	/* in the VM: module build, boot, TCG */
+	{ "load", "", "", 4, 15 },
+	{ "soak", "", "", 14, 75 },	/* a minute at 80% of capacity, 10 s with --quick */
+};
+
+#define GUESS_QUICK_S 10
+#define GUESS_FULL_S 60
+
+static const char options_help[] =
+	"  --quick          smoke run: every subcommand with --quick (under a minute)\n"
+	"  --runs N         runs per figure, given to every subcommand (default 7; at\n"
+	"                   least 5, except with --quick, where each has its own)\n"
+	"  --run-ms MS      length of one run, given to every subcommand (default: each\n"
+	"                   subcommand's own)\n"
+	"  --clock wall|cpu given to every subcommand (default wall)\n"
+	"  --out DIR        where report.md, report.json, the SVG plots and each\n"
+	"                   subcommand's JSON and output go (default " DEFAULT_OUT ")\n"
+	"  --json FILE      the merged report (default DIR/report.json)\n"
+	"  --only LIST      run only these subcommands (comma separated)\n"
+	"  --skip LIST      leave these subcommands out\n"
+	"  --args NAME:ARGS more arguments for subcommand NAME (space separated; the\n"
+	"                   option may be repeated)\n"
+	"  --vm-command CMD shell command that runs 'ksrtp-bench kernel' in a VM, given\n"
+	"                   its arguments in $KSRTP_BENCH_ARGS (make bench: the qemu TCG\n"
+	"                   VM of tests/vm); used when " KERNEL_DEVICE " is not here\n"
+	"  --vm-json FILE   where that command leaves the kernel subcommand's JSON\n"
+	"  --help           this text\n"
+	"  Runs every other subcommand this binary lists, one at a time, with a\n"
+	"  progress line each and the total time estimated first; prints the\n"
+	"  summary tables at the end. Exit status 1 when a subcommand failed (the\n"
+	"  report is written all the same).\n";
+
+/* ---- children ---- */
+
+int report_run_child(const char *log_path, const char *dir, int (*fn)(void *), void *arg)
+{
+	int fd, status;
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "ksrtp-bench report: %s: %s\n", log_path, strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "ksrtp-bench report: fork: %s\n", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!pid) {
+		if (dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0 ||
+		    (dir && chdir(dir)))
+			_exit(127);
+		exit(fn(arg));
+	}
+	close(fd);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int run_command(void *arg)
+{
+	struct report_step *s = arg;
+
+	optind = 0;	/* getopt_long starts afresh on the subcommand's argv */
+	return s->command->main(s->argc, s->argv);
+}
+
+static int run_vm_command(void *arg)
+{
+	const char *const *cmd_args = arg;
+
+	setenv("KSRTP_BENCH_ARGS", cmd_args[1], 1);
+	execl("/bin/sh", "sh", "-c", cmd_args[0], (char *)NULL);
+	fprintf(stderr, "ksrtp-bench report: /bin/sh: %s\n", strerror(errno));
+	return 127;
+}
+
+/* ---- the plan ---- */
+
+static bool in_list(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	for (p = list; p && *p; p += strcspn(p, ","), p += *p == ',') {
+		if (!strncmp(p, name, n) && (p[n] == ',' || !p[n]))
+			return true;
+	}
+	return false;
+}
+
+static const struct known_command *known_command(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (!strcmp(known[i].name, name))
+			return &known[i];
+	return NULL;
+}
+
+static void add_arg(struct report_step *s, const char *arg, bool shown)
+{
+	size_t len = strlen(s->args);
+
+	if (s->argc == REPORT_MAX_ARGS - 1)
+		return;	/* the fixed arguments below fit with room */
+	s->argv[s->argc++] = strdup(arg);
+	if (shown)
+		snprintf(s->args + len, sizeof(s->args) - len, "%s%s", len ? " " : "", arg);
+}
+
+/* Each space-separated word of words as an argument. */
+static void add_args(struct report_step *s, const char *words)
+{
+	char *copy = strdup(words), *save = NULL, *w;
+
+	for (w = copy ? strtok_r(copy, " ", &save) : NULL; w; w = strtok_r(NULL, " ", &save))
+		add_arg(s, w, true);
+	free(copy);
+}
+
+static void step_args(const struct report *r, struct report_step *s)
+{
+	const struct known_command *k = known_command(s->name);
+	unsigned int i;
+	char num[16];
+
+	s->argv[s->argc++] = strdup(s->name);
+	if (k)
+		add_args(s, r->common.quick ? k->quick_args : k->args);
+	for (i = 0; i < r->n_extra_args; i++) {
+		const char *a = r->extra_args[i];
+		size_t len = strlen(s->name);
+
+		if (!strncmp(a, s->name, len) && a[len] == ':')
+			add_args(s, a + len + 1);
+	}
+	if (r->common.quick)
+		add_arg(s, "--quick", true);
+	if (r->runs_set || !r->common.quick) {
+		snprintf(num, sizeof(num), "%u", r->common.runs);
+		add_arg(s, "--runs", true);
+		add_arg(s, num, true);
+	}
+	if (r->run_ms_set) {
+		snprintf(num, sizeof(num), "%u", r->common.run_ms);
+		add_arg(s, "--run-ms", true);
+		add_arg(s, num, true);
+	}
+	add_arg(s, "--clock", true);
+	add_arg(s, r->common.clock == CLOCK_MONOTONIC ? "wall" : "cpu", true);
+	snprintf(s->json_path, sizeof(s->json_path), "%s/%s.json", r->out_dir, s->name);
+	snprintf(s->log_path, sizeof(s->log_path), "%s/%s.txt", r->out_dir, s->name);
+	add_arg(s, "--json", false);
+	add_arg(s, s->json_path, false);
+}
+
+/* The last report's time for the same subcommand and arguments, or NAN. */
+static double last_run_seconds(json_object *last, const struct report_step *s)
+{
+	json_object *steps, *st, *v;
+	size_t i;
+
+	if (!last || !json_object_object_get_ex(last, "steps", &steps) ||
+	    !json_object_is_type(steps, json_type_array))
+		return NAN;
+	for (i = 0; i < json_object_array_length(steps); i++) {
+		st = json_object_array_get_idx(steps, i);
+		if (json_object_object_get_ex(st, "command", &v) &&
+		    !strcmp(json_object_get_string(v), s->name) &&
+		    json_object_object_get_ex(st, "args", &v) &&
+		    !strcmp(json_object_get_string(v), s->args) &&
+		    json_object_object_get_ex(st, "status", &v) &&
+		    !strcmp(json_object_get_string(v), "ok"))
+			return report_number(st, "seconds");
+	}
+	return NAN;
+}
+
+static void estimate(const struct report *r, json_object *last, struct report_step *s)
+{
+	const struct known_command *k = known_command(s->name);
+	double t = last_run_seconds(last, s);
+
+	if (!isnan(t)) {
+		s->estimate_s = t;
+		s->estimate_from = "last run";
+	} else if (k) {
+		s->estimate_s = r->common.quick ? k->quick_s
+						: k->full_s * r->common.runs / REPORT_DEFAULT_RUNS;
+		s->estimate_from = "model";
+	} else {
+		s->estimate_s = r->common.quick ? GUESS_QUICK_S : GUESS_FULL_S;
+		s->estimate_from = "guess";
+	}
+}
+
+static void plan(struct report *r)
+{
+	char last_path[PATH_MAX];
+	json_object *last;
+
+	snprintf(last_path, sizeof(last_path), "%s/report.json", r->out_dir);
+	last = access(last_path, R_OK) ? NULL : json_object_from_file(last_path);
+	bench_for_each_command(c) {
+		struct report_step *s = &r->steps[r->n_steps];
+		const char *name = (*c)->name;
+
+		if (!strcmp(name, "report") || (r->only && !in_list(r->only, name)) ||
+		    in_list(r->skip, name) || r->n_steps == REPORT_MAX_STEPS)
+			continue;
+		memset(s, 0, sizeof(*s));
+		s->name = name;
+		s->command = *c;
+		s->where = "host";
+		r->n_steps++;
+		step_args(r, s);
+		if (!strcmp(name, "kernel") && access(KERNEL_DEVICE, R_OK | W_OK)) {
+			/* No module here: the VM, or nothing. */
+			s->command = NULL;
+			if (r->vm_command) {
+				s->where = "qemu TCG VM (emulated: only ratios count)";
+				snprintf(s->json_path, sizeof(s->json_path), "%s", r->vm_json);
+			} else {
+				s->status = STEP_SKIPPED;
+				snprintf(s->why, sizeof(s->why),
+					 "no %s here and no --vm-command", KERNEL_DEVICE);
+			}
+		}
+		estimate(r, last, s);
+	}
+	json_object_put(last);
+}
+
+static void print_duration(FILE *f, double s)
+{
+	if (s < 90)
+		fprintf(f, "%.0f s", s);
+	else
+		fprintf(f, "%.0f min %02.0f s", floor(s / 60), fmod(s, 60));
+}
+
+static void print_plan(const struct report *r)
+{
+	double total = 0;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < r->n_steps; i++) {
+		if (r->steps[i].status == STEP_SKIPPED)
+			continue;
+		total += r->steps[i].estimate_s;
+		n++;
+	}
+	printf("ksrtp-bench report: %u step%s, about ", n, n == 1 ? "" : "s");
+	print_duration(stdout, total);
+	printf(" in all%s; output in %s\n", r->common.quick ? " (--quick)" : "", r->out_dir);
+	for (i = 0; i < r->n_steps; i++) {
+		const struct report_step *s = &r->steps[i];
+
+		if (s->status == STEP_SKIPPED) {
+			printf("  %-9s skipped: %s\n", s->name, s->why);
+			continue;
+		}
+		printf("  %-9s ~", s->name);
+		print_duration(stdout, s->estimate_s);
+		printf(" (%s)  %s%s%s\n", s->estimate_from, s->args,
+		       strcmp(s->where, "host") ? "  in the " : "",
+		       strcmp(s->where, "host") ? s->where : "");
+	}
+	fflush(stdout);
+}
+
+/* ---- the steps ---- */
+
+static void run_step(struct report *r, struct report_step *s, unsigned int k, unsigned int n)
+{
+	uint64_t start = bench_now_ns(CLOCK_MONOTONIC);
+	const char *vm_args[2] = { r->vm_command, s->args };
+
+	printf("[%u/%u] %s%s%s ... (est. ", k, n, s->name, s->command ? "" : " in the ",
+	       s->command ? "" : s->where);
+	print_duration(stdout, s->estimate_s);
+	printf(")");
+	unlink(s->json_path);	/* what was there is not this run's */
+	unlink(s->log_path);
+	if (s->command)
+		s->exit_code = report_run_child(s->log_path, NULL, run_command, s);
+	else
+		s->exit_code = report_run_child(s->log_path, NULL, run_vm_command, vm_args);
+	s->seconds = (double)(bench_now_ns(CLOCK_MONOTONIC) - start) / 1e9;
+	s->json = access(s->json_path, R_OK) ? NULL : json_object_from_file(s->json_path);
+	if (s->exit_code == 0 && s->json) {
+		s->status = STEP_OK;
+	} else if (s->exit_code == 0 && !s->command) {
+		/* make bench-vm succeeds without qemu, saying so in the log */
+		s->status = STEP_SKIPPED;
+		snprintf(s->why, sizeof(s->why), "the VM did not run (see %s)", s->log_path);
+	} else {
+		s->status = STEP_FAILED;
+		snprintf(s->why, sizeof(s->why), "%s (exit %d); see %s",
+			 s->json ? "failed" : "failed, no JSON", s->exit_code, s->log_path);
+	}
+	printf(" %s in ", s->status == STEP_OK ? "done" : s->status == STEP_SKIPPED ? "skipped"
+											: "FAILED");
+	print_duration(stdout, s->seconds);
+	printf("\n");
+	if (s->status != STEP_OK)
+		printf("      %s\n", s->why);
+	fflush(stdout);
+}
+
+const struct report_step *report_step_ok(const struct report *r, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->n_steps; i++)
+		if (r->steps[i].status == STEP_OK && !strcmp(r->steps[i].name, name))
+			return &r->steps[i];
+	return NULL;
+}
+
+/* ---- options ---- */
+
+enum { OPT_OUT = 1, OPT_ONLY, OPT_SKIP, OPT_ARGS, OPT_VM_COMMAND, OPT_VM_JSON };
+
+static const struct option report_longopts[] = {
+	BENCH_COMMON_OPTIONS,
+	{ "out", required_argument, NULL, OPT_OUT },
+	{ "only", required_argument, NULL, OPT_ONLY },
+	{ "skip", required_argument, NULL, OPT_SKIP },
+	{ "args", required_argument, NULL, OPT_ARGS },
+	{ "vm-command", required_argument, NULL, OPT_VM_COMMAND },
+	{ "vm-json", required_argument, NULL, OPT_VM_JSON },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int parse_report_option(void *ctx, int val, const char *arg)
+{
+	struct report *r = ctx;
+
+	switch (val) {
+	case OPT_OUT:
+		r->out_dir = arg;
+		return !*arg;
+	case OPT_ONLY:
+		r->only = arg;
+		return 0;
+	case OPT_SKIP:
+		r->skip = arg;
+		return 0;
+	case OPT_ARGS:
+		if (!strchr(arg, ':') || r->n_extra_args == REPORT_MAX_STEPS)
+			return 1;
+		r->extra_args[r->n_extra_args++] = arg;
+		return 0;
+	case OPT_VM_COMMAND:
+		r->vm_command = arg;
+		return !*arg;
+	case OPT_VM_JSON:
+		r->vm_json = arg;
+		return !*arg;
+	}
+	return 1;
+}
+
+extern const struct bench_command bench_report_command;
+
+/* --runs 0 and --run-ms 0 mean "not given": the parser fills in these when absent. */
+static const struct bench_option_table report_option_table = {
+	.command = &bench_report_command,
+	.options = report_longopts,
+	.parse_own = parse_report_option,
+	.default_runs = 0,
+	.default_run_ms = 0,
+	.quick_runs = 0,
+	.quick_run_ms = 0,
+};
+
+static bool parse_options(int argc, char **argv, struct report *r, int *exit_code)
+{
+	r->out_dir = DEFAULT_OUT;
+	if (!bench_parse_options(&report_option_table, argc, argv, r, &r->common, exit_code))
+		return false;
+	r->runs_set = r->common.runs;
+	r->run_ms_set = r->common.run_ms;
+	if (!r->runs_set)
+		r->common.runs = REPORT_DEFAULT_RUNS;
+	if (!r->common.quick && r->common.runs < REPORT_MIN_RUNS) {
+		fprintf(stderr, "ksrtp-bench report: --runs %u: a report takes the median of at "
+				"least %u runs (or --quick)\n", r->common.runs, REPORT_MIN_RUNS);
+		*exit_code = BENCH_EXIT_USAGE;
+		return false;
+	}
+	if (r->vm_command && !r->vm_json) {
+		fprintf(stderr, "ksrtp-bench report: --vm-command needs --vm-json\n");
+		*exit_code = BENCH_EXIT_USAGE;
+		return false;
+	}
+	r->json_path = r->common.json_path;
+	if (!r->json_path) {
+		snprintf(r->json_buf, sizeof(r->json_buf), "%s/report.json", r->out_dir);
+		r->json_path = r->json_buf;
+	}
+	return true;
+}
+
+/* ---- the subcommand ---- */
+
+static int make_dir(const char *path)
+{
+	char buf[PATH_MAX], *p;
+	char saved;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = buf + 1;; p++) {
+		if (*p && *p != '/')
+			continue;
+		saved = *p;
+		*p = 0;
+		if (mkdir(buf, 0755) && errno != EEXIST) {
+			fprintf(stderr, "ksrtp-bench report: %s: %s\n", buf, strerror(errno));
+			return -1;
+		}
+		if (!saved)
+			return 0;
+		*p = saved;
+	}
+}
+
+static int report_main(int argc, char **argv)
+{
+	static struct report r;	/* large: plots and steps */
+	json_object *root;
+	unsigned int i, k = 0, n = 0, failed = 0;
+	int exit_code;
+
+	if (!parse_options(argc, argv, &r, &exit_code))
+		return exit_code;
+	if (make_dir(r.out_dir))
+		return BENCH_EXIT_FAIL;
+	bench_machine_probe(&r.machine);
+	plan(&r);
+	print_plan(&r);
+	for (i = 0; i < r.n_steps; i++)
+		n += r.steps[i].status != STEP_SKIPPED;
+	for (i = 0; i < r.n_steps; i++) {
+		if (r.steps[i].status == STEP_SKIPPED)
+			continue;
+		run_step(&r, &r.steps[i], ++k, n);
+		failed += r.steps[i].status == STEP_FAILED;
+	}
+	report_plot(&r);
+	root = report_json(&r);
+	exit_code = bench_json_write(r.json_path, root) || report_write_markdown(&r);
+	json_object_put(root);
+	printf("\n");
+	report_print_summary(stdout, &r);
+	printf("\nreport: %s/report.md, %s", r.out_dir, r.json_path);
+	if (r.n_plots)
+		printf(", %u SVG plot%s", r.n_plots, r.n_plots == 1 ? "" : "s");
+	else
+		printf(" (no plots: %s)", r.plot_note);
+	printf("\n");
+	if (failed)
+		printf("%u step%s FAILED\n", failed, failed == 1 ? "" : "s");
+	for (i = 0; i < r.n_steps; i++) {
+		json_object_put(r.steps[i].json);
+		for (k = 0; k < (unsigned int)r.steps[i].argc; k++)
+			free(r.steps[i].argv[k]);
+	}
+	return exit_code || failed ? BENCH_EXIT_FAIL : BENCH_EXIT_OK;
+}
+
+const struct bench_command bench_report_command = {
+	.name = "report",
+	.summary = "run every other subcommand and write one report (make bench)",
+	.options = options_help,
+	.main = report_main,
+};
+BENCH_COMMAND(bench_report_command);

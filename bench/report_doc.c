@@ -1,0 +1,763 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ksrtp-bench report: report.json (the machine, the steps, every subcommand's
+ * JSON as it wrote it, and the noisy figures), report.md and the summary
+ * tables printed at the end.
+ *
+ * A row is a JSON object of a subcommand's output that holds a figure (an
+ * object {"runs", "median", "min", "max"}): a contender of crypto, a path
+ * of kernel, whatever a newer subcommand measures. Its first figure is
+ * the one measured (ns/packet, for bench_figures_json()); the ones after it
+ * are derived from the same runs. A row is noisy when its subcommand says so
+ * ("noisy") or its first figure's (max - min) / median > BENCH_NOISY_SPREAD.
+ */
+#define _GNU_SOURCE
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+#define MAX_COLS 12
+#define LABEL_LEN 200
+
+/* ---- figures ---- */
+
+double report_number(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) ||
+	    !(json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)))
+		return NAN;
+	return json_object_get_double(v);
+}
+
+bool report_is_stats(json_object *o)
+{
+	json_object *runs;
+
+	return json_object_is_type(o, json_type_object) && !isnan(report_number(o, "median")) &&
+	       !isnan(report_number(o, "min")) && !isnan(report_number(o, "max")) &&
+	       json_object_object_get_ex(o, "runs", &runs) &&
+	       json_object_is_type(runs, json_type_array);
+}
+
+bool report_stats(json_object *o, struct bench_stats *st, unsigned int *runs)
+{
+	json_object *r;
+
+	if (!report_is_stats(o))
+		return false;
+	st->median = report_number(o, "median");
+	st->min = report_number(o, "min");
+	st->max = report_number(o, "max");
+	json_object_object_get_ex(o, "runs", &r);
+	*runs = (unsigned int)json_object_array_length(r);
+	return true;
+}
+
+static double spread_of(const struct bench_stats *st)
+{
+	return st->median ? (st->max - st->min) / fabs(st->median) : INFINITY;
+}
+
+/* ---- rows ---- */
+
+struct row {
+	const char *command;
+	char label[LABEL_LEN];
+	json_object *obj;
+	const char *metric;	/* its first figure */
+	struct bench_stats st;
+	unsigned int runs;
+	unsigned int min_runs;	/* over all its figures */
+	bool noisy;
+};
+
+typedef void (*row_fn)(const struct row *row, void *arg);
+
+/* The members that tell rows apart, and how a label shows them. */
+static const struct {
+	const char *key;
+	const char *fmt;
+} label_keys[] = {
+	{ "profile", "%s" },	{ "direction", "%s" },	     { "payload_bytes", "%s B" },
+	{ "streams", "%s streams" }, { "order", "%s" },	     { "batch", "batch %s" },
+	{ "receivers", "N=%s" }, { "n", "N=%s" },	     { "threads", "%s threads" },
+	{ "transport", "%s" },	{ "codec", "%s" },	     { "mode", "%s" },
+	{ "scenario", "%s" },	{ "name", "%s" },
+};
+
+static void append(char *buf, size_t size, const char *sep, const char *s)
+{
+	size_t len = strlen(buf);
+
+	snprintf(buf + len, size - len, "%s%s", len ? sep : "", s);
+}
+
+static void label_of(json_object *o, const char *ctx, char *out)
+{
+	unsigned int i;
+	json_object *v;
+	char part[96];
+
+	snprintf(out, LABEL_LEN, "%s", ctx);
+	for (i = 0; i < sizeof(label_keys) / sizeof(label_keys[0]); i++) {
+		if (!json_object_object_get_ex(o, label_keys[i].key, &v) ||
+		    json_object_is_type(v, json_type_object) ||
+		    json_object_is_type(v, json_type_array) || json_object_is_type(v, json_type_null))
+			continue;
+		snprintf(part, sizeof(part), label_keys[i].fmt, json_object_get_string(v));
+		append(out, LABEL_LEN, !strcmp(label_keys[i].key, "name") ? ": " : " ", part);
+	}
+}
+
+static void walk(const char *command, json_object *o, const char *ctx, const char *path,
+		 row_fn fn, void *arg)
+{
+	char label[LABEL_LEN], sub[LABEL_LEN];
+	struct row row = { .command = command, .obj = o, .min_runs = UINT_MAX };
+	json_object *v;
+	size_t i;
+
+	if (json_object_is_type(o, json_type_array)) {
+		for (i = 0; i < json_object_array_length(o); i++) {
+			snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
+			walk(command, json_object_array_get_idx(o, i), ctx, sub, fn, arg);
+		}
+		return;
+	}
+	if (!json_object_is_type(o, json_type_object))
+		return;
+	label_of(o, ctx, label);
+	json_object_object_foreach(o, key, val) {
+		struct bench_stats st;
+		unsigned int runs;
+
+		if (!report_stats(val, &st, &runs))
+			continue;
+		if (!row.metric) {
+			row.metric = key;
+			row.st = st;
+			row.runs = runs;
+		}
+		if (runs < row.min_runs)
+			row.min_runs = runs;
+	}
+	if (row.metric) {
+		snprintf(row.label, sizeof(row.label), "%s", *label ? label : path);
+		row.noisy = spread_of(&row.st) > BENCH_NOISY_SPREAD ||
+			    (json_object_object_get_ex(o, "noisy", &v) && json_object_get_boolean(v));
+		fn(&row, arg);
+	}
+	json_object_object_foreach(o, k, child) {
+		if (report_is_stats(child) || !strcmp(k, "machine") || !strcmp(k, "method"))
+			continue;
+		snprintf(sub, sizeof(sub), "%s.%s", path, k);
+		walk(command, child, label, sub, fn, arg);
+	}
+}
+
+static void walk_steps(const struct report *r, row_fn fn, void *arg)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->n_steps; i++)
+		if (r->steps[i].status == STEP_OK)
+			walk(r->steps[i].name, r->steps[i].json, "", r->steps[i].name, fn, arg);
+}
+
+/* ---- tables: rows of cells, printed as markdown or aligned text ---- */
+
+struct table {
+	const char *title;
+	unsigned int cols;
+	unsigned int rows;	/* row 0 is the header */
+	char **cell;		/* rows * cols */
+};
+
+static void table_init(struct table *t, const char *title, unsigned int cols)
+{
+	*t = (struct table){ .title = title, .cols = cols };
+}
+
+/* A new row whose cells are set with table_set() (header: the first row). */
+static void table_row(struct table *t)
+{
+	t->cell = realloc(t->cell, (t->rows + 1) * t->cols * sizeof(*t->cell));
+	memset(t->cell + t->rows * t->cols, 0, t->cols * sizeof(*t->cell));
+	t->rows++;
+}
+
+static void __attribute__((format(printf, 3, 4)))
+table_set(struct table *t, unsigned int col, const char *fmt, ...)
+{
+	char **c = &t->cell[(t->rows - 1) * t->cols + col];
+	va_list ap;
+
+	free(*c);
+	va_start(ap, fmt);
+	if (vasprintf(c, fmt, ap) < 0)
+		*c = NULL;
+	va_end(ap);
+}
+
+static const char *cell(const struct table *t, unsigned int r, unsigned int c)
+{
+	const char *s = t->cell[r * t->cols + c];
+
+	return s ? s : "";
+}
+
+static void table_markdown(FILE *f, const struct table *t)
+{
+	unsigned int r, c;
+
+	if (t->rows < 2)
+		return;
+	fprintf(f, "\n%s\n\n", t->title);
+	for (r = 0; r < t->rows; r++) {
+		for (c = 0; c < t->cols; c++) {
+			const char *s = cell(t, r, c);
+
+			fputs("| ", f);
+			for (; *s; s++)	/* a | inside a cell would end it */
+				fputs(*s == '|' ? "\\|" : (char[2]){ *s, 0 }, f);
+			fputc(' ', f);
+		}
+		fputs("|\n", f);
+		if (!r) {
+			for (c = 0; c < t->cols; c++)
+				fputs(c < 1 ? "|---" : "|--:", f);
+			fputs("|\n", f);
+		}
+	}
+}
+
+static void table_text(FILE *f, const struct table *t)
+{
+	size_t width[MAX_COLS] = { 0 };
+	unsigned int r, c;
+
+	if (t->rows < 2)
+		return;
+	for (r = 0; r < t->rows; r++)
+		for (c = 0; c < t->cols && c < MAX_COLS; c++)
+			if (strlen(cell(t, r, c)) > width[c])
+				width[c] = strlen(cell(t, r, c));
+	fprintf(f, "%s\n", t->title);
+	for (r = 0; r < t->rows; r++) {
+		for (c = 0; c < t->cols && c < MAX_COLS; c++)
+			fprintf(f, c ? "  %*s" : "  %-*s", (int)width[c], cell(t, r, c));
+		fputc('\n', f);
+	}
+	fputc('\n', f);
+}
+
+static void table_free(struct table *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->rows * t->cols; i++)
+		free(t->cell[i]);
+	free(t->cell);
+}
+
+/* "42.1 (3%)", and NOISY after it when the spread is over the threshold. */
+static void set_figure(struct table *t, unsigned int col, json_object *stats, double scale,
+		       const char *unit)
+{
+	struct bench_stats st;
+	unsigned int runs;
+	double sp;
+
+	if (!report_stats(stats, &st, &runs)) {
+		table_set(t, col, "-");
+		return;
+	}
+	sp = spread_of(&st);
+	table_set(t, col, "%.*f%s (%.0f%%)%s", fabs(st.median * scale) < 10 ? 2 : 1,
+		  st.median * scale, unit, 100 * sp, sp > BENCH_NOISY_SPREAD ? " NOISY" : "");
+}
+
+/*
+ * A figure derived from a measured one, such as an overhead (path - raw) /
+ * raw, whose median may be near 0: "+3.1% (+1.7..+11.6)", NOISY when the
+ * measured figure of its row is.
+ */
+static void set_range(struct table *t, unsigned int col, json_object *stats, double scale,
+		      const char *unit, bool noisy)
+{
+	struct bench_stats st;
+	unsigned int runs;
+
+	if (!report_stats(stats, &st, &runs)) {
+		table_set(t, col, "-");
+		return;
+	}
+	table_set(t, col, "%+.1f%s (%+.1f..%+.1f)%s", st.median * scale, unit, st.min * scale,
+		  st.max * scale, noisy ? " NOISY" : "");
+}
+
+/* ---- the summaries ---- */
+
+static json_object *member(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+static const char *string_of(json_object *o, const char *key)
+{
+	json_object *v = member(o, key);
+
+	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+static double median_of(json_object *stats)
+{
+	return report_number(stats, "median");
+}
+
+/*
+ * crypto: one row a group (profile, direction, payload): ksrtp's fastest
+ * row, libsrtp2 and the raw ceiling side by side, with the ratios measured
+ * per round.
+ */
+static void crypto_summary(json_object *j, struct table *t)
+{
+	json_object *groups = member(j, "groups");
+	size_t g, i;
+
+	table_init(t, "crypto: SRTP ns/packet (spread), one CPU, user engine; ratios per round, "
+		      "median", 9);
+	table_row(t);
+	table_set(t, 0, "profile");
+	table_set(t, 1, "dir");
+	table_set(t, 2, "payload");
+	table_set(t, 3, "ksrtp fastest");
+	table_set(t, 4, "ns/pkt");
+	table_set(t, 5, "libsrtp2");
+	table_set(t, 6, "raw ipsec-mb");
+	table_set(t, 7, "vs libsrtp2");
+	table_set(t, 8, "%% of raw");
+	for (g = 0; groups && g < json_object_array_length(groups); g++) {
+		json_object *grp = json_object_array_get_idx(groups, g);
+		json_object *cs = member(grp, "contenders"), *best = NULL, *ref = NULL, *ceil = NULL;
+		const char *ref_name = string_of(grp, "reference");
+		const char *ceil_name = string_of(grp, "ceiling");
+
+		for (i = 0; cs && i < json_object_array_length(cs); i++) {
+			json_object *c = json_object_array_get_idx(cs, i);
+			const char *name = string_of(c, "name"), *role = string_of(c, "role");
+			double ns = median_of(member(c, "ns_per_pkt"));
+
+			if (!name || !role)
+				continue;
+			if (!strcmp(role, "subject") &&
+			    (!best || ns < median_of(member(best, "ns_per_pkt"))))
+				best = c;
+			if (ref_name && !strcmp(name, ref_name))
+				ref = c;
+			if (ceil_name && !strcmp(name, ceil_name))
+				ceil = c;
+		}
+		if (!best)
+			continue;
+		table_row(t);
+		table_set(t, 0, "%s", string_of(grp, "profile"));
+		table_set(t, 1, "%s", string_of(grp, "direction"));
+		table_set(t, 2, "%.0f B", report_number(grp, "payload_bytes"));
+		table_set(t, 3, "%s", string_of(best, "name"));
+		set_figure(t, 4, member(best, "ns_per_pkt"), 1, "");
+		set_figure(t, 5, member(ref, "ns_per_pkt"), 1, "");
+		set_figure(t, 6, member(ceil, "ns_per_pkt"), 1, "");
+		set_figure(t, 7, member(best, "vs_reference"), 1, "x");
+		set_figure(t, 8, member(best, "pct_of_ceiling"), 1, "%");
+	}
+}
+
+/* kernel: per batch, each path's ABI overhead over the module's raw AEAD loop. */
+static void kernel_summary(json_object *j, const struct report_step *s, struct table *t)
+{
+	static char title[320];
+	json_object *batches = member(j, "batches"), *first, *cs;
+	size_t b, i, n;
+
+	snprintf(title, sizeof(title), "kernel (%s): ABI overhead per packet over the "
+		 "module's raw AEAD loop, (path - raw) / raw: median (min..max); NOISY: the "
+		 "path's ns/pkt spread > 10%%", s->where);
+	first = batches ? json_object_array_get_idx(batches, 0) : NULL;
+	cs = member(first, "contenders");
+	n = cs ? json_object_array_length(cs) : 0;
+	if (n + 2 > MAX_COLS)
+		n = MAX_COLS - 2;
+	table_init(t, title, (unsigned int)n + 1);
+	table_row(t);
+	table_set(t, 0, "batch");
+	for (i = 0; i < n; i++)
+		table_set(t, (unsigned int)i + 1, "%s",
+			  string_of(json_object_array_get_idx(cs, i), "name"));
+	for (b = 0; batches && b < json_object_array_length(batches); b++) {
+		json_object *grp = json_object_array_get_idx(batches, b);
+
+		cs = member(grp, "contenders");
+		table_row(t);
+		table_set(t, 0, "%.0f", report_number(grp, "batch"));
+		for (i = 0; i < n && cs && i < json_object_array_length(cs); i++) {
+			json_object *c = json_object_array_get_idx(cs, i);
+			const char *role = string_of(c, "role");
+
+			if (role && !strcmp(role, "ceiling"))
+				set_figure(t, (unsigned int)i + 1, member(c, "ns_per_pkt"), 1,
+					   " ns");
+			else
+				set_range(t, (unsigned int)i + 1, member(c, "abi_overhead"), 100,
+					  "%", json_object_get_boolean(member(c, "noisy")));
+		}
+	}
+}
+
+/* Any other subcommand: each row's measured figure. */
+static void generic_row(const struct row *row, void *arg)
+{
+	struct table *t = arg;
+
+	table_row(t);
+	table_set(t, 0, "%s", row->label);
+	table_set(t, 1, "%s", row->metric);
+	set_figure(t, 2, member(row->obj, row->metric), 1, "");
+	table_set(t, 3, "%.4g..%.4g", row->st.min, row->st.max);
+	table_set(t, 4, "%u", row->runs);
+}
+
+static void generic_table(const char *command, json_object *j, struct table *t)
+{
+	static char titles[REPORT_MAX_STEPS][96];
+	static unsigned int n;
+	char *title = titles[n++ % REPORT_MAX_STEPS];
+
+	snprintf(title, sizeof(titles[0]), "%s: every figure, median (spread)", command);
+	table_init(t, title, 5);
+	table_row(t);
+	table_set(t, 0, "figure");
+	table_set(t, 1, "metric");
+	table_set(t, 2, "median (spread)");
+	table_set(t, 3, "min..max");
+	table_set(t, 4, "runs");
+	walk(command, j, "", command, generic_row, t);
+}
+
+/* The summary table of one step that ran. */
+static void step_summary(const struct report_step *s, struct table *t)
+{
+	if (!strcmp(s->name, "crypto"))
+		crypto_summary(s->json, t);
+	else if (!strcmp(s->name, "kernel"))
+		kernel_summary(s->json, s, t);
+	else
+		generic_table(s->name, s->json, t);
+}
+
+/* ---- noisy and short figures ---- */
+
+struct flagged {
+	json_object *noisy;	/* array */
+	json_object *short_runs;
+	unsigned int min_runs;
+};
+
+static void flag_row(const struct row *row, void *arg)
+{
+	struct flagged *fl = arg;
+	json_object *o;
+
+	if (row->noisy) {
+		o = json_object_new_object();
+		json_object_object_add(o, "command", json_object_new_string(row->command));
+		json_object_object_add(o, "figure", json_object_new_string(row->label));
+		json_object_object_add(o, "metric", json_object_new_string(row->metric));
+		json_object_object_add(o, "median", json_object_new_double(row->st.median));
+		json_object_object_add(o, "min", json_object_new_double(row->st.min));
+		json_object_object_add(o, "max", json_object_new_double(row->st.max));
+		json_object_object_add(o, "spread", json_object_new_double(spread_of(&row->st)));
+		json_object_array_add(fl->noisy, o);
+	}
+	if (row->min_runs < fl->min_runs) {
+		o = json_object_new_object();
+		json_object_object_add(o, "command", json_object_new_string(row->command));
+		json_object_object_add(o, "figure", json_object_new_string(row->label));
+		json_object_object_add(o, "runs", json_object_new_int64(row->min_runs));
+		json_object_array_add(fl->short_runs, o);
+	}
+}
+
+static void flagged_of(const struct report *r, struct flagged *fl)
+{
+	fl->noisy = json_object_new_array();
+	fl->short_runs = json_object_new_array();
+	fl->min_runs = r->common.quick ? 0 : REPORT_MIN_RUNS;
+	walk_steps(r, flag_row, fl);
+}
+
+/* ---- report.json ---- */
+
+static const char *status_name(enum report_status s)
+{
+	static const char *const names[] = {
+		[STEP_PENDING] = "not run",
+		[STEP_OK] = "ok",
+		[STEP_FAILED] = "failed",
+		[STEP_SKIPPED] = "skipped",
+	};
+
+	return names[s];
+}
+
+/* The gcm(aes) driver the module used, from ksrtp-bench kernel's INFO. */
+static json_object *kernel_path_json(const struct report *r)
+{
+	const struct report_step *s = report_step_ok(r, "kernel");
+	json_object *o, *module, *guest;
+
+	if (!s)
+		return NULL;
+	module = member(s->json, "module");
+	guest = member(s->json, "machine");
+	o = json_object_new_object();
+	json_object_object_add(o, "where", json_object_new_string(s->where));
+	json_object_object_add(o, "gcm_aes_driver", json_object_get(member(module, "driver")));
+	json_object_object_add(o, "driver_async", json_object_get(member(module, "driver_async")));
+	json_object_object_add(o, "cpu_model", json_object_get(member(guest, "cpu_model")));
+	json_object_object_add(o, "kernel", json_object_get(member(guest, "kernel")));
+	return o;
+}
+
+json_object *report_json(const struct report *r)
+{
+	json_object *root = json_object_new_object(), *steps = json_object_new_array();
+	json_object *results = json_object_new_object(), *method = json_object_new_object();
+	json_object *plots = json_object_new_array();
+	struct flagged fl;
+	unsigned int i;
+
+	json_object_object_add(root, "tool", json_object_new_string("ksrtp-bench report"));
+	json_object_object_add(root, "git_commit", json_object_new_string(KSRTP_BENCH_COMMIT));
+	json_object_object_add(root, "date", json_object_new_string(r->machine.date));
+	json_object_object_add(root, "quick", json_object_new_boolean(r->common.quick));
+	json_object_object_add(method, "runs", r->runs_set || !r->common.quick
+					       ? json_object_new_int64(r->common.runs) : NULL);
+	json_object_object_add(method, "min_runs", json_object_new_int64(REPORT_MIN_RUNS));
+	json_object_object_add(method, "noisy_spread", json_object_new_double(BENCH_NOISY_SPREAD));
+	json_object_object_add(method, "figures", json_object_new_string(
+		"each subcommand runs its contenders interleaved (A B C, A B C, ...) in one "
+		"run; a figure is the median of its runs, shown with min and max"));
+	json_object_object_add(root, "method", method);
+	json_object_object_add(root, "machine", bench_machine_json(&r->machine));
+	json_object_object_add(root, "kernel_path", kernel_path_json(r));
+	for (i = 0; i < r->n_steps; i++) {
+		const struct report_step *s = &r->steps[i];
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "command", json_object_new_string(s->name));
+		json_object_object_add(o, "args", json_object_new_string(s->args));
+		json_object_object_add(o, "where", json_object_new_string(s->where));
+		json_object_object_add(o, "status", json_object_new_string(status_name(s->status)));
+		if (*s->why)
+			json_object_object_add(o, "why", json_object_new_string(s->why));
+		json_object_object_add(o, "estimate_seconds", json_object_new_double(s->estimate_s));
+		if (s->status == STEP_OK || s->status == STEP_FAILED) {
+			json_object_object_add(o, "seconds", json_object_new_double(s->seconds));
+			json_object_object_add(o, "exit_code", json_object_new_int(s->exit_code));
+			json_object_object_add(o, "log", json_object_new_string(s->log_path));
+		}
+		json_object_array_add(steps, o);
+		if (s->json)	/* a failed step's too: what it measured before failing */
+			json_object_object_add(results, s->name, json_object_get(s->json));
+	}
+	json_object_object_add(root, "steps", steps);
+	json_object_object_add(root, "results", results);
+	flagged_of(r, &fl);
+	json_object_object_add(root, "noisy", fl.noisy);
+	json_object_object_add(root, "fewer_runs", fl.short_runs);
+	for (i = 0; i < r->n_plots; i++)
+		json_object_array_add(plots, json_object_new_string(r->plots[i]));
+	json_object_object_add(root, "plots", plots);
+	return root;
+}
+
+/* ---- report.md ---- */
+
+static void machine_markdown(FILE *f, const struct report *r)
+{
+	const struct bench_machine *m = &r->machine;
+	const struct report_step *k = report_step_ok(r, "kernel");
+	unsigned int i;
+
+	fprintf(f, "## Machine\n\n");
+	fprintf(f, "- CPU: %s, %ld online CPUs; load average at start %.2f %.2f %.2f\n",
+		m->cpu_model, m->online_cpus, m->loadavg[0], m->loadavg[1], m->loadavg[2]);
+	fprintf(f, "- CPU flags for crypto:");
+	for (i = 0; i < BENCH_CPU_FLAGS; i++)
+		fprintf(f, " %s %s%s", bench_cpu_flag_names[i], m->has_flag[i] ? "yes" : "**no**",
+			i + 1 < BENCH_CPU_FLAGS ? "," : "\n");
+	fprintf(f, "- Caches (cpu 0): L1d %lu KiB, L2 %lu KiB, L3 %lu KiB\n",
+		m->cache_bytes[0] >> 10, m->cache_bytes[1] >> 10, m->cache_bytes[2] >> 10);
+	fprintf(f, "- Kernel: %s\n", m->kernel);
+	fprintf(f, "- ipsec-mb %s, code path picked: **%s**\n", m->imb_version, m->imb_arch);
+	fprintf(f, "- %s (crypto: %s), liburing %s, libvpx %s, json-c %s; %s\n", m->srtp_version,
+		m->srtp_backend, m->uring_version, m->vpx_version, m->json_c_version, m->compiler);
+	if (k) {
+		json_object *module = member(k->json, "module");
+		json_object *guest = member(k->json, "machine");
+
+		fprintf(f, "- Kernel path (%s): `gcm(aes)` driver **%s**%s, guest CPU %s, "
+			   "kernel %s\n", k->where, string_of(module, "driver"),
+			json_object_get_boolean(member(module, "driver_async")) ? " (async)" : "",
+			string_of(guest, "cpu_model"), string_of(guest, "kernel"));
+	}
+	fprintf(f, "- Date %s, commit `%s`%s\n", m->date, KSRTP_BENCH_COMMIT,
+		r->common.quick ? "; **--quick** (smoke run: short runs, figures only indicative)"
+				: "");
+}
+
+static void steps_markdown(FILE *f, const struct report *r)
+{
+	unsigned int i;
+
+	fprintf(f, "\n## Steps\n\n| subcommand | where | arguments | status | time |\n"
+		   "|---|---|---|---|--:|\n");
+	for (i = 0; i < r->n_steps; i++) {
+		const struct report_step *s = &r->steps[i];
+
+		fprintf(f, "| %s | %s | `%s` | %s%s%s | ", s->name, s->where, s->args,
+			status_name(s->status), *s->why ? ": " : "", s->why);
+		if (s->status == STEP_OK || s->status == STEP_FAILED)
+			fprintf(f, "%.0f s |\n", s->seconds);
+		else
+			fprintf(f, "- |\n");
+	}
+}
+
+static void noisy_markdown(FILE *f, const struct report *r)
+{
+	struct flagged fl;
+	size_t i, n;
+
+	flagged_of(r, &fl);
+	n = json_object_array_length(fl.noisy);
+	fprintf(f, "\n## Noisy figures\n\n");
+	if (!n)
+		fprintf(f, "None: every figure's (max - min) / median is within %.0f%%.\n",
+			100 * BENCH_NOISY_SPREAD);
+	else
+		fprintf(f, "%zu figure%s spread more than %.0f%% ((max - min) / median) between "
+			   "runs: read them as a range, not a number.\n\n"
+			   "| subcommand | figure | metric | median | min..max | spread |\n"
+			   "|---|---|---|--:|--:|--:|\n", n, n == 1 ? "" : "s",
+			100 * BENCH_NOISY_SPREAD);
+	for (i = 0; i < n; i++) {
+		json_object *o = json_object_array_get_idx(fl.noisy, i);
+
+		fprintf(f, "| %s | %s | %s | %.4g | %.4g..%.4g | %.0f%% |\n",
+			string_of(o, "command"), string_of(o, "figure"), string_of(o, "metric"),
+			report_number(o, "median"), report_number(o, "min"), report_number(o, "max"),
+			100 * report_number(o, "spread"));
+	}
+	n = json_object_array_length(fl.short_runs);
+	if (n)
+		fprintf(f, "\n**%zu figure%s had fewer than %u runs** (see report.json "
+			   "\"fewer_runs\").\n", n, n == 1 ? "" : "s", REPORT_MIN_RUNS);
+	json_object_put(fl.noisy);
+	json_object_put(fl.short_runs);
+}
+
+int report_write_markdown(const struct report *r)
+{
+	char path[PATH_MAX];
+	unsigned int i;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/report.md", r->out_dir);
+	f = fopen(path, "w");
+	if (!f) {
+		perror(path);
+		return -1;
+	}
+	fprintf(f, "# ksrtp benchmark report\n\n"
+		   "Written by `ksrtp-bench report` (`make bench`). Every comparison was measured "
+		   "side by side in the same run: each subcommand runs its contenders interleaved "
+		   "(A B C, A B C, ...), and every figure is the median of its runs (%s), shown with "
+		   "its spread, (max - min) / median; a spread over %.0f%% is marked NOISY. Each "
+		   "subcommand's own output, with its method, is in `<subcommand>.txt` here; every "
+		   "run of every figure is in `report.json`.\n\n",
+		r->common.quick ? "--quick: a smoke run, few short runs"
+				: "at least 5 runs each",
+		100 * BENCH_NOISY_SPREAD);
+	if (report_step_ok(r, "kernel") && strcmp(report_step_ok(r, "kernel")->where, "host"))
+		fprintf(f, "**The kernel figures come from a qemu TCG VM: emulation speed. Only "
+			   "their ratio to the module's raw AEAD loop in the same guest means "
+			   "anything.**\n\n");
+	machine_markdown(f, r);
+	steps_markdown(f, r);
+	fprintf(f, "\n## Summary\n");
+	for (i = 0; i < r->n_steps; i++) {
+		struct table t;
+
+		if (r->steps[i].status != STEP_OK)
+			continue;
+		step_summary(&r->steps[i], &t);
+		table_markdown(f, &t);
+		table_free(&t);
+	}
+	fprintf(f, "\n## Plots\n\n");
+	if (!r->n_plots)
+		fprintf(f, "None drawn: %s.\n", r->plot_note);
+	for (i = 0; i < r->n_plots; i++)
+		fprintf(f, "![%s](%s)\n\n", r->plots[i], r->plots[i]);
+	noisy_markdown(f, r);
+	fprintf(f, "\n## Every figure\n");
+	for (i = 0; i < r->n_steps; i++) {
+		struct table t;
+
+		if (r->steps[i].status != STEP_OK)
+			continue;
+		fprintf(f, "\n<details><summary>%s</summary>\n", r->steps[i].name);
+		generic_table(r->steps[i].name, r->steps[i].json, &t);
+		table_markdown(f, &t);
+		table_free(&t);
+		fprintf(f, "\n</details>\n");
+	}
+	if (fclose(f)) {
+		perror(path);
+		return -1;
+	}
+	return 0;
+}
+
+void report_print_summary(FILE *f, const struct report *r)
+{
+	unsigned int i, noisy;
+	struct flagged fl;
+
+	for (i = 0; i < r->n_steps; i++) {
+		struct table t;
+
+		if (r->steps[i].status != STEP_OK)
+			continue;
+		step_summary(&r->steps[i], &t);
+		table_text(f, &t);
+		table_free(&t);
+	}
+	flagged_of(r, &fl);
+	noisy = (unsigned int)json_object_array_length(fl.noisy);
+	fprintf(f, "%u noisy figure%s (spread > %.0f%%), listed in report.md%s\n", noisy,
+		noisy == 1 ? "" : "s", 100 * BENCH_NOISY_SPREAD,
+		json_object_array_length(fl.short_runs) ? "; SOME FIGURES HAVE FEWER THAN 5 RUNS"
+							: "");
+	json_object_put(fl.noisy);
+	json_object_put(fl.short_runs);
+}

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ksrtp-bench report: the SVG plots, drawn by gnuplot from a data file and a
+ * script written next to them (so a plot can be redrawn or restyled by hand).
+ * Every point is a median with its min..max as an error bar.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report.h"
+
+#define MAX_SERIES 12
+#define MAX_POINTS 16
+
+struct series {
+	char title[96];
+	unsigned int n;
+	double x[MAX_POINTS], y[MAX_POINTS], lo[MAX_POINTS], hi[MAX_POINTS];
+};
+
+struct plot {
+	char name[64];		/* file names: name.dat, name.gp, name.svg */
+	char title[160];
+	const char *xlabel;
+	const char *ylabel;
+	bool logx;
+	bool y_from_zero;
+	unsigned int n;
+	struct series s[MAX_SERIES];
+};
+
+static struct series *series_of(struct plot *p, const char *title)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->n; i++)
+		if (!strcmp(p->s[i].title, title))
+			return &p->s[i];
+	if (p->n == MAX_SERIES)
+		return NULL;
+	snprintf(p->s[p->n].title, sizeof(p->s[0].title), "%s", title);
+	return &p->s[p->n++];
+}
+
+/* A point of series `title`: x against stats' median, min and max, times scale. */
+static void add_point(struct plot *p, const char *title, double x, json_object *stats,
+		      double scale)
+{
+	struct series *s = series_of(p, title);
+	struct bench_stats st;
+	unsigned int runs;
+
+	if (!s || s->n == MAX_POINTS || !report_stats(stats, &st, &runs))
+		return;
+	s->x[s->n] = x;
+	s->y[s->n] = st.median * scale;
+	s->lo[s->n] = st.min * scale;
+	s->hi[s->n] = st.max * scale;
+	s->n++;
+}
+
+/* A string for a gnuplot "..." literal: no quotes or backslashes in it. */
+static void gp_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++)
+		fputc(*s == '"' || *s == '\\' ? '\'' : *s, f);
+	fputc('"', f);
+}
+
+static int run_gnuplot(void *arg)
+{
+	execlp("gnuplot", "gnuplot", (const char *)arg, (char *)NULL);
+	return 127;	/* not installed */
+}
+
+/* Write name.dat and name.gp, run gnuplot; adds name.svg to r->plots when drawn. */
+static void draw(struct report *r, const struct plot *p)
+{
+	char path[PATH_MAX], gp[80], log[PATH_MAX];
+	unsigned int i, k;
+	FILE *f;
+	int rc;
+
+	if (!p->n || r->n_plots == sizeof(r->plots) / sizeof(r->plots[0]))
+		return;
+	snprintf(path, sizeof(path), "%s/%s.dat", r->out_dir, p->name);
+	f = fopen(path, "w");
+	if (!f)
+		goto fail;
+	for (i = 0; i < p->n; i++) {
+		fprintf(f, "# %s\n# x median min max\n", p->s[i].title);
+		for (k = 0; k < p->s[i].n; k++)
+			fprintf(f, "%g %g %g %g\n", p->s[i].x[k], p->s[i].y[k], p->s[i].lo[k],
+				p->s[i].hi[k]);
+		fprintf(f, "\n\n");	/* the next gnuplot index */
+	}
+	if (fclose(f))
+		goto fail;
+	snprintf(path, sizeof(path), "%s/%s.gp", r->out_dir, p->name);
+	f = fopen(path, "w");
+	if (!f)
+		goto fail;
+	fprintf(f, "# %s.svg from %s.dat: median, error bars min..max (ksrtp-bench report)\n"
+		   "set terminal svg size 800,600 dynamic font 'sans,12' background '#ffffff'\n"
+		   "set output '%s.svg'\nset title ", p->name, p->name, p->name);
+	gp_string(f, p->title);
+	fprintf(f, " noenhanced\nset xlabel '%s' noenhanced\nset ylabel '%s' noenhanced\n"
+		   "set grid\nset key outside below noenhanced\n"
+		   "set offsets graph 0.03, graph 0.03, 0, 0\n%s%s", p->xlabel, p->ylabel,
+		p->logx ? "set logscale x 2\n" : "", p->y_from_zero ? "set yrange [0:*]\n" : "");
+	fprintf(f, "plot ");
+	for (i = 0; i < p->n; i++) {
+		fprintf(f, "%s'%s.dat' index %u using 1:2:3:4 with yerrorlines pointtype 7 title ",
+			i ? ", \\\n     " : "", p->name, i);
+		gp_string(f, p->s[i].title);
+	}
+	fprintf(f, "\n");
+	if (fclose(f))
+		goto fail;
+	snprintf(gp, sizeof(gp), "%s.gp", p->name);
+	snprintf(log, sizeof(log), "%s/gnuplot.txt", r->out_dir);
+	rc = report_run_child(log, r->out_dir, run_gnuplot, gp);
+	if (rc == 127) {
+		snprintf(r->plot_note, sizeof(r->plot_note), "gnuplot is not installed "
+			 "(scripts/install-deps bench); the .dat and .gp files are in %s",
+			 r->out_dir);
+		return;
+	}
+	if (rc) {
+		snprintf(r->plot_note, sizeof(r->plot_note), "gnuplot failed on %s.gp, see %s",
+			 p->name, log);
+		return;
+	}
+	snprintf(r->plots[r->n_plots++], sizeof(r->plots[0]), "%s.svg", p->name);
+	return;
+fail:
+	snprintf(r->plot_note, sizeof(r->plot_note), "cannot write %s", path);
+}
+
+static json_object *member(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+static const char *string_of(json_object *o, const char *key)
+{
+	json_object *v = member(o, key);
+
+	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
+}
+
+/*
+ * crypto: payload Gbit/s against payload size, one plot per profile and
+ * direction: every ksrtp row, libsrtp2 and the raw ipsec-mb ceiling on the
+ * same axes (they ran interleaved in one run).
+ */
+static void plot_crypto(struct report *r, json_object *j)
+{
+	json_object *groups = member(j, "groups");
+	static struct plot plots[MAX_SERIES];	/* large */
+	unsigned int n = 0, k;
+	size_t g, i;
+	char *c;
+
+	for (g = 0; groups && g < json_object_array_length(groups); g++) {
+		json_object *grp = json_object_array_get_idx(groups, g);
+		json_object *cs = member(grp, "contenders");
+		struct plot *p;
+		char name[64];
+
+		snprintf(name, sizeof(name), "crypto-%s-%s", string_of(grp, "profile"),
+			 string_of(grp, "direction"));
+		for (c = name; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		for (k = 0; k < n && strcmp(plots[k].name, name); k++)
+			;
+		if (k == MAX_SERIES)
+			continue;
+		p = &plots[k];
+		if (k == n) {
+			n++;
+			memset(p, 0, sizeof(*p));
+			snprintf(p->name, sizeof(p->name), "%s", name);
+			snprintf(p->title, sizeof(p->title), "%s %s, one CPU%s: median, bars min..max", string_of(grp, "profile"),
+				 string_of(grp, "direction"), r->common.quick ? " (--quick run)" : "");
+			p->xlabel = "RTP payload bytes";
+			p->ylabel = "Gbit/s of payload";
+			p->y_from_zero = true;
+		}
+		for (i = 0; cs && i < json_object_array_length(cs); i++) {
+			json_object *ct = json_object_array_get_idx(cs, i);
+
+			add_point(p, string_of(ct, "name"), report_number(grp, "payload_bytes"),
+				  member(ct, "payload_gbit_per_s"), 1);
+		}
+	}
+	for (k = 0; k < n; k++)
+		draw(r, &plots[k]);
+}
+
+/* kernel: ABI overhead against batch size, each path; emulated under TCG. */
+static void plot_kernel(struct report *r, const struct report_step *s)
+{
+	json_object *batches = member(s->json, "batches");
+	static struct plot p;
+	size_t b, i;
+
+	memset(&p, 0, sizeof(p));
+	snprintf(p.name, sizeof(p.name), "kernel-abi-overhead");
+	snprintf(p.title, sizeof(p.title), "ksrtp.ko ABI overhead over its raw AEAD loop (%s)",
+		 s->where);
+	p.xlabel = "packets per SEAL call";
+	p.ylabel = "(path - raw) / raw, %";
+	p.logx = true;
+	for (b = 0; batches && b < json_object_array_length(batches); b++) {
+		json_object *grp = json_object_array_get_idx(batches, b);
+		json_object *cs = member(grp, "contenders");
+
+		for (i = 0; cs && i < json_object_array_length(cs); i++) {
+			json_object *ct = json_object_array_get_idx(cs, i);
+
+			if (strcmp(string_of(ct, "role"), "ceiling"))
+				add_point(&p, string_of(ct, "name"), report_number(grp, "batch"),
+					  member(ct, "abi_overhead"), 100);
+		}
+	}
+	draw(r, &p);
+}
+
+void report_plot(struct report *r)
+{
+	const struct report_step *s;
+
+	char log[PATH_MAX];
+
+	snprintf(log, sizeof(log), "%s/gnuplot.txt", r->out_dir);
+	unlink(log);	/* report_run_child() appends */
+	snprintf(r->plot_note, sizeof(r->plot_note), "no subcommand with a plot ran");
+	if ((s = report_step_ok(r, "crypto")))
+		plot_crypto(r, s->json);
+	if ((s = report_step_ok(r, "kernel")))
+		plot_kernel(r, s);
+}
