@@ -319,6 +319,8 @@ static int kernel_can(const struct ksrtp_kernel *k, const struct ksrtp_policy *p
 		return KSRTP_EUNSUPPORTED;
 	if (p->any_ssrc || (p->flags & KSRTP_ALLOW_REPEAT_TX))
 		return KSRTP_EUNSUPPORTED;
+	if (p->flags & (KSRTP_CRYPTEX | KSRTP_REQUIRE_CRYPTEX))
+		return KSRTP_EUNSUPPORTED;
 	/* The module takes one session key and salt for SRTP and SRTCP alike. */
 	if (keys && (memcmp(keys->rtp_key, keys->rtcp_key, p->key_len) ||
 		     memcmp(keys->rtp_salt, keys->rtcp_salt, p->salt_len)))
@@ -441,6 +443,7 @@ int ksrtp_kernel_stream_stats(struct ksrtp_kernel *k, uint32_t ssrc, enum ksrtp_
 	st.sa_id = id;
 	if (ioctl(k->fd, KSRTP_IOC_SA_STATS, &st) < 0)
 		return sys_err(errno);
+	memset(out, 0, sizeof(*out));
 	out->packets = st.packets;
 	out->bytes = st.bytes;
 	out->auth_failures = st.auth_failures;

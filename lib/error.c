@@ -29,6 +29,8 @@ const char *ksrtp_strerror(int err)
 		return "KSRTP_EEXIST: stream already exists";
 	case KSRTP_EINDEX:
 		return "KSRTP_EINDEX: packet index space exhausted";
+	case KSRTP_ENOCRYPTEX:
+		return "KSRTP_ENOCRYPTEX: cryptex required, packet not cryptex-protected";
 	default:
 		return "unknown ksrtp error";
 	}

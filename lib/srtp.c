@@ -13,6 +13,7 @@
  * packet is never decrypted at all.
  */
 #include "crypto.h"
+#include "cryptex.h"
 #include "engine_kernel.h"
 #include "rtp.h"
 #include "session.h"
@@ -28,6 +29,7 @@ struct rtp_job {
 	uint32_t ssrc;
 	uint32_t hdr_len;
 	uint64_t index;
+	bool cryptex;			/* RFC 9335 applies to this packet (cryptex.h) */
 	uint8_t saved_tag[KSRTP_HMAC_SHA1_LEN];
 };
 
@@ -100,6 +102,16 @@ static always_inline int rtp_prepare(ksrtp_session *s, enum ksrtp_direction dir,
 			st->stats.malformed++;
 		return KSRTP_EMALFORMED;
 	}
+	/* One test for streams without cryptex: the flag, or a header that claims it. */
+	j->cryptex = false;
+	if (unlikely((st->flags & KSRTP_CRYPTEX) | ksrtp_cryptex_form(h.ext_profile))) {
+		err = ksrtp_cryptex_classify(st, dir, !j->is_template, h.csrc_count, h.has_ext,
+					     h.ext_profile);
+		if (unlikely(err < 0))
+			return err;
+		j->cryptex = err;
+		err = 0;
+	}
 	index = ksrtp_rtp_index_guess(&st->rtp_replay, st->roc_init, h.seq);
 	if (defer_replay && !st->gcm)
 		index = index < 0 ? h.seq : index;
@@ -159,9 +171,18 @@ static always_inline int protect_one(ksrtp_session *s, IMB_MGR *mgr, struct ksrt
 		return KSRTP_ENOMEM;
 	/* The sender's index is committed before sealing: sealing cannot fail. */
 	ksrtp_replay_commit(&st->rtp_replay, j->index);
+	if (unlikely(j->cryptex)) {
+		uint32_t grown = ksrtp_cryptex_encode(p->data, p->len);
+
+		p->len += grown;
+		j->hdr_len += grown;
+	}
 	rtp_account(st, p->len - j->hdr_len);
 	if (likely(st->gcm)) {
-		ksrtp_gcm_seal_rtp(mgr, st, p->data, j->hdr_len, p->len, j->ssrc, j->index);
+		if (unlikely(j->cryptex))
+			ksrtp_cryptex_seal_gcm(mgr, st, p->data, p->len, j->ssrc, j->index);
+		else
+			ksrtp_gcm_seal_rtp(mgr, st, p->data, j->hdr_len, p->len, j->ssrc, j->index);
 		p->len += KSRTP_GCM_TAG_LEN;
 		return 0;
 	}
@@ -174,6 +195,8 @@ static always_inline int protect_one(ksrtp_session *s, IMB_MGR *mgr, struct ksrt
 	op->cipher_offset = j->hdr_len;
 	op->cipher_len = p->len - j->hdr_len;
 	op->hash_len = p->len + 4;
+	if (unlikely(j->cryptex))
+		return ksrtp_cryptex_cm_stage_seal(mgr, op, p->len) ?: STAGED;
 	return STAGED;
 }
 
@@ -229,18 +252,27 @@ static always_inline int unprotect_one(ksrtp_session *s, IMB_MGR *mgr, struct ks
 	if (unlikely(err))
 		return err;
 	if (likely(j->st->gcm)) {
-		err = ksrtp_gcm_open_rtp(mgr, j->st, p->data, j->hdr_len, p->len, j->ssrc,
-					 j->index);
+		if (unlikely(j->cryptex))
+			err = ksrtp_cryptex_open_gcm(mgr, j->st, p->data, p->len, j->ssrc, j->index);
+		else
+			err = ksrtp_gcm_open_rtp(mgr, j->st, p->data, j->hdr_len, p->len, j->ssrc,
+						 j->index);
 		if (unlikely(err)) {
 			count_auth_failure(j);
 			return err;
 		}
 		err = rtp_accept(s, j);
 		if (unlikely(err)) { /* undo the decryption */
-			ksrtp_gcm_seal_rtp(mgr, j->st, p->data, j->hdr_len,
-					   p->len - KSRTP_GCM_TAG_LEN, j->ssrc, j->index);
+			if (unlikely(j->cryptex))
+				ksrtp_cryptex_seal_gcm(mgr, j->st, p->data,
+						       p->len - KSRTP_GCM_TAG_LEN, j->ssrc, j->index);
+			else
+				ksrtp_gcm_seal_rtp(mgr, j->st, p->data, j->hdr_len,
+						   p->len - KSRTP_GCM_TAG_LEN, j->ssrc, j->index);
 			return err;
 		}
+		if (unlikely(j->cryptex))
+			ksrtp_cryptex_decode(p->data);
 		p->len -= KSRTP_GCM_TAG_LEN;
 		return 0;
 	}
@@ -313,11 +345,15 @@ static always_inline int unprotect_verify(ksrtp_session *s, IMB_MGR *mgr, struct
 	op->cipher_offset = j->hdr_len;
 	op->cipher_len = auth_len - j->hdr_len;
 	op->hash_len = 0;
+	if (unlikely(j->cryptex))
+		ksrtp_cryptex_cm_stage_open(op, auth_len);
 	return STAGED;
 }
 
 static always_inline int unprotect_decrypted(struct rtp_job *j, const struct ksrtp_cm_op *op)
 {
+	if (unlikely(j->cryptex))
+		ksrtp_cryptex_cm_opened(j->pkt->data, op->status);
 	if (unlikely(op->status))
 		return op->status;
 	j->pkt->len -= j->st->rtp_tag_len;

@@ -2,6 +2,7 @@
 /* Stream setup: session key expansion, replay state, cloning from a template. */
 #include <stdlib.h>
 
+#include "cryptex.h"
 #include "stream.h"
 
 int ksrtp_policy_check(const struct ksrtp_policy *p)
@@ -20,9 +21,10 @@ int ksrtp_policy_check(const struct ksrtp_policy *p)
 	if (p->replay_window &&
 	    (p->replay_window < KSRTP_REPLAY_WINDOW_MIN || p->replay_window > KSRTP_REPLAY_WINDOW_MAX))
 		return KSRTP_EINVAL;
-	if (p->flags & ~(uint32_t)(KSRTP_RTCP_UNENCRYPTED | KSRTP_ALLOW_REPEAT_TX))
+	if (p->flags & ~(uint32_t)(KSRTP_RTCP_UNENCRYPTED | KSRTP_ALLOW_REPEAT_TX |
+				   KSRTP_CRYPTEX_FLAGS))
 		return KSRTP_EINVAL;
-	return 0;
+	return ksrtp_cryptex_policy_check(p);
 }
 
 void ksrtp_hmac_sha1_precompute(IMB_MGR *mgr, const uint8_t key[KSRTP_HMAC_SHA1_LEN],

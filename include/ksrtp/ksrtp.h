@@ -34,7 +34,10 @@ extern "C" {
 #define KSRTP_API
 #endif
 
-/* Largest number of bytes ksrtp_protect*() may append (SRTCP GCM: tag + index). */
+/*
+ * Largest number of bytes ksrtp_protect*() may append (SRTCP GCM: tag +
+ * index; SRTP GCM with KSRTP_CRYPTEX adding an empty extension block: 4 + tag).
+ */
 #define KSRTP_MAX_TRAILER 20
 
 /* Replay window bounds, in packets (ksrtp_policy.replay_window). */
@@ -55,6 +58,7 @@ enum ksrtp_error {
 	KSRTP_EKERNEL = -9,	 /* the kernel engine failed or is unavailable */
 	KSRTP_EEXIST = -10,	 /* a stream for this SSRC and direction exists */
 	KSRTP_EINDEX = -11,	 /* index space exhausted (SRTP 2^48, SRTCP 2^31): rekey */
+	KSRTP_ENOCRYPTEX = -12,	 /* KSRTP_REQUIRE_CRYPTEX: CSRCs or extensions not in cryptex form */
 };
 
 /*
@@ -122,6 +126,31 @@ enum ksrtp_policy_flags {
 	 * different payloads under one GCM nonce breaks the cipher.
 	 */
 	KSRTP_ALLOW_REPEAT_TX = 1u << 1,
+	/*
+	 * Cryptex (RFC 9335): CSRCs and RFC 8285 header extensions are
+	 * encrypted along with the payload. Outbound, a packet with CSRCs or
+	 * an extension goes out with its extension profile 0xBEDE turned into
+	 * 0xC0DE and 0x100x into 0xC2DE (the two-byte form's appbits are not
+	 * kept); a packet with CSRCs and no extension gets an empty 0xC0DE
+	 * block (4 bytes more, within KSRTP_MAX_TRAILER). A packet with
+	 * neither is sent as it is, and an extension of any other profile
+	 * (or one already 0xC0DE/0xC2DE) is KSRTP_EMALFORMED. Inbound, a
+	 * 0xC0DE/0xC2DE packet is decrypted as cryptex and handed back with
+	 * 0xBEDE/0x1000 (an empty block added by the sender stays, empty);
+	 * other packets are opened as plain RFC 3711/7714 SRTP. Without this
+	 * flag a 0xC0DE/0xC2DE packet is KSRTP_EMALFORMED in both directions:
+	 * its header cannot mean what it says.
+	 */
+	KSRTP_CRYPTEX = 1u << 2,
+	/*
+	 * Inbound, with KSRTP_CRYPTEX: a packet with CSRCs or a header
+	 * extension that is not in cryptex form is refused with
+	 * KSRTP_ENOCRYPTEX before anything else is done with it (counted in
+	 * ksrtp_stats.no_cryptex). A packet with neither has nothing to hide
+	 * and is accepted, as a cryptex sender sends it unchanged (RFC 9335
+	 * section 5.1).
+	 */
+	KSRTP_REQUIRE_CRYPTEX = 1u << 3,
 };
 
 /*
@@ -168,6 +197,7 @@ struct ksrtp_stats {
 	uint64_t auth_failures;
 	uint64_t replays;
 	uint64_t malformed;	 /* packets for this stream that did not parse */
+	uint64_t no_cryptex;	 /* refused by KSRTP_REQUIRE_CRYPTEX */
 };
 
 typedef struct ksrtp_session ksrtp_session;

@@ -94,7 +94,7 @@ static void bad_policies(const struct test_profile *pr)
 	static const uint32_t good_windows[] = { 0, 64, 65, 100, 1024, 32767, 32768 };
 	static const int bad_profiles[] = { 0, 5, 6, -1, 0x7fffffff };
 	static const int bad_dirs[] = { 0, 3, -1 };
-	static const uint32_t bad_flags[] = { 1u << 2, 1u << 3, 1u << 31, ~0u };
+	static const uint32_t bad_flags[] = { 1u << 29, 1u << 30, 1u << 31, ~0u };
 	ksrtp_session *s = unit_session();
 	struct ksrtp_policy good = unit_policy(pr, KSRTP_INBOUND, SSRC), p;
 	char what[64];
