@@ -62,6 +62,7 @@ struct bench_options {
 	unsigned int runs;
 	unsigned int run_ms;
 	clockid_t clock;
+	bool clock_set;		/* --clock was given (else the subcommand's default) */
 	const char *json_path;	/* NULL: no JSON; "-": on stdout */
 	bool quick;
 };

@@ -95,5 +95,7 @@ bench-static: $(STATIC_BENCH) $(if $(wildcard bench/relay/relay.mk),relay-static
 		'exec "$$d/ld-linux-x86-64.so.2" --library-path "$$d" "$$d/ksrtp-bench" "$$@"' \
 		>$(STATIC_DIR)/ksrtp-bench
 	@chmod +x $(STATIC_DIR)/ksrtp-bench
+	@# ksrtp-bench load and soak look for the relay beside /proc/self/exe: the loader
+	@$(if $(wildcard bench/relay/relay.mk),ln -sf ../ksrtp-relay $(STATIC_DIR)/lib/ksrtp-relay)
 	@echo "bench-static: $(STATIC_DIR)/ksrtp-bench (libraries in $(STATIC_DIR)/lib:" \
 		"$$(ls $(STATIC_DIR)/lib | grep -c '\.so') shared ones, NSS's and the C library's)"

@@ -59,7 +59,7 @@ static const char options_help[] =
 	"                   least 5, except with --quick, where each has its own)\n"
 	"  --run-ms MS      length of one run, given to every subcommand (default: each\n"
 	"                   subcommand's own)\n"
-	"  --clock wall|cpu given to every subcommand (default wall)\n"
+	"  --clock wall|cpu given to every subcommand (default: each subcommand's own)\n"
 	"  --out DIR        where report.md, report.json, the SVG plots and each\n"
 	"                   subcommand's JSON and output go (default " DEFAULT_OUT ")\n"
 	"  --json FILE      the merged report (default DIR/report.json)\n"
@@ -201,8 +201,10 @@ static void step_args(const struct report *r, struct report_step *s)
 		add_arg(s, "--run-ms", true);
 		add_arg(s, num, true);
 	}
-	add_arg(s, "--clock", true);
-	add_arg(s, r->common.clock == CLOCK_MONOTONIC ? "wall" : "cpu", true);
+	if (r->common.clock_set) {
+		add_arg(s, "--clock", true);
+		add_arg(s, r->common.clock == CLOCK_MONOTONIC ? "wall" : "cpu", true);
+	}
 	snprintf(s->json_path, sizeof(s->json_path), "%s/%s.json", r->out_dir, s->name);
 	snprintf(s->log_path, sizeof(s->log_path), "%s/%s.txt", r->out_dir, s->name);
 	add_arg(s, "--json", false);

@@ -460,6 +460,7 @@ static int parse_option(const struct bench_option_table *t, void *ctx, int val, 
 		o->json_path = arg;
 		return 0;
 	case BENCH_OPT_CLOCK:
+		o->clock_set = true;
 		if (!strcmp(arg, "wall"))
 			o->clock = CLOCK_MONOTONIC;
 		else if (!strcmp(arg, "cpu"))
