@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+/* ksrtp-bench video and fanout: drained loopback receivers (video_drain.h). */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/udp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "video_drain.h"
+
+#define DRAIN_BATCH 64
+#define DRAIN_BUF 65536		/* a GRO train whole */
+#define DRAIN_RCVBUF (4 << 20)
+
+int video_udp_socket(const struct sockaddr_in *to)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), size = DRAIN_RCVBUF;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
+	    (to && connect(fd, (const struct sockaddr *)to, sizeof(*to)))) {
+		fprintf(stderr, "ksrtp-bench: UDP socket on 127.0.0.1: %s\n", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	/* As root past net.core.rmem_max; else as much as it allows. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	return fd;
+}
+
+/* Segments of a received datagram: its length over the GRO segment size, if any. */
+static unsigned int segments(struct msghdr *m, unsigned int len)
+{
+	struct cmsghdr *c;
+
+	for (c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
+		int seg;
+
+		if (c->cmsg_level != SOL_UDP || c->cmsg_type != UDP_GRO)
+			continue;
+		memcpy(&seg, CMSG_DATA(c), sizeof(seg));
+		if (seg > 0)
+			return (len + (unsigned int)seg - 1) / (unsigned int)seg;
+	}
+	return 1;
+}
+
+static void *drain(void *arg)
+{
+	struct video_drain *d = arg;
+	struct pollfd *p = calloc(d->n, sizeof(*p));
+	struct mmsghdr *m = calloc(DRAIN_BATCH, sizeof(*m));
+	struct iovec *iov = calloc(DRAIN_BATCH, sizeof(*iov));
+	char (*cmsg)[CMSG_SPACE(sizeof(int))] = calloc(DRAIN_BATCH, sizeof(*cmsg));
+	uint8_t *buf = malloc((size_t)DRAIN_BATCH * DRAIN_BUF);
+	unsigned int i, k;
+
+	if (!p || !m || !iov || !cmsg || !buf) {
+		fprintf(stderr, "ksrtp-bench: drain: out of memory\n");
+		goto out;
+	}
+	for (i = 0; i < d->n; i++)
+		p[i] = (struct pollfd){ .fd = d->fds[i], .events = POLLIN };
+	while (!atomic_load_explicit(&d->stop, memory_order_relaxed)) {
+		if (!d->spin && poll(p, d->n, 20) <= 0)
+			continue;
+		for (i = 0; i < d->n; i++) {
+			int got;
+
+			if (!d->spin && !(p[i].revents & POLLIN))
+				continue;
+			do {
+				for (k = 0; k < DRAIN_BATCH; k++) {
+					iov[k] = (struct iovec){ .iov_base = buf + (size_t)k * DRAIN_BUF,
+								 .iov_len = DRAIN_BUF };
+					memset(&m[k].msg_hdr, 0, sizeof(m[k].msg_hdr));
+					m[k].msg_hdr.msg_iov = &iov[k];
+					m[k].msg_hdr.msg_iovlen = 1;
+					m[k].msg_hdr.msg_control = cmsg[k];
+					m[k].msg_hdr.msg_controllen = sizeof(cmsg[k]);
+				}
+				got = recvmmsg(d->fds[i], m, DRAIN_BATCH, MSG_DONTWAIT, NULL);
+				for (k = 0; got > 0 && k < (unsigned int)got; k++)
+					atomic_fetch_add_explicit(&d->packets,
+								  segments(&m[k].msg_hdr, m[k].msg_len),
+								  memory_order_relaxed);
+			} while (got == DRAIN_BATCH);
+		}
+	}
+out:
+	free(p);
+	free(m);
+	free(iov);
+	free(cmsg);
+	free(buf);
+	return NULL;
+}
+
+int video_drain_start(struct video_drain *d, unsigned int n, bool gro, bool spin)
+{
+	unsigned int i;
+	int one = 1;
+
+	memset(d, 0, sizeof(*d));
+	d->fds = calloc(n, sizeof(*d->fds));
+	d->addrs = calloc(n, sizeof(*d->addrs));
+	if (!d->fds || !d->addrs) {
+		fprintf(stderr, "ksrtp-bench: out of memory\n");
+		video_drain_stop(d);
+		return -1;
+	}
+	d->gro = gro;
+	d->spin = spin;
+	for (i = 0; i < n; i++) {
+		socklen_t alen = sizeof(d->addrs[i]);
+
+		d->fds[i] = video_udp_socket(NULL);
+		d->n = i + 1;
+		if (d->fds[i] < 0 ||
+		    getsockname(d->fds[i], (struct sockaddr *)&d->addrs[i], &alen) ||
+		    (gro && setsockopt(d->fds[i], SOL_UDP, UDP_GRO, &one, sizeof(one)))) {
+			fprintf(stderr, "ksrtp-bench: receiver %u: %s\n", i, strerror(errno));
+			video_drain_stop(d);
+			return -1;
+		}
+	}
+	if (pthread_create(&d->thread, NULL, drain, d)) {
+		fprintf(stderr, "ksrtp-bench: cannot start the receiving thread\n");
+		video_drain_stop(d);
+		return -1;
+	}
+	d->running = true;
+	return 0;
+}
+
+void video_drain_stop(struct video_drain *d)
+{
+	unsigned int i;
+
+	if (d->running) {
+		atomic_store(&d->stop, true);
+		pthread_join(d->thread, NULL);
+		d->running = false;
+	}
+	for (i = 0; i < d->n; i++)
+		if (d->fds[i] >= 0)
+			close(d->fds[i]);
+	free(d->fds);
+	free(d->addrs);
+	d->fds = NULL;
+	d->addrs = NULL;
+	d->n = 0;
+}
