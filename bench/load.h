@@ -71,6 +71,23 @@ struct load *load_start(const struct load_setup *setup);
 int load_run(struct load *l, double rate, unsigned int ms, struct load_result *out,
 	     void (*tick)(void *ctx, double seconds), void *ctx);
 
+/* What the relay forwards in overload, and the capacity: the most it sustains without loss. */
+struct load_capacity {
+	double overload_pps;		/* median packets/s in, offered all the senders can */
+	double sustained_pps;		/* the highest rate tried that lost nothing */
+	bool saturated;			/* the relay's socket overflowed in overload: if
+					 * not, the generator was the bottleneck */
+	double overload[BENCH_MAX_RUNS];
+};
+
+/*
+ * runs overload runs of ms each, then runs at falling rates from their
+ * median until one loses nothing; rows on stdout, every run into json.
+ * 0, or -1 when a run failed, was not accounted for, or no rate was lossless.
+ */
+int load_capacity(struct load *l, unsigned int runs, unsigned int ms, struct load_capacity *c,
+		  json_object *json);
+
 /* The loss is exactly what the counted drops explain, nothing arrived damaged or twice. */
 bool load_accounted(const struct load_result *r);
 

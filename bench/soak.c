@@ -141,18 +141,16 @@ static int soak_main(int argc, char **argv)
 {
 	struct soak_options o = { .fraction = 80, .rss_slack_kib = RSS_SLACK_KIB };
 	struct soak_samples samples = { 0 };
-	struct load_result cap_runs[BENCH_MAX_RUNS], run;
-	double pps[BENCH_MAX_RUNS], rate;
-	json_object *root = json_object_new_object(), *runs = json_object_new_array();
-	json_object *rss = json_object_new_array();
+	json_object *root = json_object_new_object(), *rss = json_object_new_array();
+	struct load_capacity cap;
+	struct load_result run;
 	struct bench_options common;
-	struct bench_stats st;
+	double rate;
 	unsigned long baseline = 0, late_max = 0;
 	long growth = 0;
 	bool ok = true;
 	unsigned int r;
 	struct load *l;
-	char label[32];
 	int exit_code;
 
 	load_setup_defaults(&o.setup);
@@ -166,19 +164,10 @@ static int soak_main(int argc, char **argv)
 	printf("ksrtp-bench soak: %u s at %u%% of capacity (shared machine: the generator runs "
 	       "beside the relay)\n", o.seconds, o.fraction);
 	load_print_header(stdout, &o.setup);
-	for (r = 0; r < common.runs && ok; r++) {
-		snprintf(label, sizeof(label), "max %u", r + 1);
-		ok = !load_run(l, 0, common.run_ms, &cap_runs[r], NULL, NULL) &&
-		     load_accounted(&cap_runs[r]);
-		load_print(stdout, label, &cap_runs[r]);
-		pps[r] = cap_runs[r].relay_pps;
-		json_object_array_add(runs, load_result_json(&cap_runs[r]));
-	}
-	json_object_object_add(root, "capacity_runs", runs);
+	ok = !load_capacity(l, common.runs, common.run_ms, &cap, root);
 	if (ok) {
-		bench_stats_of(pps, common.runs, &st);
-		rate = st.median * o.fraction / 100;
-		printf("capacity %.0f packets/s in; soaking at %.0f\n", st.median, rate);
+		rate = cap.sustained_pps * o.fraction / 100;
+		printf("soaking at %.0f packets/s for %u s\n", rate, o.seconds);
 		samples.load = l;
 		samples.duration_s = o.seconds;
 		samples.cap = o.seconds + 2;
