@@ -91,21 +91,30 @@ static inline u32 rd32(const u8 *p)
 	return (u32)rd16(p) << 16 | rd16(p + 2);
 }
 
-/* RFC 3550 section 5.1 header, RFC 3550 5.3.1 extension: lengths checked against len. */
-static int rtp_parse(const u8 *pkt, u32 len, u32 *ssrc, u16 *seq, u32 *hdr_len)
+/*
+ * RFC 3550 section 5.1 header, RFC 3550 5.3.1 extension: lengths checked
+ * against len. On KSRTP_ST_MALFORMED, *why is the KSRTP_MAL_* reason.
+ */
+static int rtp_parse(const u8 *pkt, u32 len, u32 *ssrc, u16 *seq, u32 *hdr_len, u32 *why)
 {
 	u32 hlen;
 	u8 b0;
 
+	*why = KSRTP_MAL_TOO_SHORT;
 	if (len < RTP_HEADER_LEN)
 		return KSRTP_ST_MALFORMED;
 	b0 = rd8(pkt);
+	*why = KSRTP_MAL_VERSION;
 	if ((b0 >> 6) != 2)
 		return KSRTP_ST_MALFORMED;
 	*seq = rd16(pkt + 2);
 	*ssrc = rd32(pkt + 8);
 	hlen = RTP_HEADER_LEN + 4 * (b0 & 0x0f);
+	*why = KSRTP_MAL_CSRC;
+	if (hlen > len)
+		return KSRTP_ST_MALFORMED;
 	if (b0 & 0x10) {
+		*why = KSRTP_MAL_EXTENSION;
 		if (hlen + 4 > len)
 			return KSRTP_ST_MALFORMED;
 		hlen += 4 + 4 * (u32)rd16(pkt + hlen + 2);
@@ -116,18 +125,21 @@ static int rtp_parse(const u8 *pkt, u32 len, u32 *ssrc, u16 *seq, u32 *hdr_len)
 	return 0;
 }
 
-static int rtcp_parse(const u8 *pkt, u32 len, u32 *ssrc)
+static int rtcp_parse(const u8 *pkt, u32 len, u32 *ssrc, u32 *why)
 {
+	*why = len < RTCP_HEADER_LEN ? KSRTP_MAL_TOO_SHORT : KSRTP_MAL_VERSION;
 	if (len < RTCP_HEADER_LEN || (rd8(pkt) >> 6) != 2)
 		return KSRTP_ST_MALFORMED;
 	*ssrc = rd32(pkt + 4);
 	return 0;
 }
 
-static void count_malformed(struct ksrtp_sa *sa)
+/* Error path only: the reasons are counted under the SA lock with the rest. */
+static void count_malformed(struct ksrtp_sa *sa, u32 why)
 {
 	spin_lock(&sa->lock);
 	sa->stats.malformed++;
+	sa->stats.malformed_by[why]++;
 	spin_unlock(&sa->lock);
 }
 
@@ -155,12 +167,12 @@ static int sg_build(struct ksrtp_crypt *c, bool dst, const void *a, u32 alen,
 static int seal_rtp(struct ksrtp_job *j, struct ksrtp_crypt *c, struct ksrtp_wait *w)
 {
 	struct ksrtp_sa *sa = j->sa;
-	u32 ssrc, hdr_len;
+	u32 ssrc, hdr_len, why;
 	int err = 0;
 	s64 index;
 	u16 seq;
 
-	err = rtp_parse(j->pkt, j->len, &ssrc, &seq, &hdr_len);
+	err = rtp_parse(j->pkt, j->len, &ssrc, &seq, &hdr_len, &why);
 	if (err)
 		return err;
 	if (ssrc != sa->ssrc)
@@ -195,20 +207,20 @@ static int seal_rtp(struct ksrtp_job *j, struct ksrtp_crypt *c, struct ksrtp_wai
 static int open_rtp(struct ksrtp_job *j, struct ksrtp_crypt *c, struct ksrtp_wait *w)
 {
 	struct ksrtp_sa *sa = j->sa;
-	u32 ssrc, hdr_len;
+	u32 ssrc, hdr_len, why;
 	int err = 0;
 	s64 index;
 	u16 seq;
 
-	err = rtp_parse(j->pkt, j->len, &ssrc, &seq, &hdr_len);
+	err = rtp_parse(j->pkt, j->len, &ssrc, &seq, &hdr_len, &why);
 	if (err) {
-		count_malformed(sa);
+		count_malformed(sa, why);
 		return err;
 	}
 	if (ssrc != sa->ssrc)
 		return KSRTP_ST_NOSTREAM;
 	if (j->len < hdr_len + TAG_LEN) {
-		count_malformed(sa);
+		count_malformed(sa, KSRTP_MAL_NO_TAG);
 		return KSRTP_ST_MALFORMED;
 	}
 	spin_lock(&sa->lock);
@@ -252,11 +264,11 @@ static void undo_open_rtp(struct ksrtp_job *j, struct ksrtp_crypt *c)
 static int seal_rtcp(struct ksrtp_job *j, struct ksrtp_crypt *c, struct ksrtp_wait *w)
 {
 	struct ksrtp_sa *sa = j->sa;
-	u32 ssrc, index = 0;
+	u32 ssrc, why, index = 0;
 	u8 *pkt = j->pkt;
 	int err;
 
-	err = rtcp_parse(pkt, j->len, &ssrc);
+	err = rtcp_parse(pkt, j->len, &ssrc, &why);
 	if (err)
 		return err;
 	if (ssrc != sa->ssrc)
@@ -298,18 +310,20 @@ static int seal_rtcp(struct ksrtp_job *j, struct ksrtp_crypt *c, struct ksrtp_wa
 static int open_rtcp(struct ksrtp_job *j, struct ksrtp_crypt *c, struct ksrtp_wait *w)
 {
 	struct ksrtp_sa *sa = j->sa;
-	u32 ssrc, body_len, trailer;
+	u32 ssrc, body_len, trailer, why;
 	bool encrypted;
 	u8 *pkt = j->pkt;
 	int err;
 
-	err = rtcp_parse(pkt, j->len, &ssrc);
+	err = rtcp_parse(pkt, j->len, &ssrc, &why);
 	if (!err && ssrc != sa->ssrc)
 		return KSRTP_ST_NOSTREAM;
-	if (!err && j->len < RTCP_HEADER_LEN + SRTCP_INDEX_LEN + TAG_LEN)
+	if (!err && j->len < RTCP_HEADER_LEN + SRTCP_INDEX_LEN + TAG_LEN) {
 		err = KSRTP_ST_MALFORMED;
+		why = KSRTP_MAL_RTCP_SHORT;
+	}
 	if (err) {
-		count_malformed(sa);
+		count_malformed(sa, why);
 		return err;
 	}
 	/* RFC 7714 9.1: header || body || tag || E + index. */
@@ -317,7 +331,7 @@ static int open_rtcp(struct ksrtp_job *j, struct ksrtp_crypt *c, struct ksrtp_wa
 	trailer = rd32(pkt + j->len - SRTCP_INDEX_LEN);
 	encrypted = trailer & KSRTP_SRTCP_E_FLAG;
 	if (encrypted != !(sa->flags & KSRTP_SA_RTCP_UNENCRYPTED)) {
-		count_malformed(sa);
+		count_malformed(sa, KSRTP_MAL_RTCP_E_FLAG);
 		return KSRTP_ST_MALFORMED;
 	}
 	j->index = trailer & KSRTP_SRTCP_INDEX_MAX;

@@ -277,6 +277,7 @@ static long ioctl_sa_stats(struct ksrtp_file *f, void __user *arg)
 	s.auth_failures = k.auth_failures;
 	s.replays = k.replays;
 	s.malformed = k.malformed;
+	memcpy(s.malformed_by, k.malformed_by, sizeof(s.malformed_by));
 	return copy_to_user(arg, &s, sizeof(s)) ? -EFAULT : 0;
 }
 

@@ -10,6 +10,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
+#include <linux/ksrtp.h>
 
 #include "replay.h"
 
@@ -35,6 +36,7 @@ struct ksrtp_sa_stats_k {
 	u64 auth_failures;
 	u64 replays;
 	u64 malformed;
+	u64 malformed_by[KSRTP_SA_MALFORMED_SLOTS];	/* KSRTP_MAL_* */
 };
 
 struct ksrtp_sa {

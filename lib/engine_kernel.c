@@ -23,21 +23,35 @@
 #undef KSRTP_GCM_TAG_LEN
 
 #include "engine_kernel.h"
+#include "padding.h"
 #include "rtp.h"
 #include "session.h"
+#include "telemetry.h"
 
 #define KSRTP_DEVICE_PATH "/dev/" KSRTP_DEVICE_NAME
 #define URING_ENTRIES 4
 
 /*
+ * Padding is plaintext RTP, so the library pads before SEAL and strips
+ * after OPEN (padding.h); a stream with a padding policy or
+ * KSRTP_STRIP_PADDING keeps its state here.
+ */
+struct kernel_pad {
+	struct ksrtp_pad pad;		/* outbound policy and train */
+	bool strip;			/* inbound: KSRTP_STRIP_PADDING */
+	uint64_t malformed;		/* inbound: refused for their padding after OPEN */
+};
+
+/*
  * SSRC -> SA id, one map per direction: the design of stream_table.h (open
  * addressing, linear probing, load <= 1/2, its keyed ksrtp_ssrc_home()), but
- * the value is the 32-bit SA id itself (never 0 for a live SA), so a slot is
- * 8 bytes.
+ * the value is the 32-bit SA id itself (never 0 for a live SA), and the
+ * stream's padding state when it has one.
  */
 struct sa_slot {
 	uint32_t ssrc;
 	uint32_t sa;	/* 0: empty */
+	struct kernel_pad *pad;
 };
 
 struct sa_map {
@@ -82,7 +96,7 @@ static uint32_t sa_map_find(const struct sa_map *m, uint32_t ssrc)
 	return sa_map_slot(m, ssrc)->sa;
 }
 
-static int sa_map_insert(struct sa_map *m, uint32_t ssrc, uint32_t sa)
+static int sa_map_insert(struct sa_map *m, uint32_t ssrc, uint32_t sa, struct kernel_pad *pad)
 {
 	struct sa_slot *slot;
 
@@ -106,6 +120,7 @@ static int sa_map_insert(struct sa_map *m, uint32_t ssrc, uint32_t sa)
 	slot = sa_map_slot(m, ssrc);
 	slot->ssrc = ssrc;
 	slot->sa = sa;
+	slot->pad = pad;
 	m->count++;
 	return 0;
 }
@@ -149,6 +164,8 @@ struct ksrtp_kernel {
 	ksrtp_session *user;		/* AUTO: streams the module cannot carry */
 	struct ksrtp_desc *descs;	/* nslots: the kernel's batch */
 	struct ksrtp_pkt **kpkts;	/* nslots: the caller's packet of descs[i] */
+	struct kernel_pad **kpads;	/* nslots: its stream's padding state, or NULL */
+	struct ksrtp_session_stats stats; /* inbound refusals (telemetry.h) */
 	struct ksrtp_pkt *upkts;	/* nslots: copies of packets for the user engine */
 	struct ksrtp_pkt **uorig;	/* nslots: where they came from */
 	struct io_uring ring;
@@ -217,10 +234,16 @@ void ksrtp_kernel_close(struct ksrtp_kernel *k)
 	/* Closing the file destroys its SAs; the module wipes their keys. */
 	if (k->fd >= 0)
 		close(k->fd);
-	for (d = 0; d < 2; d++)
+	for (d = 0; d < 2; d++) {
+		uint32_t i;
+
+		for (i = 0; k->sas[d].slots && i <= k->sas[d].mask; i++)
+			free(k->sas[d].slots[i].pad);
 		free(k->sas[d].slots);
+	}
 	free(k->descs);
 	free(k->kpkts);
+	free(k->kpads);
 	free(k->upkts);
 	free(k->uorig);
 	free(k);
@@ -267,9 +290,10 @@ struct ksrtp_kernel *ksrtp_kernel_open(enum ksrtp_kernel_transport transport, bo
 	e = KSRTP_ENOMEM;
 	k->descs = calloc(k->nslots, sizeof(*k->descs));
 	k->kpkts = calloc(k->nslots, sizeof(*k->kpkts));
+	k->kpads = calloc(k->nslots, sizeof(*k->kpads));
 	k->upkts = calloc(k->nslots, sizeof(*k->upkts));
 	k->uorig = calloc(k->nslots, sizeof(*k->uorig));
-	if (!k->descs || !k->kpkts || !k->upkts || !k->uorig)
+	if (!k->descs || !k->kpkts || !k->kpads || !k->upkts || !k->uorig)
 		goto fail;
 	if (getrandom(seeds, sizeof(seeds), 0) != sizeof(seeds) ||
 	    sa_map_init(&k->sas[0], seeds[0]) || sa_map_init(&k->sas[1], seeds[1]))
@@ -396,20 +420,31 @@ int ksrtp_kernel_add_stream(struct ksrtp_kernel *k, const struct ksrtp_policy *p
 			    const struct ksrtp_session_keys *keys, uint32_t rtcp_last_index)
 {
 	struct sa_map *m = &k->sas[p->direction - 1];
+	struct kernel_pad *pad = NULL;
 	uint32_t id;
 	int err;
 
 	if (!p->any_ssrc && (sa_map_find(m, p->ssrc) || user_has(k, p->ssrc, p->direction)))
 		return KSRTP_EEXIST;
 	err = kernel_can(k, p, keys);
+	if (!err && (p->pad_policy || (p->flags & KSRTP_STRIP_PADDING))) {
+		pad = calloc(1, sizeof(*pad));
+		if (!pad)
+			return KSRTP_ENOMEM;
+		ksrtp_pad_init(&pad->pad, p);
+		pad->strip = p->flags & KSRTP_STRIP_PADDING;
+	}
 	if (!err) {
 		err = sa_add(k, p, keys, rtcp_last_index, &id);
 		if (!err) {
-			err = sa_map_insert(m, p->ssrc, id);
-			if (err)
+			err = sa_map_insert(m, p->ssrc, id, pad);
+			if (err) {
 				sa_del(k, id);
+				free(pad);
+			}
 			return err;
 		}
+		free(pad);
 		/* Only a full SA table is worth retrying in userspace. */
 		if (err != KSRTP_ENOMEM)
 			return err;
@@ -422,20 +457,24 @@ int ksrtp_kernel_add_stream(struct ksrtp_kernel *k, const struct ksrtp_policy *p
 int ksrtp_kernel_remove_stream(struct ksrtp_kernel *k, uint32_t ssrc, enum ksrtp_direction dir)
 {
 	struct sa_map *m = &k->sas[dir - 1];
-	uint32_t id = sa_map_find(m, ssrc);
+	struct sa_slot *slot = sa_map_slot(m, ssrc);
+	struct kernel_pad *pad = slot->pad;
+	uint32_t id = slot->sa;
 
 	if (!id)
 		return k->user ? ksrtp_remove_stream(k->user, ssrc, dir) : KSRTP_ENOSTREAM;
 	sa_map_remove(m, ssrc);
 	sa_del(k, id);
+	free(pad);
 	return 0;
 }
 
 int ksrtp_kernel_stream_stats(struct ksrtp_kernel *k, uint32_t ssrc, enum ksrtp_direction dir,
 			      struct ksrtp_stats *out)
 {
+	const struct sa_slot *slot = sa_map_slot(&k->sas[dir - 1], ssrc);
 	struct ksrtp_sa_stats st;
-	uint32_t id = sa_map_find(&k->sas[dir - 1], ssrc);
+	uint32_t id = slot->sa, i;
 
 	if (!id)
 		return k->user ? ksrtp_stream_stats(k->user, ssrc, dir, out) : KSRTP_ENOSTREAM;
@@ -449,6 +488,20 @@ int ksrtp_kernel_stream_stats(struct ksrtp_kernel *k, uint32_t ssrc, enum ksrtp_
 	out->auth_failures = st.auth_failures;
 	out->replays = st.replays;
 	out->malformed = st.malformed;
+	for (i = 0; i < KSRTP_MALFORMED_SLOTS && i < KSRTP_SA_MALFORMED_SLOTS; i++)
+		out->malformed_by[i] = st.malformed_by[i];
+	if (slot->pad) {
+		out->malformed += slot->pad->malformed;
+		out->malformed_by[KSRTP_MALFORMED_PADDING] += slot->pad->malformed;
+	}
+	return 0;
+}
+
+int ksrtp_kernel_session_stats(const struct ksrtp_kernel *k, struct ksrtp_session_stats *out)
+{
+	*out = k->stats;
+	if (k->user)
+		ksrtp_tm_add(out, &k->user->stats);
 	return 0;
 }
 
@@ -492,13 +545,15 @@ static int packet_ssrc(enum ksrtp_kernel_op op, const uint8_t *pkt, uint32_t len
 }
 
 /*
- * Route one packet: 0 with *id set for the module, 1 for the inner user
- * session, or the packet's status.
+ * Route one packet: 0 with *id (and *pad, the stream's padding state or
+ * NULL) set for the module, 1 for the inner user session, or the packet's
+ * status.
  */
 static int route(const struct ksrtp_kernel *k, enum ksrtp_kernel_op op, const struct ksrtp_pkt *p,
-		 uint32_t *id)
+		 uint32_t *id, struct kernel_pad **pad)
 {
 	enum ksrtp_direction dir = op_seal(op) ? KSRTP_OUTBOUND : KSRTP_INBOUND;
+	const struct sa_slot *slot;
 	uint32_t ssrc;
 	int err;
 
@@ -509,7 +564,9 @@ static int route(const struct ksrtp_kernel *k, enum ksrtp_kernel_op op, const st
 	err = packet_ssrc(op, p->data, p->len, &ssrc);
 	if (err)
 		return err;
-	*id = sa_map_find(&k->sas[dir - 1], ssrc);
+	slot = sa_map_slot(&k->sas[dir - 1], ssrc);
+	*id = slot->sa;
+	*pad = slot->pad;
 	if (!*id)
 		return k->user ? 1 : KSRTP_ENOSTREAM;
 	if (p->len > (op_seal(op) ? KSRTP_SLOT_SIZE - KSRTP_SEAL_TRAILER : KSRTP_SLOT_SIZE))
@@ -521,6 +578,70 @@ static int route(const struct ksrtp_kernel *k, enum ksrtp_kernel_op op, const st
 static int32_t desc_status(int32_t st)
 {
 	return st <= 0 && st >= KSRTP_EINDEX ? st : KSRTP_EKERNEL;
+}
+
+/*
+ * Count an inbound refusal in the session's telemetry: the library's own
+ * (route()), or the module's verdict on a packet it was handed, whose
+ * malformed reason is the one check the module makes that route() has not
+ * made already (the stream's own counters are the module's, SA_STATS).
+ */
+static __attribute__((cold, noinline)) void count_refused(struct ksrtp_kernel *k,
+							   enum ksrtp_kernel_op op,
+							   const struct ksrtp_pkt *p, int err,
+							   bool module)
+{
+	enum ksrtp_malformed_reason reason;
+
+	if (op_seal(op))
+		return;
+	if (!module)
+		reason = ksrtp_tm_header_reason(p->data, p->len, op_rtcp(op));
+	else if (!op_rtcp(op))
+		reason = KSRTP_MALFORMED_NO_TAG;
+	else if (p->len < KSRTP_RTCP_HEADER_LEN + KSRTP_SRTCP_INDEX_LEN + KSRTP_GCM_TAG_LEN)
+		reason = KSRTP_MALFORMED_RTCP_SHORT;
+	else
+		reason = KSRTP_MALFORMED_RTCP_E_FLAG;
+	ksrtp_tm_refused(&k->stats, NULL, err, reason);
+}
+
+/*
+ * Pad the copy in slot (padding.h) of the packet p for SEAL: its new
+ * length, or KSRTP_ENOSPACE / KSRTP_EMALFORMED with the caller's packet
+ * untouched.
+ */
+static int pad_for_seal(const struct kernel_pad *pad, uint8_t *slot, const struct ksrtp_pkt *p)
+{
+	uint32_t max = p->cap - KSRTP_MAX_TRAILER;
+	struct ksrtp_rtp_header h;
+	int err = ksrtp_rtp_parse(slot, p->len, &h);
+
+	if (err)
+		return err;
+	if (max > KSRTP_SLOT_SIZE - KSRTP_SEAL_TRAILER)
+		max = KSRTP_SLOT_SIZE - KSRTP_SEAL_TRAILER;
+	return ksrtp_pad_apply(&pad->pad, slot, p->len, h.header_len, max, 0);
+}
+
+/*
+ * KSRTP_STRIP_PADDING on the opened packet in slot, len octets: its new
+ * length, or KSRTP_EMALFORMED (counted) when the padding does not parse;
+ * the module has committed its index by now (ksrtp.h).
+ */
+static int strip_opened(struct ksrtp_kernel *k, struct kernel_pad *pad, uint8_t *slot,
+			uint32_t len)
+{
+	struct ksrtp_rtp_header h;
+	int n = ksrtp_rtp_parse(slot, len, &h);
+
+	if (!n)
+		n = ksrtp_pad_strip(slot, len, h.header_len);
+	if (n < 0) {
+		pad->malformed++;
+		ksrtp_tm_refused(&k->stats, NULL, KSRTP_EMALFORMED, KSRTP_MALFORMED_PADDING);
+	}
+	return n;
 }
 
 /*
@@ -539,6 +660,8 @@ static int kernel_flush(struct ksrtp_kernel *k, enum ksrtp_kernel_op op, uint32_
 	for (i = 0; i < n; i++) {
 		const struct ksrtp_desc *d = &k->descs[i];
 		struct ksrtp_pkt *p = k->kpkts[i];
+		struct kernel_pad *pad = k->kpads[i];
+		uint8_t *slot = k->arena + (size_t)i * KSRTP_SLOT_SIZE;
 		uint32_t len = d->len;
 
 		if (r < 0) {
@@ -546,14 +669,30 @@ static int kernel_flush(struct ksrtp_kernel *k, enum ksrtp_kernel_op op, uint32_
 			continue;
 		}
 		p->status = desc_status(d->status);
-		if (p->status)
+		if (p->status) {
+			if (unlikely(p->status >= KSRTP_EMALFORMED))
+				count_refused(k, op, p, p->status, true);
 			continue;
-		/* Sealing adds at most the trailer, opening only shrinks. */
-		if (seal ? len > p->len + KSRTP_MAX_TRAILER : len > p->len) {
+		}
+		/* Sealing stays within cap (padding included), opening only shrinks. */
+		if (seal ? len > p->cap : len > p->len) {
 			p->status = KSRTP_EKERNEL;
 			continue;
 		}
-		memcpy(p->data, k->arena + (size_t)i * KSRTP_SLOT_SIZE, len);
+		if (unlikely(pad)) {
+			if (seal && pad->pad.policy && len >= KSRTP_GCM_TAG_LEN)
+				ksrtp_pad_sent(&pad->pad, slot, len - KSRTP_GCM_TAG_LEN);
+			if (!seal && pad->strip) {
+				int m = strip_opened(k, pad, slot, len);
+
+				if (m < 0) {
+					p->status = m;
+					continue;
+				}
+				len = (uint32_t)m;
+			}
+		}
+		memcpy(p->data, slot, len);
 		p->len = len;
 		done++;
 	}
@@ -577,26 +716,50 @@ static int user_flush(struct ksrtp_kernel *k, enum ksrtp_kernel_op op, uint32_t 
 	return r < 0 ? 0 : r;
 }
 
+/* Copy p into arena slot i as descriptor i for SA id (padded for SEAL): 0 or p's status. */
+static int kernel_stage(struct ksrtp_kernel *k, enum ksrtp_kernel_op op, struct ksrtp_pkt *p,
+			uint32_t id, struct kernel_pad *pad, uint32_t i)
+{
+	uint8_t *slot = k->arena + (size_t)i * KSRTP_SLOT_SIZE;
+	int len = (int)p->len;
+
+	memcpy(slot, p->data, p->len);
+	if (unlikely(pad) && op == KSRTP_KOP_PROTECT && pad->pad.policy) {
+		len = pad_for_seal(pad, slot, p);
+		if (len < 0)
+			return len;
+	}
+	k->descs[i] = (struct ksrtp_desc){ .sa = id, .slot = i, .len = (uint32_t)len };
+	k->kpkts[i] = p;
+	k->kpads[i] = op == KSRTP_KOP_PROTECT || op == KSRTP_KOP_UNPROTECT ? pad : NULL;
+	return 0;
+}
+
 int ksrtp_kernel_batch(struct ksrtp_kernel *k, enum ksrtp_kernel_op op, struct ksrtp_pkt *v,
 		       unsigned int n)
 {
 	uint32_t nk = 0, nu = 0, id;
+	struct kernel_pad *pad;
 	unsigned int i;
 	int done = 0;
 
 	for (i = 0; i < n; i++) {
 		struct ksrtp_pkt *p = &v[i];
-		int r = route(k, op, p, &id);
+		int r = route(k, op, p, &id, &pad);
 
 		if (r == 1) {
 			k->upkts[nu] = *p;
 			k->uorig[nu++] = p;
 		} else if (r == 0) {
-			memcpy(k->arena + (size_t)nk * KSRTP_SLOT_SIZE, p->data, p->len);
-			k->descs[nk] = (struct ksrtp_desc){ .sa = id, .slot = nk, .len = p->len };
-			k->kpkts[nk++] = p;
+			r = kernel_stage(k, op, p, id, pad, nk);
+			if (r)
+				p->status = r;
+			else
+				nk++;
 		} else {
 			p->status = r;
+			if (r == KSRTP_EMALFORMED || r == KSRTP_ENOSTREAM)
+				count_refused(k, op, p, r, false);
 		}
 		/*
 		 * A stream is wholly on one side, so splitting a batch keeps
@@ -617,19 +780,24 @@ int ksrtp_kernel_batch(struct ksrtp_kernel *k, enum ksrtp_kernel_op op, struct k
 int ksrtp_kernel_one(struct ksrtp_kernel *k, enum ksrtp_kernel_op op, uint8_t *pkt, size_t *len,
 		     size_t cap)
 {
+	struct kernel_pad *pad;
 	struct ksrtp_pkt p;
 	uint32_t id;
 	int r;
 
 	if (!pkt || !len)
 		return KSRTP_EINVAL;
-	if (*len > KSRTP_MAX_PACKET_LEN)
+	if (*len > KSRTP_MAX_PACKET_LEN) {
+		if (!op_seal(op))
+			ksrtp_tm_refused(&k->stats, NULL, KSRTP_EMALFORMED,
+					 KSRTP_MALFORMED_OVERSIZE);
 		return KSRTP_EMALFORMED;
+	}
 	p.data = pkt;
 	p.len = (uint32_t)*len;
 	p.cap = cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap;
 	p.status = 0;
-	r = route(k, op, &p, &id);
+	r = route(k, op, &p, &id, &pad);
 	if (r == 1) {
 		switch (op) {
 		case KSRTP_KOP_PROTECT:
@@ -642,11 +810,14 @@ int ksrtp_kernel_one(struct ksrtp_kernel *k, enum ksrtp_kernel_op op, uint8_t *p
 			return ksrtp_unprotect_rtcp(k->user, pkt, len);
 		}
 	}
+	if (r) {
+		if (r == KSRTP_EMALFORMED || r == KSRTP_ENOSTREAM)
+			count_refused(k, op, &p, r, false);
+		return r;
+	}
+	r = kernel_stage(k, op, &p, id, pad, 0);
 	if (r)
 		return r;
-	memcpy(k->arena, pkt, p.len);
-	k->descs[0] = (struct ksrtp_desc){ .sa = id, .slot = 0, .len = p.len };
-	k->kpkts[0] = &p;
 	kernel_flush(k, op, 1);
 	if (!p.status)
 		*len = p.len;

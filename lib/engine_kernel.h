@@ -53,6 +53,8 @@ int ksrtp_kernel_add_stream(struct ksrtp_kernel *k, const struct ksrtp_policy *p
 int ksrtp_kernel_remove_stream(struct ksrtp_kernel *k, uint32_t ssrc, enum ksrtp_direction dir);
 int ksrtp_kernel_stream_stats(struct ksrtp_kernel *k, uint32_t ssrc, enum ksrtp_direction dir,
 			      struct ksrtp_stats *out);
+/* The session's telemetry: the library's own counts, the inner session's added. */
+int ksrtp_kernel_session_stats(const struct ksrtp_kernel *k, struct ksrtp_session_stats *out);
 /* KSRTP_ENGINE_KERNEL, KSRTP_ENGINE_USER, or KSRTP_ENOSTREAM. */
 int ksrtp_kernel_stream_engine(const struct ksrtp_kernel *k, uint32_t ssrc,
 			       enum ksrtp_direction dir);

@@ -14,6 +14,7 @@ struct ksrtp_session {
 	 * stays as it was behind that one predictable branch.
 	 */
 	struct ksrtp_kernel *kernel;
+	struct ksrtp_session_stats stats;	/* inbound refusals (telemetry.h) */
 };
 
 /*

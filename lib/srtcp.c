@@ -8,6 +8,7 @@
 #include "crypto.h"
 #include "engine_kernel.h"
 #include "session.h"
+#include "telemetry.h"
 
 /* Version 2 and room for the header and SSRC of the first packet. */
 static int rtcp_parse(const uint8_t *pkt, size_t len, uint32_t *ssrc)
@@ -117,6 +118,7 @@ static int cm_decrypt_rtcp(IMB_MGR *mgr, const struct ksrtp_stream *st, uint8_t 
 
 int ksrtp_unprotect_rtcp(ksrtp_session *s, uint8_t *pkt, size_t *len)
 {
+	enum ksrtp_malformed_reason reason = KSRTP_MALFORMED_RTCP_SHORT;
 	struct ksrtp_stream *st, *owner;
 	uint32_t ssrc, trailer, index, body_len, tag_len;
 	size_t l;
@@ -129,14 +131,16 @@ int ksrtp_unprotect_rtcp(ksrtp_session *s, uint8_t *pkt, size_t *len)
 	if (unlikely(s->kernel))
 		return ksrtp_kernel_one(s->kernel, KSRTP_KOP_UNPROTECT_RTCP, pkt, len, 0);
 	l = *len;
-	if (l > KSRTP_MAX_PACKET_LEN)
+	if (l > KSRTP_MAX_PACKET_LEN || rtcp_parse(pkt, l, &ssrc)) {
+		ksrtp_tm_refused(&s->stats, NULL, KSRTP_EMALFORMED,
+				 ksrtp_tm_header_reason(pkt, l, true));
 		return KSRTP_EMALFORMED;
-	err = rtcp_parse(pkt, l, &ssrc);
-	if (err)
-		return err;
+	}
 	st = ksrtp_session_stream(s, KSRTP_INBOUND, ssrc, &is_template);
-	if (!st)
+	if (!st) {
+		ksrtp_tm_refused(&s->stats, NULL, KSRTP_ENOSTREAM, 0);
 		return KSRTP_ENOSTREAM;
+	}
 	tag_len = st->rtcp_tag_len;
 	if (l < KSRTP_RTCP_HEADER_LEN + KSRTP_SRTCP_INDEX_LEN + tag_len) {
 		err = KSRTP_EMALFORMED;
@@ -148,6 +152,7 @@ int ksrtp_unprotect_rtcp(ksrtp_session *s, uint8_t *pkt, size_t *len)
 	encrypted = trailer & KSRTP_SRTCP_E_FLAG;
 	if (encrypted != !(st->flags & KSRTP_RTCP_UNENCRYPTED)) {
 		err = KSRTP_EMALFORMED;
+		reason = KSRTP_MALFORMED_RTCP_E_FLAG;
 		goto count;
 	}
 	index = trailer & KSRTP_SRTCP_INDEX_MAX;
@@ -180,13 +185,6 @@ int ksrtp_unprotect_rtcp(ksrtp_session *s, uint8_t *pkt, size_t *len)
 	*len = body_len;
 	return 0;
 count:
-	if (!is_template) {
-		if (err == KSRTP_EAUTH)
-			st->stats.auth_failures++;
-		else if (err == KSRTP_EREPLAY)
-			st->stats.replays++;
-		else
-			st->stats.malformed++;
-	}
+	ksrtp_tm_refused(&s->stats, is_template ? NULL : &st->stats, err, reason);
 	return err;
 }

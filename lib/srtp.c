@@ -15,8 +15,10 @@
 #include "crypto.h"
 #include "cryptex.h"
 #include "engine_kernel.h"
+#include "padding.h"
 #include "rtp.h"
 #include "session.h"
+#include "telemetry.h"
 
 #define BATCH_CHUNK 32
 #define STAGED 1	/* an AES-CM packet waits in its ksrtp_cm_op */
@@ -74,6 +76,41 @@ static always_inline void prefetch_ahead(const ksrtp_session *s, enum ksrtp_dire
 }
 
 /*
+ * A refused packet: inbound, counted in the session's telemetry and, with
+ * st, its stream's (telemetry.h); outbound, only a refused index counts, as
+ * a replay of the stream. Out of line; rtp_refused() returns err inline, so
+ * the compiler still sees which calls fail.
+ */
+static __attribute__((cold, noinline)) void rtp_count_refused(ksrtp_session *s,
+							       enum ksrtp_direction dir,
+							       struct ksrtp_stream *st, int err,
+							       enum ksrtp_malformed_reason reason)
+{
+	if (dir == KSRTP_INBOUND)
+		ksrtp_tm_refused(&s->stats, st ? &st->stats : NULL, err, reason);
+	else if (st && (err == KSRTP_EREPLAY || err == KSRTP_EINDEX))
+		st->stats.replays++;
+}
+
+static always_inline int rtp_refused(ksrtp_session *s, enum ksrtp_direction dir,
+				     struct ksrtp_stream *st, int err,
+				     enum ksrtp_malformed_reason reason)
+{
+	rtp_count_refused(s, dir, st, err, reason);
+	return err;
+}
+
+/* A packet whose header does not parse (or that is too long): no SSRC to trust. */
+static always_inline int rtp_header_refused(ksrtp_session *s, enum ksrtp_direction dir,
+					    const struct ksrtp_pkt *p)
+{
+	if (dir == KSRTP_INBOUND)
+		rtp_count_refused(s, dir, NULL, KSRTP_EMALFORMED,
+				  ksrtp_tm_header_reason(p->data, p->len, false));
+	return KSRTP_EMALFORMED;
+}
+
+/*
  * Parse, look up and index one packet. With defer_replay, an AES-CM packet's
  * window check (and an index that would predate 0) is left for later: the
  * caller decides once the packets staged before this one are committed. GCM
@@ -90,25 +127,27 @@ static always_inline int rtp_prepare(ksrtp_session *s, enum ksrtp_direction dir,
 	if (unlikely(!j->pkt->data))
 		return KSRTP_EINVAL;
 	if (unlikely(j->pkt->len > KSRTP_MAX_PACKET_LEN))
-		return KSRTP_EMALFORMED;
+		return rtp_header_refused(s, dir, j->pkt);
 	err = ksrtp_rtp_parse(j->pkt->data, j->pkt->len, &h);
 	if (unlikely(err))
-		return err;
+		return rtp_header_refused(s, dir, j->pkt);
 	st = ksrtp_session_stream(s, dir, h.ssrc, &j->is_template);
 	if (unlikely(!st))
-		return KSRTP_ENOSTREAM;
-	if (dir == KSRTP_INBOUND && unlikely(j->pkt->len < h.header_len + st->rtp_tag_len)) {
-		if (!j->is_template)
-			st->stats.malformed++;
-		return KSRTP_EMALFORMED;
-	}
+		return rtp_refused(s, dir, NULL, KSRTP_ENOSTREAM, 0);
+	if (dir == KSRTP_INBOUND && unlikely(j->pkt->len < h.header_len + st->rtp_tag_len))
+		return rtp_refused(s, dir, j->is_template ? NULL : st, KSRTP_EMALFORMED,
+				   KSRTP_MALFORMED_NO_TAG);
 	/* One test for streams without cryptex: the flag, or a header that claims it. */
 	j->cryptex = false;
 	if (unlikely((st->flags & KSRTP_CRYPTEX) | ksrtp_cryptex_form(h.ext_profile))) {
 		err = ksrtp_cryptex_classify(st, dir, !j->is_template, h.csrc_count, h.has_ext,
 					     h.ext_profile);
-		if (unlikely(err < 0))
-			return err;
+		if (unlikely(err < 0)) {
+			/* The classifier counted the stream's malformed or no_cryptex. */
+			if (err == KSRTP_EMALFORMED && dir == KSRTP_INBOUND && !j->is_template)
+				st->stats.malformed_by[KSRTP_MALFORMED_OTHER]++;
+			return rtp_refused(s, dir, NULL, err, KSRTP_MALFORMED_OTHER);
+		}
 		j->cryptex = err;
 		err = 0;
 	}
@@ -119,11 +158,8 @@ static always_inline int rtp_prepare(ksrtp_session *s, enum ksrtp_direction dir,
 		err = dir == KSRTP_OUTBOUND ? KSRTP_EINDEX : KSRTP_EREPLAY;
 	else if (dir == KSRTP_INBOUND || !(st->flags & KSRTP_ALLOW_REPEAT_TX))
 		err = ksrtp_replay_check(&st->rtp_replay, (uint64_t)index);
-	if (unlikely(err)) {
-		if (!j->is_template)
-			st->stats.replays++;
-		return err;
-	}
+	if (unlikely(err))
+		return rtp_refused(s, dir, j->is_template ? NULL : st, err, 0);
 	j->st = st;
 	j->ssrc = h.ssrc;
 	j->hdr_len = h.header_len;
@@ -153,6 +189,24 @@ static always_inline void rtp_account(struct ksrtp_stream *st, uint32_t payload)
 	st->stats.bytes += payload;
 }
 
+/*
+ * Size padding (padding.h), before the index is committed, so a packet that
+ * cannot be padded changes nothing. j->st may still be a template: its
+ * policy is the stream's, its train empty as a new stream's.
+ */
+static __attribute__((noinline)) int rtp_pad(struct ksrtp_pkt *p, const struct rtp_job *j)
+{
+	/* Cryptex inserts an empty extension block when there are CSRCs and no extension. */
+	uint32_t grow = j->cryptex && (p->data[0] & 0x0f) && !(p->data[0] & 0x10) ? 4 : 0;
+	int n = ksrtp_pad_apply(&j->st->pad, p->data, p->len, j->hdr_len,
+				p->cap - KSRTP_MAX_TRAILER, grow);
+
+	if (n < 0)
+		return n;
+	p->len = (uint32_t)n;
+	return 0;
+}
+
 /* Seal one packet: 0 or an error for GCM, STAGED with *op filled for AES-CM. */
 static always_inline int protect_one(ksrtp_session *s, IMB_MGR *mgr, struct ksrtp_pkt *p,
 				     struct rtp_job *j, struct ksrtp_cm_op *op)
@@ -166,6 +220,11 @@ static always_inline int protect_one(ksrtp_session *s, IMB_MGR *mgr, struct ksrt
 	err = rtp_prepare(s, KSRTP_OUTBOUND, j, false);
 	if (unlikely(err))
 		return err;
+	if (unlikely(j->st->pad.policy)) {
+		err = rtp_pad(p, j);
+		if (unlikely(err))
+			return err;
+	}
 	st = rtp_owner(s, KSRTP_OUTBOUND, j);
 	if (unlikely(!st))
 		return KSRTP_ENOMEM;
@@ -183,6 +242,8 @@ static always_inline int protect_one(ksrtp_session *s, IMB_MGR *mgr, struct ksrt
 			ksrtp_cryptex_seal_gcm(mgr, st, p->data, p->len, j->ssrc, j->index);
 		else
 			ksrtp_gcm_seal_rtp(mgr, st, p->data, j->hdr_len, p->len, j->ssrc, j->index);
+		if (unlikely(st->pad.policy))
+			ksrtp_pad_sent(&st->pad, p->data, p->len);
 		p->len += KSRTP_GCM_TAG_LEN;
 		return 0;
 	}
@@ -206,6 +267,8 @@ static always_inline int protect_staged_done(struct rtp_job *j, const struct ksr
 
 	if (unlikely(op->status))
 		return op->status;
+	if (unlikely(j->st->pad.policy))
+		ksrtp_pad_sent(&j->st->pad, p->data, p->len);
 	memcpy(p->data + p->len, op->tag, j->st->rtp_tag_len);
 	p->len += j->st->rtp_tag_len;
 	return 0;
@@ -218,19 +281,70 @@ static always_inline int rtp_accept(ksrtp_session *s, struct rtp_job *j)
 
 	if (unlikely(!st))
 		return KSRTP_ENOMEM;
-	if (unlikely(ksrtp_replay_check(&st->rtp_replay, j->index))) {
-		st->stats.replays++;
-		return KSRTP_EREPLAY;
-	}
+	if (unlikely(ksrtp_replay_check(&st->rtp_replay, j->index)))
+		return rtp_refused(s, KSRTP_INBOUND, st, KSRTP_EREPLAY, 0);
 	ksrtp_replay_commit(&st->rtp_replay, j->index);
 	rtp_account(st, j->pkt->len - j->hdr_len - st->rtp_tag_len);
 	return 0;
 }
 
-static void count_auth_failure(struct rtp_job *j)
+static void count_auth_failure(ksrtp_session *s, struct rtp_job *j)
 {
-	if (!j->is_template)
-		j->st->stats.auth_failures++;
+	rtp_refused(s, KSRTP_INBOUND, j->is_template ? NULL : j->st, KSRTP_EAUTH, 0);
+}
+
+/*
+ * KSRTP_STRIP_PADDING, once the packet has authenticated and before its
+ * index is committed: refuse a padding count (count, the plaintext's last
+ * octet) of 0 or past the payload (RFC 3550 section 5.1).
+ */
+static __attribute__((noinline)) int padding_check(ksrtp_session *s, const struct rtp_job *j,
+						    uint8_t count, uint32_t payload_len)
+{
+	if (!(j->pkt->data[0] & KSRTP_RTP_PADDING_BIT) || (count && count <= payload_len))
+		return 0;
+	return rtp_refused(s, KSRTP_INBOUND, j->is_template ? NULL : j->st, KSRTP_EMALFORMED,
+			   KSRTP_MALFORMED_PADDING);
+}
+
+/*
+ * AES-CM: padding_check() before the payload is decrypted, on the last
+ * octet alone: one keystream block, the one covering it (RFC 3711 section
+ * 4.1.1: block b is AES(IV + b); ksrtp_cm_iv() leaves the low 16 bits 0).
+ * The keystream starts at the payload, or at the CSRCs for cryptex.
+ */
+static __attribute__((noinline)) int cm_padding_check(ksrtp_session *s, IMB_MGR *mgr,
+							const struct rtp_job *j, uint32_t auth_len)
+{
+	uint32_t payload_len = auth_len - j->hdr_len;
+	uint32_t pos = auth_len - (j->cryptex ? KSRTP_CRYPTEX_AAD_LEN : j->hdr_len) - 1;
+	uint8_t block[16] = { 0 };
+	struct ksrtp_cm_op op;
+
+	if (!(j->pkt->data[0] & KSRTP_RTP_PADDING_BIT) || !payload_len)
+		return padding_check(s, j, 0, payload_len);
+	block[pos % 16] = j->pkt->data[auth_len - 1];
+	op.keys = &j->st->keys.cm.rtp;
+	ksrtp_cm_iv(op.iv, op.keys, j->ssrc, j->index);
+	op.iv[14] = (uint8_t)(pos / 16 >> 8);
+	op.iv[15] = (uint8_t)(pos / 16);
+	op.buf = block;
+	op.cipher_offset = 0;
+	op.cipher_len = pos % 16 + 1;
+	op.hash_len = 0;
+	ksrtp_cm_run(mgr, &op, 1);
+	if (op.status)
+		return op.status;
+	return padding_check(s, j, block[pos % 16], payload_len);
+}
+
+/* Remove the padding padding_check() passed, and the P bit. */
+static void strip_padding(struct rtp_job *j)
+{
+	int n = ksrtp_pad_strip(j->pkt->data, j->pkt->len, j->hdr_len);
+
+	if (n >= 0)
+		j->pkt->len = (uint32_t)n;
 }
 
 /*
@@ -258,10 +372,14 @@ static always_inline int unprotect_one(ksrtp_session *s, IMB_MGR *mgr, struct ks
 			err = ksrtp_gcm_open_rtp(mgr, j->st, p->data, j->hdr_len, p->len, j->ssrc,
 						 j->index);
 		if (unlikely(err)) {
-			count_auth_failure(j);
+			count_auth_failure(s, j);
 			return err;
 		}
-		err = rtp_accept(s, j);
+		if (unlikely(j->st->flags & KSRTP_STRIP_PADDING))
+			err = padding_check(s, j, p->data[p->len - KSRTP_GCM_TAG_LEN - 1],
+					    p->len - KSRTP_GCM_TAG_LEN - j->hdr_len);
+		if (likely(!err))
+			err = rtp_accept(s, j);
 		if (unlikely(err)) { /* undo the decryption */
 			if (unlikely(j->cryptex))
 				ksrtp_cryptex_seal_gcm(mgr, j->st, p->data,
@@ -274,6 +392,8 @@ static always_inline int unprotect_one(ksrtp_session *s, IMB_MGR *mgr, struct ks
 		if (unlikely(j->cryptex))
 			ksrtp_cryptex_decode(p->data);
 		p->len -= KSRTP_GCM_TAG_LEN;
+		if (unlikely(j->st->flags & KSRTP_STRIP_PADDING))
+			strip_padding(j);
 		return 0;
 	}
 	auth_len = p->len - j->st->rtp_tag_len;
@@ -321,9 +441,8 @@ static always_inline int unprotect_verify(ksrtp_session *s, IMB_MGR *mgr, struct
 
 	if (unlikely(index != (int64_t)j->index) && !err) {
 		if (index < 0) {
-			if (!j->is_template)
-				j->st->stats.replays++;
-			err = KSRTP_EREPLAY;
+			err = rtp_refused(s, KSRTP_INBOUND, j->is_template ? NULL : j->st,
+					  KSRTP_EREPLAY, 0);
 		} else {
 			/* Authenticate again under the ROC a lone packet would get. */
 			j->index = (uint64_t)index;
@@ -334,9 +453,11 @@ static always_inline int unprotect_verify(ksrtp_session *s, IMB_MGR *mgr, struct
 	}
 	memcpy(p->data + auth_len, j->saved_tag, tag_len);
 	if (!err && ksrtp_ct_memcmp(op->tag, j->saved_tag, tag_len)) {
-		count_auth_failure(j);
+		count_auth_failure(s, j);
 		err = KSRTP_EAUTH;
 	}
+	if (!err && unlikely(j->st->flags & KSRTP_STRIP_PADDING))
+		err = cm_padding_check(s, mgr, j, auth_len);
 	if (!err)
 		err = rtp_accept(s, j);
 	if (err)
@@ -357,6 +478,8 @@ static always_inline int unprotect_decrypted(struct rtp_job *j, const struct ksr
 	if (unlikely(op->status))
 		return op->status;
 	j->pkt->len -= j->st->rtp_tag_len;
+	if (unlikely(j->st->flags & KSRTP_STRIP_PADDING))
+		strip_padding(j);
 	return 0;
 }
 
@@ -509,7 +632,8 @@ int ksrtp_unprotect(ksrtp_session *s, uint8_t *pkt, size_t *len)
 		return ksrtp_kernel_one(s->kernel, KSRTP_KOP_UNPROTECT, pkt, len, 0);
 	err = single_begin(s, pkt, len, len ? *len : 0, &p, &mgr);
 	if (unlikely(err))
-		return err;
+		return err == KSRTP_EMALFORMED ? rtp_refused(s, KSRTP_INBOUND, NULL, err,
+							     KSRTP_MALFORMED_OVERSIZE) : err;
 	err = unprotect_one(s, mgr, &p, &j, &op, false);
 	if (err == STAGED) {
 		ksrtp_cm_run(mgr, &op, 1);

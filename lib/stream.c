@@ -22,9 +22,11 @@ int ksrtp_policy_check(const struct ksrtp_policy *p)
 	    (p->replay_window < KSRTP_REPLAY_WINDOW_MIN || p->replay_window > KSRTP_REPLAY_WINDOW_MAX))
 		return KSRTP_EINVAL;
 	if (p->flags & ~(uint32_t)(KSRTP_RTCP_UNENCRYPTED | KSRTP_ALLOW_REPEAT_TX |
-				   KSRTP_CRYPTEX_FLAGS))
+				   KSRTP_CRYPTEX_FLAGS | KSRTP_STRIP_PADDING))
 		return KSRTP_EINVAL;
-	return ksrtp_cryptex_policy_check(p);
+	if (ksrtp_cryptex_policy_check(p))
+		return KSRTP_EINVAL;
+	return ksrtp_pad_check(p);
 }
 
 void ksrtp_hmac_sha1_precompute(IMB_MGR *mgr, const uint8_t key[KSRTP_HMAC_SHA1_LEN],
@@ -84,6 +86,7 @@ struct ksrtp_stream *ksrtp_stream_new(const struct ksrtp_policy *p,
 	st->rtp_tag_len = info->rtp_tag_len;
 	st->rtcp_tag_len = info->rtcp_tag_len;
 	st->gcm = info->gcm;
+	ksrtp_pad_init(&st->pad, p);
 	ksrtp_replay_init(&st->rtp_replay, window, st->rtp_bits);
 	ksrtp_replay_init(&st->rtcp_replay, KSRTP_RTCP_REPLAY_WINDOW, st->rtcp_bits);
 

@@ -4,6 +4,7 @@
 #define KSRTP_STREAM_H
 
 #include "internal.h"
+#include "padding.h"
 #include "replay.h"
 
 /*
@@ -45,6 +46,7 @@ struct ksrtp_stream {
 	struct ksrtp_replay rtp_replay;
 	struct ksrtp_replay rtcp_replay;
 	uint64_t rtcp_bits[KSRTP_RTCP_REPLAY_WINDOW / 64];
+	struct ksrtp_pad pad;		/* outbound size padding, next to the counters' line */
 	struct ksrtp_stats stats;
 	size_t alloc_size;
 	union {

@@ -151,6 +151,62 @@ enum ksrtp_policy_flags {
 	 * section 5.1).
 	 */
 	KSRTP_REQUIRE_CRYPTEX = 1u << 3,
+	/*
+	 * Inbound: once a packet has authenticated and is decrypted, remove
+	 * its RTP padding (RFC 3550 section 5.1: P bit set, the last octet
+	 * counts the padding octets, itself included) and clear the P bit. A
+	 * count of 0 or one running past the payload is KSRTP_EMALFORMED
+	 * (malformed_by[KSRTP_MALFORMED_PADDING]) with the packet handed back
+	 * as received. The user engine reads the count before it commits the
+	 * index (AES-CM: from one keystream block), so the stream is left as
+	 * it was; on the kernel engine the module has opened the packet and
+	 * committed its index before the library can read the count, so there
+	 * it also counts as opened and a copy of it is a replay. RTP only;
+	 * SRTCP is left as it is.
+	 */
+	KSRTP_STRIP_PADDING = 1u << 8,
+};
+
+/*
+ * Outbound size padding (ksrtp_policy.pad_policy, pad_size), against the
+ * traffic analysis that packet sizes allow (RFC 6562). It is RTP padding
+ * (RFC 3550 section 5.1) added before sealing, so it is encrypted and any
+ * standard receiver removes it. Sizes are of the RTP packet before sealing
+ * (header, payload, padding); the wire adds the tag, a constant. The
+ * padding count is one octet, so a packet grows by at most 255 octets.
+ *
+ *   TRAIN     every packet of a frame (a run of packets with the same RTP
+ *             timestamp) is padded to the largest size the frame has had
+ *             so far, so a frame shows its packet count, not its size. The
+ *             library learns the train size from the frame's own packets
+ *             (no lookahead, no policy field to keep in step with the
+ *             encoder): packetizers send the full-size packets first and
+ *             the short one last (include/ksrtp/media.h). A packet that
+ *             would need more than 255 octets to reach it, and a frame's
+ *             first packet, are rounded up to a multiple of pad_size
+ *             instead (0: left as they are), which also hides the size of
+ *             one-packet frames. Not with KSRTP_ALLOW_REPEAT_TX
+ *             (KSRTP_EINVAL): a retransmission must be the identical
+ *             plaintext, and the train it would meet has moved on.
+ *   BUCKET    rounded up to a multiple of pad_size (2..256). The whole
+ *             packet is rounded, not just the payload: header extensions
+ *             vary in size too.
+ *   CONSTANT  exactly pad_size octets (12..65515), e.g. constant-size
+ *             audio. A packet longer than that, or more than 255 octets
+ *             shorter, is refused with KSRTP_ENOSPACE rather than sent with
+ *             a size of its own.
+ *
+ * A packet that already has padding keeps it: the new octets extend the
+ * one padding block (RFC 3550 allows one), its count the sum; a padding
+ * count that does not parse is KSRTP_EMALFORMED. When the padded packet
+ * and the trailer do not fit cap (or the 255 octets), the call fails with
+ * KSRTP_ENOSPACE and nothing changes.
+ */
+enum ksrtp_pad_policy {
+	KSRTP_PAD_OFF = 0,
+	KSRTP_PAD_TRAIN,
+	KSRTP_PAD_BUCKET,
+	KSRTP_PAD_CONSTANT,
 };
 
 /*
@@ -180,6 +236,8 @@ struct ksrtp_policy {
 	uint32_t replay_window;		/* packets, 64..32768; 0 = default (1024) */
 	uint32_t roc;			/* initial rollover counter */
 	uint32_t flags;			/* enum ksrtp_policy_flags */
+	uint8_t pad_policy;		/* outbound: enum ksrtp_pad_policy */
+	uint16_t pad_size;		/* its size parameter, octets */
 };
 
 /* One packet of a batch: data[0..len) in, sealed or opened in place. */
@@ -190,6 +248,26 @@ struct ksrtp_pkt {
 	int32_t status; /* out: 0 or a KSRTP_E* code */
 };
 
+/*
+ * Why a packet was refused with KSRTP_EMALFORMED: the index into
+ * malformed_by[] of ksrtp_stats and ksrtp_session_stats. A new reason
+ * takes the next number below KSRTP_MALFORMED_SLOTS, so the structs keep
+ * their size.
+ */
+enum ksrtp_malformed_reason {
+	KSRTP_MALFORMED_TOO_SHORT,	/* shorter than the fixed RTP (12) or RTCP (8) header */
+	KSRTP_MALFORMED_VERSION,	/* version field not 2 */
+	KSRTP_MALFORMED_CSRC,		/* the CSRC list runs past the end */
+	KSRTP_MALFORMED_EXTENSION,	/* the header extension runs past the end */
+	KSRTP_MALFORMED_NO_TAG,		/* SRTP: no room for the tag after the header */
+	KSRTP_MALFORMED_RTCP_SHORT,	/* SRTCP: no room for the E + index word and the tag */
+	KSRTP_MALFORMED_RTCP_E_FLAG,	/* SRTCP: E flag not the policy's */
+	KSRTP_MALFORMED_PADDING,	/* KSRTP_STRIP_PADDING: count 0 or past the payload */
+	KSRTP_MALFORMED_OVERSIZE,	/* longer than any UDP payload (65535 octets) */
+	KSRTP_MALFORMED_OTHER,		/* anything else (an extension block cryptex refuses) */
+};
+#define KSRTP_MALFORMED_SLOTS 16
+
 /* Per-stream counters (ksrtp_stream_stats). */
 struct ksrtp_stats {
 	uint64_t packets;	 /* sealed or opened */
@@ -197,6 +275,31 @@ struct ksrtp_stats {
 	uint64_t auth_failures;
 	uint64_t replays;
 	uint64_t malformed;	 /* packets for this stream that did not parse */
+	uint64_t no_cryptex;	 /* refused by KSRTP_REQUIRE_CRYPTEX */
+	uint64_t malformed_by[KSRTP_MALFORMED_SLOTS]; /* malformed, by enum ksrtp_malformed_reason */
+};
+
+/*
+ * Attack telemetry of a whole session (ksrtp_session_stats): what inbound
+ * packets (ksrtp_unprotect*) were refused for, since the session was made,
+ * streams removed since included. Packets that never reach a stream count
+ * only here: those that do not parse far enough for their SSRC to be
+ * trusted (too short, version, CSRC or extension overrun, oversize) and
+ * those for an SSRC without a stream. The rest also count in their
+ * stream's ksrtp_stats (where an any_ssrc template is still a template,
+ * only here). A burst in any of them is someone probing: forged tags,
+ * replays, fuzzed headers, SSRC scans.
+ *
+ * Counting costs nothing on the path of a good packet. A session is used
+ * by one thread at a time (see above), so the user engine's counters are
+ * plain integers; the module counts under each SA's lock.
+ */
+struct ksrtp_session_stats {
+	uint64_t auth_failures;
+	uint64_t replays;
+	uint64_t malformed;
+	uint64_t malformed_by[KSRTP_MALFORMED_SLOTS];
+	uint64_t unknown_ssrc;	 /* no stream and no any_ssrc template for the SSRC */
 	uint64_t no_cryptex;	 /* refused by KSRTP_REQUIRE_CRYPTEX */
 };
 
@@ -242,6 +345,13 @@ KSRTP_API int ksrtp_remove_stream(ksrtp_session *s, uint32_t ssrc, enum ksrtp_di
 /* Counters of one stream. */
 KSRTP_API int ksrtp_stream_stats(const ksrtp_session *s, uint32_t ssrc, enum ksrtp_direction dir,
 		       struct ksrtp_stats *out);
+
+/*
+ * The session's attack telemetry (struct ksrtp_session_stats). On the
+ * kernel engine the module's verdicts are counted as the library reads
+ * them back, the library's own checks where it makes them.
+ */
+KSRTP_API int ksrtp_session_stats(const ksrtp_session *s, struct ksrtp_session_stats *out);
 
 /*
  * Seal the RTP packet pkt[0..*len) in place; cap is the room at pkt and

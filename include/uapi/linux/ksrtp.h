@@ -25,7 +25,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define KSRTP_ABI_VERSION	1
+#define KSRTP_ABI_VERSION	2	/* 2: ksrtp_sa_stats.malformed_by */
 #define KSRTP_DEVICE_NAME	"ksrtp"
 
 /* The packet arena: fixed slots, page aligned. */
@@ -118,6 +118,20 @@ struct ksrtp_sa_del {
 	__u32 reserved;		/* must be 0 */
 };
 
+/*
+ * Why OPEN gave a packet KSRTP_ST_MALFORMED: the index into
+ * ksrtp_sa_stats.malformed_by[], the same numbers as libksrtp's enum
+ * ksrtp_malformed_reason (which also has reasons only the library sees).
+ */
+#define KSRTP_MAL_TOO_SHORT	0	/* shorter than the fixed RTP or RTCP header */
+#define KSRTP_MAL_VERSION	1	/* version not 2 */
+#define KSRTP_MAL_CSRC		2	/* CSRC list past the end */
+#define KSRTP_MAL_EXTENSION	3	/* header extension past the end */
+#define KSRTP_MAL_NO_TAG	4	/* SRTP: no room for the tag */
+#define KSRTP_MAL_RTCP_SHORT	5	/* SRTCP: no room for tag and E + index */
+#define KSRTP_MAL_RTCP_E_FLAG	6	/* SRTCP: E flag not the SA's */
+#define KSRTP_SA_MALFORMED_SLOTS 16
+
 /* KSRTP_IOC_SA_STATS */
 struct ksrtp_sa_stats {
 	__u32 sa_id;		/* in */
@@ -128,6 +142,8 @@ struct ksrtp_sa_stats {
 	__u64 replays;
 	__u64 malformed;
 	__u64 reserved[2];	/* out: 0 */
+	/* ABI 2: malformed by KSRTP_MAL_*; they add up to malformed */
+	__u64 malformed_by[KSRTP_SA_MALFORMED_SLOTS];
 };
 
 /*
