@@ -3,8 +3,8 @@
  * The packet path of one worker: a batch in, opened in one call, each packet
  * copied once per receiver of its stream, the copies sealed in one call per
  * receiver (each receiver is its own session, its own keys), and all of them
- * sent in one sendmmsg. Nothing here takes a lock or allocates: the worker
- * owns every session and buffer it touches.
+ * sent in one go, a train per receiver (io.c). Nothing here takes a lock or
+ * allocates: the worker owns every session and buffer it touches.
  */
 #include <string.h>
 
@@ -52,15 +52,12 @@ static void seal(ksrtp_session *s, struct ksrtp_pkt *v, unsigned int n)
 		fail_all(v, n, KSRTP_EINVAL);
 }
 
-static void swap_tx(struct relay_forward *f, unsigned int a, unsigned int b)
+static void swap_pkt(struct ksrtp_pkt *a, struct ksrtp_pkt *b)
 {
-	struct ksrtp_pkt p = f->tx[a];
-	const struct sockaddr_in *to = f->to[a];
+	struct ksrtp_pkt p = *a;
 
-	f->tx[a] = f->tx[b];
-	f->to[a] = f->to[b];
-	f->tx[b] = p;
-	f->to[b] = to;
+	*a = *b;
+	*b = p;
 }
 
 /* Copy, seal and send the opened packets rx[start..end); they fan out to total copies. */
@@ -68,15 +65,19 @@ static void seal_and_send(struct relay_forward *f, unsigned int start, unsigned 
 			  unsigned int total)
 {
 	const struct relay_config *cfg = f->cfg;
+	unsigned int i, k, n, r, sum = 0, sealed = 0, nt = 0, unsent;
 	const unsigned int *rcv;
-	unsigned int i, k, n, r, sum = 0, sealed = 0;
 
+	if (relay_io_get(f->io, f->tx, total)) {
+		f->counters.send_errors += total;	/* no buffer: the transport is stuck */
+		return;
+	}
 	memset(f->count, 0, cfg->nreceivers * sizeof(*f->count));
 	for (i = start; i < end; i++)
 		if (!f->rx[i].status)
 			for (n = receivers_of(cfg, &f->rx[i], &rcv), k = 0; k < n; k++)
 				f->count[rcv[k]]++;
-	/* Each receiver's copies side by side: one protect_batch per receiver. */
+	/* Each receiver's copies side by side: one protect_batch, one train per receiver. */
 	for (r = 0; r < cfg->nreceivers; r++) {
 		f->first[r] = sum;
 		sum += f->count[r];
@@ -86,37 +87,41 @@ static void seal_and_send(struct relay_forward *f, unsigned int start, unsigned 
 		if (f->rx[i].status)
 			continue;
 		for (n = receivers_of(cfg, &f->rx[i], &rcv), k = 0; k < n; k++) {
-			unsigned int slot = f->first[rcv[k]] + f->count[rcv[k]]++;
-			struct ksrtp_pkt *t = &f->tx[slot];
+			struct ksrtp_pkt *t = &f->tx[f->first[rcv[k]] + f->count[rcv[k]]++];
 
 			memcpy(t->data, f->rx[i].data, f->rx[i].len);
 			t->len = f->rx[i].len;
 			t->cap = RELAY_SLOT;
-			f->to[slot] = &cfg->receivers[rcv[k]].addr;
 		}
 	}
-	for (r = 0; r < cfg->nreceivers; r++)
-		if (f->count[r])
-			seal(f->out[r], &f->tx[f->first[r]], f->count[r]);
-	/* Send only what sealed: those to the front. */
-	for (i = 0; i < total; i++)
-		if (!f->tx[i].status)
-			swap_tx(f, sealed++, i);
+	for (r = 0; r < cfg->nreceivers; r++) {
+		struct ksrtp_pkt *v = &f->tx[f->first[r]];
+
+		if (!f->count[r])
+			continue;
+		seal(f->out[r], v, f->count[r]);
+		/* What sealed to the front of the train; the rest goes back unsent. */
+		for (i = 0, k = 0; i < f->count[r]; i++)
+			if (!v[i].status)
+				swap_pkt(&v[k++], &v[i]);
+		relay_io_release(f->io, v + k, f->count[r] - k);
+		if (k)
+			f->trains[nt++] = (struct relay_train){ &cfg->receivers[r].addr, v, k };
+		sealed += k;
+	}
 	f->counters.seal_errors += total - sealed;
-	n = relay_io_send(f->io, f->tx, f->to, sealed);
-	f->counters.send_errors += n;
-	f->counters.forwarded += sealed - n;
+	unsent = relay_io_send(f->io, f->trains, nt);
+	f->counters.send_errors += unsent;
+	f->counters.forwarded += sealed - unsent;
 }
 
 int relay_forward_batch(struct relay_forward *f, int timeout_ms)
 {
 	unsigned int i, m = 0, start, total;
-	uint32_t overflow = (uint32_t)f->counters.rx_overflow;
 	const unsigned int *rcv;
 	int n;
 
-	n = relay_io_recv(f->io, f->rx, RELAY_BATCH, timeout_ms, &overflow);
-	f->counters.rx_overflow = overflow;
+	n = relay_io_recv(f->io, f->rx, RELAY_BATCH, timeout_ms);
 	if (n <= 0)
 		return 0;
 	f->counters.received += (unsigned int)n;
@@ -149,5 +154,6 @@ int relay_forward_batch(struct relay_forward *f, int timeout_ms)
 		}
 		seal_and_send(f, start, i, total);
 	}
+	relay_io_release(f->io, f->rx, (unsigned int)n);
 	return n;
 }

@@ -1,33 +1,38 @@
 // SPDX-License-Identifier: MIT
 /*
- * ksrtp-relay's UDP transport: one socket per worker, all bound to the listen
- * address with SO_REUSEPORT, so the kernel spreads senders over the workers
- * by a hash of the 4-tuple and one sender's packets always reach the same
- * worker (and so the same replay state). recvmmsg/sendmmsg move a batch per
- * system call. This file is the one place to switch to another transport
- * (io_uring multishot receive and GSO sends) without touching the packet path.
+ * ksrtp-relay's transport: the library's io_uring ring (include/ksrtp/ring.h),
+ * one per worker, each with its own UDP socket bound to the listen address
+ * with SO_REUSEPORT, so the kernel spreads senders over the workers by a
+ * hash of the 4-tuple and one sender's packets always reach the same worker
+ * (and so the same replay state). Packets live in the ring's arena slots:
+ * received by multishot recvmsg (recvmmsg on kernels without it), sealed in
+ * place, sent as one train per receiver (UDP GSO where the kernel takes it).
+ * This file is the only one that knows the ring: the packet path (forward.c)
+ * sees packets, trains and counts.
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <poll.h>
+#include <linux/sock_diag.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "ksrtp/ring.h"
 #include "relay.h"
 
 /* Socket buffers: bursts of a few milliseconds at a million packets/s. */
 #define RELAY_SOCKET_BUFFER (8 << 20)
-#define RELAY_SEND_MAX RELAY_TX_SLOTS
+/* Receive slots lent to the kernel, plus a batch in hand, plus a chunk of copies. */
+#define RELAY_ARENA_SLOTS 2048
+#define RELAY_RX_SLOTS 256
 
 struct relay_io {
 	int fd;
 	struct sockaddr_in local;
-	struct mmsghdr msgs[RELAY_SEND_MAX];
-	struct iovec iov[RELAY_SEND_MAX];
-	/* SO_RXQ_OVFL control messages, one per received packet. */
-	char control[RELAY_BATCH][CMSG_SPACE(sizeof(uint32_t))];
+	ksrtp_ring *ring;
+	struct ksrtp_dest dest[RELAY_MAX_RECEIVERS];
+	struct ksrtp_train train[RELAY_MAX_RECEIVERS];
 };
 
 /* Root may pass net.core.rmem_max/wmem_max (SO_*BUFFORCE); others get what is allowed. */
@@ -41,9 +46,12 @@ static void set_buffer(int fd, int force, int plain)
 
 struct relay_io *relay_io_open(const struct sockaddr_in *addr, char *err, size_t errlen)
 {
+	struct ksrtp_ring_config rc = { .arena_slots = RELAY_ARENA_SLOTS,
+					.rx_slots = RELAY_RX_SLOTS };
 	struct relay_io *io = calloc(1, sizeof(*io));
 	socklen_t len = sizeof(io->local);
-	int one = 1;
+	char a[32];
+	int one = 1, e = 0;
 
 	if (!io) {
 		snprintf(err, errlen, "out of memory");
@@ -52,11 +60,8 @@ struct relay_io *relay_io_open(const struct sockaddr_in *addr, char *err, size_t
 	io->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (io->fd < 0 ||
 	    setsockopt(io->fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) ||
-	    setsockopt(io->fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one)) ||
 	    bind(io->fd, (const struct sockaddr *)addr, sizeof(*addr)) ||
 	    getsockname(io->fd, (struct sockaddr *)&io->local, &len)) {
-		char a[32];
-
 		snprintf(err, errlen, "listen %s: %s", relay_addr_str(addr, a, sizeof(a)),
 			 strerror(errno));
 		relay_io_close(io);
@@ -64,6 +69,15 @@ struct relay_io *relay_io_open(const struct sockaddr_in *addr, char *err, size_t
 	}
 	set_buffer(io->fd, SO_RCVBUFFORCE, SO_RCVBUF);
 	set_buffer(io->fd, SO_SNDBUFFORCE, SO_SNDBUF);
+	io->ring = ksrtp_ring_new(&rc, &e);
+	if (io->ring)
+		e = ksrtp_ring_listen(io->ring, io->fd);
+	if (!io->ring || e) {
+		snprintf(err, errlen, "listen %s: io_uring: %s",
+			 relay_addr_str(addr, a, sizeof(a)), ksrtp_strerror(e));
+		relay_io_close(io);
+		return NULL;
+	}
 	return io;
 }
 
@@ -71,6 +85,7 @@ void relay_io_close(struct relay_io *io)
 {
 	if (!io)
 		return;
+	ksrtp_ring_free(io->ring);
 	if (io->fd >= 0)
 		close(io->fd);
 	free(io);
@@ -81,69 +96,59 @@ void relay_io_local(const struct relay_io *io, struct sockaddr_in *out)
 	*out = io->local;
 }
 
-int relay_io_recv(struct relay_io *io, struct ksrtp_pkt *v, unsigned int n, int timeout_ms,
-		  uint32_t *overflow)
+const char *relay_io_name(const struct relay_io *io, char *buf, size_t len)
 {
-	struct pollfd pfd = { .fd = io->fd, .events = POLLIN };
-	unsigned int i;
-	int got;
-
-	if (n > RELAY_BATCH)
-		n = RELAY_BATCH;
-	if (timeout_ms && poll(&pfd, 1, timeout_ms) <= 0)
-		return 0;
-	for (i = 0; i < n; i++) {
-		io->iov[i] = (struct iovec){ .iov_base = v[i].data, .iov_len = RELAY_SLOT };
-		io->msgs[i].msg_hdr = (struct msghdr){
-			.msg_iov = &io->iov[i],
-			.msg_iovlen = 1,
-			.msg_control = io->control[i],
-			.msg_controllen = sizeof(io->control[i]),
-		};
-	}
-	got = recvmmsg(io->fd, io->msgs, n, MSG_DONTWAIT, NULL);
-	if (got <= 0)
-		return 0;
-	for (i = 0; i < (unsigned int)got; i++) {
-		struct cmsghdr *cm = CMSG_FIRSTHDR(&io->msgs[i].msg_hdr);
-
-		v[i].len = io->msgs[i].msg_len;
-		v[i].cap = RELAY_SLOT;
-		v[i].status = 0;
-		/* A datagram that filled the slot was cut short: let it fail to parse. */
-		if (io->msgs[i].msg_hdr.msg_flags & MSG_TRUNC)
-			v[i].len = 0;
-		for (; cm; cm = CMSG_NXTHDR(&io->msgs[i].msg_hdr, cm))
-			if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_RXQ_OVFL)
-				memcpy(overflow, CMSG_DATA(cm), sizeof(*overflow));
-	}
-	return got;
+	snprintf(buf, len, "%s/%s", ksrtp_tx_mode_name(ksrtp_ring_tx_mode(io->ring)),
+		 ksrtp_rx_mode_name(ksrtp_ring_rx_mode(io->ring)));
+	return buf;
 }
 
-unsigned int relay_io_send(struct relay_io *io, const struct ksrtp_pkt *v,
-			   const struct sockaddr_in *const *to, unsigned int n)
+int relay_io_recv(struct relay_io *io, struct ksrtp_pkt *v, unsigned int n, int timeout_ms)
 {
-	unsigned int i, sent = 0, failed = 0;
+	int got = ksrtp_ring_recv(io->ring, v, n, timeout_ms);
 
-	if (n > RELAY_SEND_MAX)
-		n = RELAY_SEND_MAX;
-	for (i = 0; i < n; i++) {
-		io->iov[i] = (struct iovec){ .iov_base = v[i].data, .iov_len = v[i].len };
-		io->msgs[i].msg_hdr = (struct msghdr){
-			.msg_name = (void *)to[i],
-			.msg_namelen = sizeof(*to[i]),
-			.msg_iov = &io->iov[i],
-			.msg_iovlen = 1,
-		};
-	}
-	/* Blocking: a full send buffer slows the worker down instead of dropping. */
-	while (sent + failed < n) {
-		int r = sendmmsg(io->fd, io->msgs + sent + failed, n - sent - failed, 0);
+	return got > 0 ? got : 0;
+}
 
-		if (r > 0)
-			sent += (unsigned int)r;
-		else if (r < 0 && errno != EINTR)
-			failed++;	/* this one packet (unreachable, ...): skip it */
+void relay_io_release(struct relay_io *io, const struct ksrtp_pkt *v, unsigned int n)
+{
+	ksrtp_arena_put(ksrtp_ring_arena(io->ring), v, n);
+}
+
+int relay_io_get(struct relay_io *io, struct ksrtp_pkt *v, unsigned int n)
+{
+	return ksrtp_arena_get(ksrtp_ring_arena(io->ring), v, n) == (int)n ? 0 : -1;
+}
+
+unsigned int relay_io_send(struct relay_io *io, const struct relay_train *t, unsigned int nt)
+{
+	unsigned int k, total = 0;
+	int sent;
+
+	for (k = 0; k < nt; k++) {
+		io->dest[k] = (struct ksrtp_dest){ .fd = io->fd, .addr_len = sizeof(*t[k].to),
+						   .addr = (const struct sockaddr *)t[k].to };
+		io->train[k] = (struct ksrtp_train){ .dest = &io->dest[k], .v = t[k].v,
+						     .n = t[k].n };
+		total += t[k].n;
 	}
-	return failed;
+	sent = ksrtp_ring_send(io->ring, io->train, nt);
+	if (sent < 0) {
+		/* Refused as a whole: the slots are still ours. */
+		for (k = 0; k < nt; k++)
+			relay_io_release(io, t[k].v, t[k].n);
+		return total;
+	}
+	return total - (unsigned int)sent;
+}
+
+uint64_t relay_io_overflow(const struct relay_io *io)
+{
+	uint32_t mem[SK_MEMINFO_VARS];
+	socklen_t len = sizeof(mem);
+
+	/* What the kernel dropped for a full receive buffer (the drops of /proc/net/udp). */
+	if (getsockopt(io->fd, SOL_SOCKET, SO_MEMINFO, mem, &len) || len <= SK_MEMINFO_DROPS * 4)
+		return 0;
+	return mem[SK_MEMINFO_DROPS];
 }

@@ -12,8 +12,8 @@
  *   config.c   the config file: parser and validation
  *   worker.c   one thread per core: its socket, its sessions, reloads
  *   forward.c  the packet path: open, fan out, seal, send
- *   io.c       UDP sockets (SO_REUSEPORT, recvmmsg/sendmmsg): the one
- *              place to switch to another transport
+ *   io.c       the transport: a UDP socket (SO_REUSEPORT) and the
+ *              library's io_uring ring (include/ksrtp/ring.h)
  *   stats.c    the counters dump (SIGUSR1, exit)
  */
 #ifndef KSRTP_RELAY_H
@@ -100,22 +100,35 @@ const char *relay_addr_str(const struct sockaddr_in *a, char *buf, size_t len);
 
 struct relay_io;
 
-/* A socket bound to addr with SO_REUSEPORT; with addr's port 0 a free one. */
+/* A socket bound to addr with SO_REUSEPORT (port 0: a free one), and its ring. */
 struct relay_io *relay_io_open(const struct sockaddr_in *addr, char *err, size_t errlen);
 void relay_io_close(struct relay_io *io);
 /* The bound address (the port picked when asked for port 0). */
 void relay_io_local(const struct relay_io *io, struct sockaddr_in *out);
+/* The transports in use, "io_uring+gso/multishot" and the like. */
+const char *relay_io_name(const struct relay_io *io, char *buf, size_t len);
 
 /*
- * Receive up to n packets into v[i].data (RELAY_SLOT bytes each), waiting at
- * most timeout_ms for the first. The count (0 on timeout); *overflow is the
- * socket's count of packets dropped for a full receive buffer so far.
+ * Up to n received packets, waiting at most timeout_ms for the first; the
+ * count (0 on timeout). v[i].data is a buffer of the transport's, the
+ * caller's until relay_io_release().
  */
-int relay_io_recv(struct relay_io *io, struct ksrtp_pkt *v, unsigned int n, int timeout_ms,
-		  uint32_t *overflow);
-/* Send v[i] to to[i], i < n; the number that could not be sent. */
-unsigned int relay_io_send(struct relay_io *io, const struct ksrtp_pkt *v,
-			   const struct sockaddr_in *const *to, unsigned int n);
+int relay_io_recv(struct relay_io *io, struct ksrtp_pkt *v, unsigned int n, int timeout_ms);
+void relay_io_release(struct relay_io *io, const struct ksrtp_pkt *v, unsigned int n);
+/* n empty buffers (RELAY_SLOT bytes) to build packets in: 0, or -1 if there are not n. */
+int relay_io_get(struct relay_io *io, struct ksrtp_pkt *v, unsigned int n);
+
+/* Sealed packets for one receiver. */
+struct relay_train {
+	const struct sockaddr_in *to;
+	struct ksrtp_pkt *v;
+	unsigned int n;
+};
+
+/* Send the trains; their buffers go back to the transport. The packets not sent. */
+unsigned int relay_io_send(struct relay_io *io, const struct relay_train *t, unsigned int nt);
+/* Packets the kernel dropped on this socket for a full receive buffer, so far. */
+uint64_t relay_io_overflow(const struct relay_io *io);
 
 /* ---- worker.c, forward.c ---- */
 
@@ -132,20 +145,18 @@ struct relay_counters {
 
 #define RELAY_TX_SLOTS RELAY_MAX_RECEIVERS	/* sealed copies in flight per worker */
 
-/* One worker's packet path: its socket, its sessions, its buffers. */
+/* One worker's packet path: its transport, its sessions, its scratch. */
 struct relay_forward {
 	struct relay_io *io;
 	const struct relay_config *cfg;	/* the one the sessions below match */
 	ksrtp_session *in;		/* every stream, inbound */
 	ksrtp_session **out;		/* [cfg->nreceivers]: outbound, receiver's keys */
 	struct relay_counters counters;
-	uint8_t *rx_buf;		/* RELAY_BATCH slots */
-	uint8_t *tx_buf;		/* RELAY_TX_SLOTS slots */
 	struct ksrtp_pkt rx[RELAY_BATCH];
 	struct ksrtp_pkt tx[RELAY_TX_SLOTS];
-	const struct sockaddr_in *to[RELAY_TX_SLOTS];
-	/* Per receiver, for one chunk: its packets' count and first tx slot. */
+	/* Per receiver, for one chunk: its copies' count and first tx slot. */
 	unsigned int *count, *first;
+	struct relay_train *trains;	/* [cfg->nreceivers] */
 };
 
 /*
@@ -181,6 +192,7 @@ void relay_worker_request(struct relay_worker *w, const struct relay_config *cfg
 int relay_worker_wait(struct relay_worker *w);
 const struct relay_snapshot *relay_worker_snapshot(const struct relay_worker *w);
 enum ksrtp_engine relay_worker_engine(const struct relay_worker *w);
+const char *relay_worker_io(const struct relay_worker *w, char *buf, size_t len);
 /*
  * Ask it to stop: it finishes the packets in hand and those queued on its
  * socket, takes a last snapshot and exits. relay_worker_free() joins it.

@@ -69,11 +69,12 @@ void relay_stats_print(FILE *f, const struct relay_config *cfg,
 		       unsigned long reloads)
 {
 	struct relay_counters total;
-	char what[64];
+	char what[64], io[64];
 	unsigned int i;
 
-	fprintf(f, "relay engine=%s workers=%u streams=%u receivers=%u reloads=%lu\n",
-		engine_name(relay_worker_engine(workers[0])), nworkers, cfg->nstreams,
+	fprintf(f, "relay engine=%s io=%s workers=%u streams=%u receivers=%u reloads=%lu\n",
+		engine_name(relay_worker_engine(workers[0])),
+		relay_worker_io(workers[0], io, sizeof(io)), nworkers, cfg->nstreams,
 		cfg->nreceivers, reloads);
 	memset(&total, 0, sizeof(total));
 	for (i = 0; i < nworkers; i++) {

@@ -156,14 +156,16 @@ static int apply(struct relay_worker *w, const struct relay_config *nc)
 	size_t nr = nc->nreceivers ? nc->nreceivers : 1;
 	ksrtp_session **out = calloc(nr, sizeof(*out));
 	unsigned int *count = calloc(nr, sizeof(*count)), *first = calloc(nr, sizeof(*first));
+	struct relay_train *trains = calloc(nr, sizeof(*trains));
 	bool *taken = calloc(oc && oc->nreceivers ? oc->nreceivers : 1, sizeof(*taken));
 	unsigned int r;
 	int err = 0, e;
 
-	if (!out || !count || !first || !taken) {
+	if (!out || !count || !first || !trains || !taken) {
 		free(out);
 		free(count);
 		free(first);
+		free(trains);
 		free(taken);
 		return KSRTP_ENOMEM;
 	}
@@ -186,10 +188,12 @@ static int apply(struct relay_worker *w, const struct relay_config *nc)
 	free(f->out);
 	free(f->count);
 	free(f->first);
+	free(f->trains);
 	free(taken);
 	f->out = out;
 	f->count = count;
 	f->first = first;
+	f->trains = trains;
 	f->cfg = nc;
 	return err;
 }
@@ -226,6 +230,7 @@ static void take_snapshot(struct relay_worker *w)
 	unsigned int i, r;
 	void *p;
 
+	w->f.counters.rx_overflow = relay_io_overflow(w->f.io);
 	s->counters = w->f.counters;
 	p = grow_zeroed(s->streams, &w->snap_streams, cfg->nstreams, sizeof(*s->streams));
 	if (p)
@@ -296,7 +301,6 @@ struct relay_worker *relay_worker_start(unsigned int id, const struct relay_conf
 					enum ksrtp_engine engine, char *err, size_t errlen)
 {
 	struct relay_worker *w = calloc(1, sizeof(*w));
-	unsigned int i;
 	int e;
 
 	if (!w) {
@@ -305,16 +309,6 @@ struct relay_worker *relay_worker_start(unsigned int id, const struct relay_conf
 	}
 	w->id = id;
 	w->engine = engine;
-	w->f.rx_buf = aligned_alloc(4096, (size_t)RELAY_BATCH * RELAY_SLOT);
-	w->f.tx_buf = aligned_alloc(4096, (size_t)RELAY_TX_SLOTS * RELAY_SLOT);
-	if (!w->f.rx_buf || !w->f.tx_buf) {
-		snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
-	for (i = 0; i < RELAY_BATCH; i++)
-		w->f.rx[i].data = w->f.rx_buf + (size_t)i * RELAY_SLOT;
-	for (i = 0; i < RELAY_TX_SLOTS; i++)
-		w->f.tx[i].data = w->f.tx_buf + (size_t)i * RELAY_SLOT;
 	w->f.io = relay_io_open(listen, err, errlen);
 	if (!w->f.io)
 		goto fail;
@@ -346,6 +340,11 @@ unsigned int relay_worker_port(const struct relay_worker *w)
 enum ksrtp_engine relay_worker_engine(const struct relay_worker *w)
 {
 	return ksrtp_session_engine(w->f.in);
+}
+
+const char *relay_worker_io(const struct relay_worker *w, char *buf, size_t len)
+{
+	return relay_io_name(w->f.io, buf, len);
 }
 
 void relay_worker_request(struct relay_worker *w, const struct relay_config *cfg,
@@ -398,8 +397,7 @@ void relay_worker_free(struct relay_worker *w)
 	free(w->f.out);
 	free(w->f.count);
 	free(w->f.first);
-	free(w->f.rx_buf);
-	free(w->f.tx_buf);
+	free(w->f.trains);
 	free(w->snap.streams);
 	free(w->snap.receivers);
 	free(w);
