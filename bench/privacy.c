@@ -66,6 +66,7 @@ struct trace {
 	uint32_t *frame;	/* video: frame number of each packet */
 	size_t n, cap;
 	uint32_t frames;
+	double duration_s;	/* audio: the trace's length */
 };
 
 static int trace_add(struct trace *t, const uint8_t *pkt, uint32_t len, uint32_t frame)
@@ -102,7 +103,11 @@ static void trace_free(struct trace *t)
 	free(t->frame);
 }
 
-/* Frame n of the pattern: a sliding diagonal gradient, a bright box crossing, moving chroma. */
+/*
+ * Frame n of the pattern: a sliding diagonal gradient with a changing grain
+ * (so that CBR has detail to spend its bits on), a bright box crossing,
+ * moving chroma.
+ */
 static void pattern(vpx_image_t *img, unsigned int n)
 {
 	unsigned int x, y, bx = n * 5 % (VIDEO_W - 64), by = n * 3 % (VIDEO_H - 64);
@@ -112,7 +117,8 @@ static void pattern(vpx_image_t *img, unsigned int n)
 
 		for (x = 0; x < VIDEO_W; x++)
 			row[x] = (x >= bx && x < bx + 64 && y >= by && y < by + 64) ?
-					 235 : (uint8_t)(16 + ((x + y + 4 * n) & 0x7f));
+					 235 : (uint8_t)(16 + ((x + y + 4 * n) & 0x7f) +
+							 ((x * 7919u ^ y * 104729u ^ n * 31u) >> 3 & 15));
 	}
 	for (y = 0; y < VIDEO_H / 2; y++) {
 		uint8_t *u = img->planes[VPX_PLANE_U] + (size_t)y * img->stride[VPX_PLANE_U];
@@ -261,6 +267,7 @@ static int audio_trace(struct trace *t, unsigned int seconds)
 		}
 		talk = !talk;
 	}
+	t->duration_s = seconds;
 	return 0;
 }
 
@@ -429,8 +436,10 @@ static int run_trace(const char *title, const struct trace *t, const struct poli
 	for (done = 0; done < np && !err; done++)
 		err = seal_trace(t, &ps[done], &o[done]);
 	if (!err) {
-		printf("\n%s: %zu packets in %u %s\n", title, t->n, t->frames,
-		       video ? "frames" : "packet slots");
+		printf("\n%s: %zu packets in %u %s, %.0f kbit/s sealed without padding\n", title,
+		       t->n, t->frames, video ? "frames" : "packet slots",
+		       (double)o[0].bytes * 8 / 1e3 / (video ? t->frames / (double)VIDEO_FPS
+							     : t->duration_s));
 		printf("  %-18s %9s %8s %9s %12s %9s%s\n", "policy", "packets", "refused",
 		       "distinct", "wire bytes", "overhead", video ? "  uniform frames" : "");
 	}
