@@ -9,8 +9,8 @@
  * each malformed reason (RTP too short, bad version, CSRC and extension
  * overruns, no room for the tag, oversize; RTCP too short, bad version,
  * no room for index and tag, E flag not the policy's; bad padding with
- * KSRTP_STRIP_PADDING), and packets for SSRCs without a stream (RTP and
- * RTCP). Those that do not parse far enough for their SSRC, and the unknown
+ * KSRTP_STRIP_PADDING), packets for SSRCs without a stream (RTP and RTCP),
+ * cryptex refusals (where cryptex streams exist: the user engine). Those that do not parse far enough for their SSRC, and the unknown
  * SSRCs, count in the session only. On the kernel engine a packet refused
  * for its padding was opened by the module first, and counts as opened too.
  */
@@ -216,6 +216,58 @@ static void run(const struct test_profile *pr)
 	ksrtp_session_free(rx);
 }
 
+/*
+ * Cryptex refusals (where the engine carries the stream on the user engine:
+ * the module has no cryptex): KSRTP_REQUIRE_CRYPTEX refusing CSRCs in the
+ * clear counts no_cryptex in stream and session; a 0xC0DE header on a
+ * stream without KSRTP_CRYPTEX is malformed for KSRTP_MALFORMED_OTHER.
+ */
+static void cryptex_counters(const struct test_profile *pr)
+{
+	ksrtp_session *tx = session_with(pr, KSRTP_OUTBOUND, SSRC, 0);
+	ksrtp_session *rx = session(), *rx_plain;
+	struct ksrtp_policy p = unit_policy(pr, KSRTP_INBOUND, SSRC);
+	struct ksrtp_session_stats ss;
+	struct ksrtp_stats st;
+	uint8_t pkt[BUF];
+	size_t len;
+
+	p.flags = KSRTP_CRYPTEX | KSRTP_REQUIRE_CRYPTEX;
+	if (ksrtp_add_stream(rx, &p)) {
+		test_not_applicable("cryptex streams");
+		ksrtp_session_free(rx);
+		ksrtp_session_free(tx);
+		return;
+	}
+	unit_case("%s: no_cryptex", pr->name);
+	len = unit_rtp(pkt, SSRC, 1, 2, -1, 40);
+	len = unit_seal(tx, ksrtp_protect, pkt, len, BUF);
+	inject(rx, ksrtp_unprotect, pkt, len, 3, KSRTP_ENOCRYPTEX, "CSRCs in the clear");
+	st = unit_stats(rx, SSRC, KSRTP_INBOUND);
+	CHECK_ERR(ksrtp_session_stats(rx, &ss), 0);
+	CHECK(st.no_cryptex == 3 && ss.no_cryptex == 3);
+	CHECK(st.malformed == 0 && ss.malformed == 0 && ss.unknown_ssrc == 0);
+	unit_case_end();
+
+	rx_plain = session_with(pr, KSRTP_INBOUND, SSRC, 0);
+	if (ksrtp_stream_engine(rx_plain, SSRC, KSRTP_INBOUND) == KSRTP_ENGINE_USER) {
+		unit_case("%s: cryptex header on a plain stream", pr->name);
+		len = unit_rtp(pkt, SSRC, 2, 0, 1, 40);
+		pkt[12] = 0xc0;
+		pkt[13] = 0xde;
+		inject(rx_plain, ksrtp_unprotect, pkt, len, 2, KSRTP_EMALFORMED, "0xC0DE, no cryptex");
+		st = unit_stats(rx_plain, SSRC, KSRTP_INBOUND);
+		CHECK_ERR(ksrtp_session_stats(rx_plain, &ss), 0);
+		CHECK(st.malformed == 2 && st.malformed_by[KSRTP_MALFORMED_OTHER] == 2);
+		CHECK(ss.malformed == 2 && ss.malformed_by[KSRTP_MALFORMED_OTHER] == 2);
+		CHECK(ss.no_cryptex == 0);
+		unit_case_end();
+	}
+	ksrtp_session_free(tx);
+	ksrtp_session_free(rx);
+	ksrtp_session_free(rx_plain);
+}
+
 int main(void)
 {
 	size_t i;
@@ -226,6 +278,7 @@ int main(void)
 			continue;
 		}
 		run(&test_profiles[i]);
+		cryptex_counters(&test_profiles[i]);
 	}
 	return test_result();
 }
