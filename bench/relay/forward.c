@@ -141,8 +141,6 @@ int relay_forward_batch(struct relay_forward *f, int timeout_ms)
 	}
 	if (ksrtp_unprotect_batch(f->in, f->rx, m) < 0)
 		fail_all(f->rx, m, KSRTP_EINVAL);
-	for (i = 0; i < m; i++)
-		f->counters.unknown_ssrc += f->rx[i].status == KSRTP_ENOSTREAM;
 	/* In chunks whose copies fit the tx slots. */
 	for (i = 0; i < m;) {
 		for (start = i, total = 0; i < m; i++) {

@@ -136,7 +136,6 @@ uint64_t relay_io_overflow(const struct relay_io *io);
 struct relay_counters {
 	uint64_t received;
 	uint64_t forwarded;	/* packets sealed and sent, all receivers */
-	uint64_t unknown_ssrc;	/* no stream for the SSRC (KSRTP_ENOSTREAM) */
 	uint64_t rtcp;		/* RTCP, not forwarded (an SFU terminates it) */
 	uint64_t seal_errors;
 	uint64_t send_errors;
@@ -168,6 +167,7 @@ int relay_forward_batch(struct relay_forward *f, int timeout_ms);
 /* The per-stream and per-receiver figures of one worker, for stats.c. */
 struct relay_snapshot {
 	struct relay_counters counters;
+	struct ksrtp_session_stats inbound;	/* what the inbound session refused, why */
 	struct ksrtp_stats *streams;	/* [nstreams]: config's streams, inbound */
 	struct ksrtp_stats *receivers;	/* [nreceivers]: sums of their outbound streams */
 	unsigned int nstreams;		/* the config's, or 0 when out of memory */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * The counters dump, one "name key=value ..." line each, summed over the
- * workers: the relay's own counters, then per stream what the library
- * counted opening it (auth_failures, replays and malformed are the attack
+ * workers: the relay's own counters, what the inbound sessions refused and
+ * why (ksrtp_session_stats), then per stream what the library counted
+ * opening it (auth_failures, replays and malformed are the attack
  * telemetry: a burst of auth failures on one stream is someone probing it),
  * then per receiver what was sealed for it. Names, SSRCs, addresses and
  * profiles only: never key material.
@@ -22,10 +23,10 @@ static const char *engine_name(enum ksrtp_engine e)
 static void print_counters(FILE *f, const char *what, const struct relay_counters *c)
 {
 	fprintf(f,
-		"%s received=%llu forwarded=%llu unknown_ssrc=%llu rtcp=%llu seal_errors=%llu "
+		"%s received=%llu forwarded=%llu rtcp=%llu seal_errors=%llu "
 		"send_errors=%llu rx_overflow=%llu\n",
 		what, (unsigned long long)c->received, (unsigned long long)c->forwarded,
-		(unsigned long long)c->unknown_ssrc, (unsigned long long)c->rtcp,
+		(unsigned long long)c->rtcp,
 		(unsigned long long)c->seal_errors, (unsigned long long)c->send_errors,
 		(unsigned long long)c->rx_overflow);
 }
@@ -34,11 +35,55 @@ static void add_counters(struct relay_counters *sum, const struct relay_counters
 {
 	sum->received += c->received;
 	sum->forwarded += c->forwarded;
-	sum->unknown_ssrc += c->unknown_ssrc;
 	sum->rtcp += c->rtcp;
 	sum->seal_errors += c->seal_errors;
 	sum->send_errors += c->send_errors;
 	sum->rx_overflow += c->rx_overflow;
+}
+
+/* enum ksrtp_malformed_reason, as the stats name them. */
+static const char *const malformed_names[] = {
+	[KSRTP_MALFORMED_TOO_SHORT] = "too_short",
+	[KSRTP_MALFORMED_VERSION] = "version",
+	[KSRTP_MALFORMED_CSRC] = "csrc",
+	[KSRTP_MALFORMED_EXTENSION] = "extension",
+	[KSRTP_MALFORMED_NO_TAG] = "no_tag",
+	[KSRTP_MALFORMED_RTCP_SHORT] = "rtcp_short",
+	[KSRTP_MALFORMED_RTCP_E_FLAG] = "rtcp_e_flag",
+	[KSRTP_MALFORMED_PADDING] = "padding",
+	[KSRTP_MALFORMED_OVERSIZE] = "oversize",
+	[KSRTP_MALFORMED_OTHER] = "other",
+};
+
+/*
+ * What every worker's inbound session refused: the packets no stream
+ * counts (unknown SSRCs, headers too broken to trust their SSRC) included.
+ */
+static void print_inbound(FILE *f, struct relay_worker *const *workers, unsigned int n)
+{
+	struct ksrtp_session_stats sum;
+	unsigned int k, i;
+
+	memset(&sum, 0, sizeof(sum));
+	for (k = 0; k < n; k++) {
+		const struct ksrtp_session_stats *s = &relay_worker_snapshot(workers[k])->inbound;
+
+		sum.auth_failures += s->auth_failures;
+		sum.replays += s->replays;
+		sum.malformed += s->malformed;
+		sum.unknown_ssrc += s->unknown_ssrc;
+		sum.no_cryptex += s->no_cryptex;
+		for (i = 0; i < KSRTP_MALFORMED_SLOTS; i++)
+			sum.malformed_by[i] += s->malformed_by[i];
+	}
+	fprintf(f, "inbound auth_failures=%llu replays=%llu unknown_ssrc=%llu no_cryptex=%llu "
+		"malformed=%llu", (unsigned long long)sum.auth_failures,
+		(unsigned long long)sum.replays, (unsigned long long)sum.unknown_ssrc,
+		(unsigned long long)sum.no_cryptex, (unsigned long long)sum.malformed);
+	for (i = 0; i < sizeof(malformed_names) / sizeof(malformed_names[0]); i++)
+		fprintf(f, " malformed_%s=%llu", malformed_names[i],
+			(unsigned long long)sum.malformed_by[i]);
+	fputc('\n', f);
 }
 
 static struct ksrtp_stats sum_stats(struct relay_worker *const *workers, unsigned int n,
@@ -85,6 +130,7 @@ void relay_stats_print(FILE *f, const struct relay_config *cfg,
 		add_counters(&total, &s->counters);
 	}
 	print_counters(f, "total", &total);
+	print_inbound(f, workers, nworkers);
 	for (i = 0; i < cfg->nstreams; i++) {
 		const struct relay_stream *st = &cfg->streams[i];
 		struct ksrtp_stats s = sum_stats(workers, nworkers, false, i);

@@ -241,6 +241,9 @@ static void take_snapshot(struct relay_worker *w)
 		s->receivers = p;
 	s->nstreams = w->snap_streams >= cfg->nstreams ? cfg->nstreams : 0;
 	s->nreceivers = w->snap_receivers >= cfg->nreceivers ? cfg->nreceivers : 0;
+	memset(&s->inbound, 0, sizeof(s->inbound));
+	if (w->f.in)
+		ksrtp_session_stats(w->f.in, &s->inbound);
 	for (i = 0; i < s->nstreams; i++)
 		if (w->f.in && !ksrtp_stream_stats(w->f.in, cfg->streams[i].ssrc, KSRTP_INBOUND, &st))
 			s->streams[i] = st;

@@ -2,8 +2,9 @@
 /*
  * The attack telemetry on SIGUSR1: forged packets (a flipped bit) count as
  * auth_failures of their stream, replays as replays, a packet too short for
- * its tag as malformed, a packet for an SSRC nobody configured as
- * unknown_ssrc; none of them reaches the receiver. And neither the stats nor
+ * its tag as malformed (by reason: no_tag), one too short for a header as
+ * malformed too_short of the session only, a packet for an SSRC nobody
+ * configured as unknown_ssrc; none of them reaches the receiver. And neither the stats nor
  * anything the relay logged contains a key or a salt.
  */
 #include "relay_test.h"
@@ -57,6 +58,8 @@ int main(void)
 	/* Malformed: SSRC's header and 4 bytes, shorter than a GCM tag. */
 	rt_rtp(copy, SSRC, 200, 4);
 	rt_send_raw(sfd, &relay.addr, copy, 16);
+	/* Too short for any RTP header: no stream to count it, the session does. */
+	rt_send_raw(sfd, &relay.addr, copy, 5);
 	/* A stream the relay does not know, sealed with keys it does not have. */
 	rt_send(sfd, tx, &relay.addr, OTHER, 1, 80, pkt);
 
@@ -71,9 +74,13 @@ int main(void)
 	CHECK(rt_stat(stats, "stream ssrc=0x51a75001", "auth_failures") == 3);
 	CHECK(rt_stat(stats, "stream ssrc=0x51a75001", "replays") == 2);
 	CHECK(rt_stat(stats, "stream ssrc=0x51a75001", "malformed") == 1);
-	CHECK(rt_stat(stats, "total", "received") == 17);
+	CHECK(rt_stat(stats, "total", "received") == 18);
 	CHECK(rt_stat(stats, "total", "forwarded") == 10);
-	CHECK(rt_stat(stats, "total", "unknown_ssrc") == 1);
+	CHECK(rt_stat(stats, "inbound", "unknown_ssrc") == 1);
+	CHECK(rt_stat(stats, "inbound", "auth_failures") == 3);
+	CHECK(rt_stat(stats, "inbound", "malformed_no_tag") == 1);
+	CHECK(rt_stat(stats, "inbound", "malformed_too_short") == 1);
+	CHECK(rt_stat(stats, "inbound", "malformed") == 2);
 	CHECK(rt_stat(stats, "receiver addr=127.0.0.1", "sealed") == 10);
 	CHECK(!strstr(stats, sk.key_hex) && !strstr(stats, sk.salt_hex));
 	CHECK(!strstr(stats, rk.key_hex) && !strstr(stats, rk.salt_hex));
