@@ -33,7 +33,7 @@
 #define RELAY_MAX_STREAMS 4096
 #define RELAY_MAX_RECEIVERS 1024
 #define RELAY_SLOT 2048		/* bytes per packet buffer, as the library's arena */
-#define RELAY_BATCH 64		/* packets per recvmmsg and per unprotect_batch */
+#define RELAY_BATCH 64		/* packets per receive and per unprotect_batch */
 
 /* ---- config.c ---- */
 
