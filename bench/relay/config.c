@@ -140,6 +140,21 @@ static int parse_hex(struct parse *p, const char *field, const char *s, const ch
 	return 0;
 }
 
+/*
+ * A name the user wrote (a directive, a field), fit to echo in an error: a
+ * short word that cannot be key material. A line that is a pasted key, or a
+ * hex run before an '=', is not shown.
+ */
+static const char *shown(const char *name)
+{
+	static const char word[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
+	size_t n = strlen(name);
+
+	if (n && n <= 20 && strspn(name, word) == n && strspn(name, "0123456789abcdefABCDEF") < n)
+		return name;
+	return "(not shown)";
+}
+
 /* The fields of one directive line, by name. */
 enum field { F_SSRC, F_PROFILE, F_KEY, F_SALT, F_REPLAY_WINDOW, F_ADDR, F_STREAMS, F_COUNT };
 static const char *const field_names[F_COUNT] = {
@@ -162,9 +177,8 @@ static int split_fields(struct parse *p, char *rest, unsigned int allowed, char 
 		for (f = 0; f < F_COUNT; f++)
 			if (!strcmp(tok, field_names[f]))
 				break;
-		/* The name is the user's text too, but never a value: safe to echo, bounded. */
 		if (f == F_COUNT || !(allowed & 1u << f))
-			return fail(p, "unknown field '%.32s'", tok);
+			return fail(p, "unknown field '%s'", shown(tok));
 		if (val[f])
 			return fail(p, "%s given twice", field_names[f]);
 		val[f] = eq + 1;
@@ -258,9 +272,11 @@ static int parse_line(struct parse *p, char *line, struct relay_config *c, bool 
 	if (*rest)
 		*rest++ = 0;
 	if (!strcmp(directive, "listen")) {
-		char *addr = rest + strspn(rest, " \t");
+		char *addr = rest + strspn(rest, " \t"), *end = addr + strcspn(addr, " \t");
 
-		addr[strcspn(addr, " \t")] = 0;
+		if (end[strspn(end, " \t")])
+			return fail(p, "listen: want one IPv4-address:port");
+		*end = 0;
 		if (*have_listen)
 			return fail(p, "listen given twice");
 		*have_listen = true;
@@ -308,7 +324,7 @@ static int parse_line(struct parse *p, char *line, struct relay_config *c, bool 
 			return -1;
 		return parse_streams_list(p, val[F_STREAMS], r);
 	}
-	return fail(p, "unknown directive '%.32s' (listen, stream or receiver)", directive);
+	return fail(p, "unknown directive '%s' (listen, stream or receiver)", shown(directive));
 }
 
 static int cmp_stream(const void *a, const void *b)

@@ -52,6 +52,11 @@ static const struct bad_config {
 	{ "listen 127.0.0.1:0\nforward everything\n", 2, "unknown directive 'forward'" },
 	{ "listen 127.0.0.1:0\nlisten 127.0.0.1:1\n", 2, "listen given twice" },
 	{ GOOD_STREAM, 0, "no listen line" },
+	{ "listen 127.0.0.1:0 127.0.0.1:1\n", 1, "listen: want one IPv4-address:port" },
+	/* A key pasted on a line of its own, or before an '=': named, not shown. */
+	{ "listen 127.0.0.1:0\n" K16 "\n", 2, "unknown directive '(not shown)'" },
+	{ "listen 127.0.0.1:0\nstream ssrc=7 " S12 "=1 profile=AEAD_AES_128_GCM key=" K16
+	  " salt=" S12 "\n", 2, "unknown field '(not shown)'" },
 };
 
 int main(void)
