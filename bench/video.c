@@ -371,7 +371,8 @@ static int run_group(const struct video_group *g, const struct video_drain *d,
 	bench_figures_of(c, N_TRANSPORTS, o->common.runs, (unsigned int)(bytes / packets), fig,
 			 &ref, &ceil);
 	bench_figures_print(out, c, fig, N_TRANSPORTS, ref);
-	fprintf(out, "  frames/s (median):");
+	fprintf(out, "  frames/s%s (median):",
+		o->common.clock == CLOCK_MONOTONIC ? "" : " per core");
 	for (i = 0; i < N_TRANSPORTS; i++) {
 		struct bench_stats st;
 		json_object *j = bench_figures_json(&c[i], &fig[i]);

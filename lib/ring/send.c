@@ -297,7 +297,8 @@ static void queue_op(struct ksrtp_ring *r, struct ksrtp_train *t, uint32_t first
 		c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
 		memcpy(CMSG_DATA(c), &gso_size, sizeof(gso_size));
 	}
-	io_uring_prep_sendmsg(sqe, t->dest->fd, &op->msg, 0);
+	/* MSG_DONTWAIT: a full socket buffer is EAGAIN, waited for with a bound, not forever. */
+	io_uring_prep_sendmsg(sqe, t->dest->fd, &op->msg, MSG_DONTWAIT);
 	io_uring_sqe_set_data(sqe, op);
 }
 
