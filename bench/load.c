@@ -70,6 +70,20 @@ struct track {
 	uint64_t bits[LOAD_WINDOW / 64];
 };
 
+/* One thread of the generator: a sending one, or a receiving one. */
+struct gen_thread {
+	struct load *l;
+	unsigned int id;
+	pthread_t thread;
+	ksrtp_session *tx;	/* sending: its senders' outbound streams */
+	uint8_t *buf;		/* LOAD_BATCH or LOAD_RX_BATCH slots */
+	/* one run */
+	double rate;		/* sending: packets/s, 0 as fast as it can */
+	uint64_t t0, end;
+	uint64_t sent, delivered, bad;
+	int rc;
+};
+
 struct party_keys {
 	uint8_t key[32], salt[14];
 };
@@ -80,20 +94,17 @@ struct load {
 	char dir[64], config[128], stats[128], log[128];
 	pid_t relay;
 	struct sockaddr_in relay_addr;
-	/* senders */
+	/* senders: sender s belongs to sending thread s % threads */
 	int sfd[LOAD_MAX_SENDERS];
-	ksrtp_session *tx;
 	uint64_t counter[LOAD_MAX_SENDERS];
-	uint8_t *tx_buf;
-	/* receivers, and their thread */
+	/* receivers: receiver r to receiving thread r % threads */
 	int rfd[LOAD_MAX_RECEIVERS];
 	unsigned int rport[LOAD_MAX_RECEIVERS];
 	ksrtp_session *rx[LOAD_MAX_RECEIVERS];
 	struct track *track;	/* [receiver * senders + sender] */
-	uint8_t *rx_buf;
-	pthread_t receiver;
+	struct gen_thread send[LOAD_MAX_GEN_THREADS], recv[LOAD_MAX_GEN_THREADS];
+	unsigned int nsend, nrecv;
 	atomic_bool sending_done;
-	uint64_t delivered, bad;	/* the receiver thread's, read after joining it */
 };
 
 static uint64_t now_ns(void)
@@ -179,8 +190,9 @@ static int track_mark(struct track *t, uint64_t c)
 
 /* ---- the receiver thread ---- */
 
-static void receive_batch(struct load *l, unsigned int r)
+static void receive_batch(struct gen_thread *g, unsigned int r)
 {
+	struct load *l = g->l;
 	struct mmsghdr msgs[LOAD_RX_BATCH];
 	struct iovec iov[LOAD_RX_BATCH];
 	struct ksrtp_pkt v[LOAD_RX_BATCH];
@@ -189,7 +201,7 @@ static void receive_batch(struct load *l, unsigned int r)
 	int n;
 
 	for (i = 0; i < LOAD_RX_BATCH; i++) {
-		iov[i] = (struct iovec){ .iov_base = l->rx_buf + (size_t)i * LOAD_SLOT,
+		iov[i] = (struct iovec){ .iov_base = g->buf + (size_t)i * LOAD_SLOT,
 					 .iov_len = LOAD_SLOT };
 		msgs[i].msg_hdr = (struct msghdr){ .msg_iov = &iov[i], .msg_iovlen = 1 };
 	}
@@ -203,31 +215,32 @@ static void receive_batch(struct load *l, unsigned int r)
 	for (i = 0; i < (unsigned int)n; i++) {
 		if (v[i].status || !check_packet(l, v[i].data, v[i].len, &sender, &counter) ||
 		    track_mark(&l->track[r * l->setup.senders + sender], counter))
-			l->bad++;
+			g->bad++;
 		else
-			l->delivered++;
+			g->delivered++;
 	}
 }
 
 static void *receiver_main(void *arg)
 {
-	struct load *l = arg;
+	struct gen_thread *g = arg;
+	struct load *l = g->l;
 	struct pollfd pfd[LOAD_MAX_RECEIVERS];
-	unsigned int r, R = l->setup.receivers;
+	unsigned int r, n = 0, mine[LOAD_MAX_RECEIVERS];
 	uint64_t quiet_since = 0;
 
 	/* As the relay: a receiver that falls behind would count against the relay. */
 	realtime();
-	for (r = 0; r < R; r++)
-		pfd[r] = (struct pollfd){ .fd = l->rfd[r], .events = POLLIN };
+	for (r = g->id; r < l->setup.receivers; r += l->nrecv) {
+		pfd[n] = (struct pollfd){ .fd = l->rfd[r], .events = POLLIN };
+		mine[n++] = r;
+	}
 	for (;;) {
-		int n = poll(pfd, R, 10);
-
-		if (n > 0) {
+		if (poll(pfd, n, 10) > 0) {
 			quiet_since = 0;
-			for (r = 0; r < R; r++)
+			for (r = 0; r < n; r++)
 				if (pfd[r].revents & POLLIN)
-					receive_batch(l, r);
+					receive_batch(g, mine[r]);
 		} else if (atomic_load(&l->sending_done)) {
 			if (!quiet_since)
 				quiet_since = now_ns();
@@ -316,7 +329,8 @@ static int write_config(struct load *l)
 		return -1;
 	fprintf(f, "# ksrtp-bench load: %u senders, %u receivers\nlisten 127.0.0.1:0\n", S, R);
 	for (s = 0; s < S && !rc; s++) {
-		rc = random_keys(&k) || add_stream(l->tx, l, &k, LOAD_SSRC0 + s, KSRTP_OUTBOUND);
+		rc = random_keys(&k) ||
+		     add_stream(l->send[s % l->nsend].tx, l, &k, LOAD_SSRC0 + s, KSRTP_OUTBOUND);
 		hex(key_hex, k.key, l->key_len);
 		hex(salt_hex, k.salt, l->salt_len);
 		fprintf(f, "stream ssrc=0x%08x profile=%s key=%s salt=%s\n", LOAD_SSRC0 + s, name,
@@ -517,7 +531,7 @@ struct load *load_start(const struct load_setup *setup)
 {
 	struct load *l = calloc(1, sizeof(*l));
 	struct ksrtp_config cfg = { .engine = KSRTP_ENGINE_USER };
-	unsigned int s, r, port;
+	unsigned int s, r, t, port;
 	int gcm;
 
 	if (!l)
@@ -540,11 +554,24 @@ struct load *load_start(const struct load_setup *setup)
 	snprintf(l->stats, sizeof(l->stats), "%s/stats", l->dir);
 	snprintf(l->log, sizeof(l->log), "%s/relay.log", l->dir);
 	l->track = calloc((size_t)setup->senders * setup->receivers, sizeof(*l->track));
-	l->tx_buf = aligned_alloc(4096, (size_t)LOAD_BATCH * LOAD_SLOT);
-	l->rx_buf = aligned_alloc(4096, (size_t)LOAD_RX_BATCH * LOAD_SLOT);
-	l->tx = ksrtp_session_new(&cfg, NULL);
-	if (!l->track || !l->tx_buf || !l->rx_buf || !l->tx)
+	if (!l->track)
 		goto fail;
+	/* No more threads of a kind than parties to share among them. */
+	l->nsend = setup->gen_threads < setup->senders ? setup->gen_threads : setup->senders;
+	l->nrecv = setup->gen_threads < setup->receivers ? setup->gen_threads : setup->receivers;
+	for (t = 0; t < l->nsend; t++) {
+		l->send[t] = (struct gen_thread){ .l = l, .id = t };
+		l->send[t].buf = aligned_alloc(4096, (size_t)LOAD_BATCH * LOAD_SLOT);
+		l->send[t].tx = ksrtp_session_new(&cfg, NULL);
+		if (!l->send[t].buf || !l->send[t].tx)
+			goto fail;
+	}
+	for (t = 0; t < l->nrecv; t++) {
+		l->recv[t] = (struct gen_thread){ .l = l, .id = t };
+		l->recv[t].buf = aligned_alloc(4096, (size_t)LOAD_RX_BATCH * LOAD_SLOT);
+		if (!l->recv[t].buf)
+			goto fail;
+	}
 	for (s = 0; s < setup->senders; s++)
 		if ((l->sfd[s] = udp_socket(&port)) < 0)
 			goto fail;
@@ -561,21 +588,22 @@ fail:
 	return NULL;
 }
 
-/* Send n packets of sender s, sealed; 0 or -1. */
-static int send_batch(struct load *l, unsigned int s, unsigned int n)
+/* Send n packets of sender s (one of g's), sealed; 0 or -1. */
+static int send_batch(struct gen_thread *g, unsigned int s, unsigned int n)
 {
+	struct load *l = g->l;
 	struct ksrtp_pkt v[LOAD_BATCH];
 	struct mmsghdr msgs[LOAD_BATCH];
 	struct iovec iov[LOAD_BATCH];
 	unsigned int i, sent = 0;
 
 	for (i = 0; i < n; i++) {
-		uint8_t *p = l->tx_buf + (size_t)i * LOAD_SLOT;
+		uint8_t *p = g->buf + (size_t)i * LOAD_SLOT;
 
 		v[i] = (struct ksrtp_pkt){ .data = p, .cap = LOAD_SLOT };
 		v[i].len = (uint32_t)make_packet(p, s, l->counter[s]++, l->setup.payload);
 	}
-	if (ksrtp_protect_batch(l->tx, v, n) != (int)n)
+	if (ksrtp_protect_batch(g->tx, v, n) != (int)n)
 		return -1;
 	for (i = 0; i < n; i++) {
 		iov[i] = (struct iovec){ .iov_base = v[i].data, .iov_len = v[i].len };
@@ -594,39 +622,21 @@ static int send_batch(struct load *l, unsigned int s, unsigned int n)
 	return 0;
 }
 
-int load_run(struct load *l, double rate, unsigned int ms, struct load_result *out,
-	     void (*tick)(void *ctx, double seconds), void *ctx)
+/* A sending thread: its senders in turn, a batch each, at g->rate until g->end. */
+static void *sender_main(void *arg)
 {
-	const unsigned int S = l->setup.senders, R = l->setup.receivers;
-	unsigned int relay_port = ntohs(l->relay_addr.sin_port), s = 0, w;
-	uint64_t t0, t, end, next_tick, ticks0[LOAD_MAX_WORKERS] = { 0 };
-	uint64_t ticks1[LOAD_MAX_WORKERS] = { 0 };
-	uint64_t relay_drops0, recv_drops0, errors0;
-	double cpu0, seconds, skipped = 0, max_backlog = rate * LOAD_MAX_BACKLOG_S + LOAD_BATCH;
-	char stats[1 << 16];
-	int rc = 0;
+	struct gen_thread *g = arg;
+	struct load *l = g->l;
+	double skipped = 0, max_backlog = g->rate * LOAD_MAX_BACKLOG_S + LOAD_BATCH;
+	unsigned int s = g->id;
+	uint64_t t;
 
-	memset(out, 0, sizeof(*out));
-	if (relay_stats(l, stats, sizeof(stats)))
-		return -1;
-	errors0 = stat_value(stats, "total", "seal_errors") +
-		  stat_value(stats, "total", "send_errors");
-	relay_drops0 = socket_drops(&relay_port, 1);
-	recv_drops0 = socket_drops(l->rport, R);
-	l->delivered = l->bad = 0;
-	atomic_store(&l->sending_done, false);
-	if (pthread_create(&l->receiver, NULL, receiver_main, l))
-		return -1;
-	relay_ticks(l->relay, ticks0);
-	cpu0 = process_cpu_s();
-	t0 = now_ns();
-	end = t0 + ms * 1000000ull;
-	next_tick = t0 + 1000000000ull;
-	for (t = t0; t < end && !rc; t = now_ns()) {
+	for (t = now_ns(); t < g->end && !g->rc; t = now_ns()) {
 		unsigned int n = LOAD_BATCH;
 
-		if (rate > 0) {
-			double allowed = rate * (double)(t - t0) / 1e9 - (double)out->sent - skipped;
+		if (g->rate > 0) {
+			double allowed = g->rate * (double)(t - g->t0) / 1e9 - (double)g->sent -
+					 skipped;
 
 			/*
 			 * Late (this thread was not scheduled): a media source
@@ -640,23 +650,82 @@ int load_run(struct load *l, double rate, unsigned int ms, struct load_result *o
 			}
 			if (allowed < 1) {
 				/* Ahead of the schedule: wait for the next packet's time. */
-				sleep_ns((uint64_t)((1 - allowed) / rate * 1e9));
+				sleep_ns((uint64_t)((1 - allowed) / g->rate * 1e9));
 				continue;
 			}
 			if (allowed < n)
 				n = (unsigned int)allowed;
 		}
-		rc = send_batch(l, s, n);
-		out->sent += n;
-		s = (s + 1) % S;
-		if (tick && t >= next_tick) {
-			tick(ctx, (double)(t - t0) / 1e9);
+		g->rc = send_batch(g, s, n);
+		g->sent += n;
+		s += l->nsend;
+		if (s >= l->setup.senders)
+			s = g->id;
+	}
+	return NULL;
+}
+
+int load_run(struct load *l, double rate, unsigned int ms, struct load_result *out,
+	     void (*tick)(void *ctx, double seconds), void *ctx)
+{
+	const unsigned int R = l->setup.receivers;
+	unsigned int relay_port = ntohs(l->relay_addr.sin_port), t, w, started = 0;
+	uint64_t t0, now, next_tick, ticks0[LOAD_MAX_WORKERS] = { 0 };
+	uint64_t ticks1[LOAD_MAX_WORKERS] = { 0 };
+	uint64_t relay_drops0, recv_drops0, errors0;
+	double cpu0, seconds;
+	char stats[1 << 16];
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (relay_stats(l, stats, sizeof(stats)))
+		return -1;
+	errors0 = stat_value(stats, "total", "seal_errors") +
+		  stat_value(stats, "total", "send_errors");
+	relay_drops0 = socket_drops(&relay_port, 1);
+	recv_drops0 = socket_drops(l->rport, R);
+	atomic_store(&l->sending_done, false);
+	for (t = 0; t < l->nrecv; t++) {
+		l->recv[t].delivered = l->recv[t].bad = 0;
+		if (pthread_create(&l->recv[t].thread, NULL, receiver_main, &l->recv[t]))
+			break;
+	}
+	relay_ticks(l->relay, ticks0);
+	cpu0 = process_cpu_s();
+	t0 = now_ns();
+	for (started = 0; t == l->nrecv && started < l->nsend; started++) {
+		struct gen_thread *g = &l->send[started];
+
+		g->rate = rate / l->nsend;
+		g->t0 = t0;
+		g->end = t0 + ms * 1000000ull;
+		g->sent = 0;
+		g->rc = 0;
+		if (pthread_create(&g->thread, NULL, sender_main, g))
+			break;
+	}
+	/* This thread keeps time for the tick while the others send. */
+	for (next_tick = t0 + 1000000000ull; (now = now_ns()) < t0 + ms * 1000000ull;) {
+		if (tick && now >= next_tick) {
+			tick(ctx, (double)(now - t0) / 1e9);
 			next_tick += 1000000000ull;
 		}
+		sleep_ns(10000000);
+	}
+	for (w = 0; w < started; w++) {
+		pthread_join(l->send[w].thread, NULL);
+		out->sent += l->send[w].sent;
+		rc |= l->send[w].rc;
 	}
 	seconds = (double)(now_ns() - t0) / 1e9;
 	atomic_store(&l->sending_done, true);
-	pthread_join(l->receiver, NULL);
+	for (w = 0; w < t; w++) {
+		pthread_join(l->recv[w].thread, NULL);
+		out->delivered += l->recv[w].delivered;
+		out->bad += l->recv[w].bad;
+	}
+	if (t < l->nrecv || started < l->nsend)
+		rc = -1;
 	out->workers = relay_ticks(l->relay, ticks1);
 	for (w = 0; w < out->workers; w++)
 		out->worker_cpu[w] = 100.0 * (double)(ticks1[w] - ticks0[w]) /
@@ -669,8 +738,6 @@ int load_run(struct load *l, double rate, unsigned int ms, struct load_result *o
 	}
 	out->seconds = seconds;
 	out->expected = out->sent * R;
-	out->delivered = l->delivered;
-	out->bad = l->bad;
 	out->lost = out->expected > out->delivered ? out->expected - out->delivered : 0;
 	out->relay_drops = socket_drops(&relay_port, 1) - relay_drops0;
 	out->receiver_drops = socket_drops(l->rport, R) - recv_drops0;
@@ -742,7 +809,11 @@ int load_stop(struct load *l)
 			close(l->rfd[i]);
 		ksrtp_session_free(l->rx[i]);
 	}
-	ksrtp_session_free(l->tx);
+	for (i = 0; i < LOAD_MAX_GEN_THREADS; i++) {
+		ksrtp_session_free(l->send[i].tx);
+		free(l->send[i].buf);
+		free(l->recv[i].buf);
+	}
 	unlink(l->config);
 	unlink(l->stats);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", l->stats);
@@ -750,8 +821,6 @@ int load_stop(struct load *l)
 	unlink(l->log);
 	rmdir(l->dir);
 	free(l->track);
-	free(l->tx_buf);
-	free(l->rx_buf);
 	free(l);
 	return rc;
 }
@@ -905,6 +974,8 @@ int load_parse_setup(struct load_setup *s, int val, const char *arg)
 				return 0;
 			}
 		return 1;
+	case LOAD_OPT_GEN_THREADS:
+		return bench_parse_uint(arg, 1, LOAD_MAX_GEN_THREADS, &s->gen_threads) ? 1 : 0;
 	case LOAD_OPT_ENGINE:
 		if (strcmp(arg, "auto") && strcmp(arg, "user") && strcmp(arg, "kernel"))
 			return 1;
@@ -917,14 +988,19 @@ int load_parse_setup(struct load_setup *s, int val, const char *arg)
 void load_setup_defaults(struct load_setup *s)
 {
 	*s = (struct load_setup){ .engine = "auto", .senders = 4, .receivers = 2, .threads = 1,
-				  .payload = 200, .profile = KSRTP_AEAD_AES_128_GCM };
+				  .gen_threads = 1, .payload = 200,
+				  .profile = KSRTP_AEAD_AES_128_GCM };
 }
 
 void load_print_header(FILE *f, const struct load_setup *s)
 {
 	fprintf(f, "relay: %u worker%s, %u senders -> %u receivers (each gets every stream), "
-		   "%s, %u-byte payload, --engine %s\n", s->threads, s->threads == 1 ? "" : "s",
-		s->senders, s->receivers, profile_name(s->profile), s->payload, s->engine);
+		   "%s, %u-byte payload, --engine %s; generator: %u sending and %u receiving "
+		   "thread%s\n", s->threads, s->threads == 1 ? "" : "s", s->senders, s->receivers,
+		profile_name(s->profile), s->payload, s->engine,
+		s->gen_threads < s->senders ? s->gen_threads : s->senders,
+		s->gen_threads < s->receivers ? s->gen_threads : s->receivers,
+		s->gen_threads == 1 ? "" : "s");
 	fprintf(f, "  %-10s %10s %10s %11s %9s %20s %5s\n", "run", "offered/s", "relay in/s",
 		"delivered", "lost", "drops: relay x R + rx", "acctd");
 }

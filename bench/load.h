@@ -4,7 +4,8 @@
  * soak` (load.c). It starts ksrtp-relay on 127.0.0.1 with a config it writes
  * (S sender streams, R receivers that get every stream, each party with keys
  * of its own), sends SRTP from S sockets (S flows, so SO_REUSEPORT spreads
- * them over the relay's workers), receives at the R receivers and checks
+ * them over the relay's workers; --gen-threads sending threads share the
+ * senders), receives at the R receivers (as many receiving threads) and checks
  * each delivered packet: it authenticates with that receiver's keys, its
  * payload is byte for byte what the sender sealed, and it arrives once.
  *
@@ -27,6 +28,7 @@
 #define LOAD_MAX_SENDERS 64
 #define LOAD_MAX_RECEIVERS 16
 #define LOAD_MAX_WORKERS 64
+#define LOAD_MAX_GEN_THREADS 16
 
 struct load_setup {
 	const char *relay_path;		/* NULL: ksrtp-relay beside this program */
@@ -34,6 +36,7 @@ struct load_setup {
 	unsigned int senders;
 	unsigned int receivers;
 	unsigned int threads;		/* the relay's --threads */
+	unsigned int gen_threads;	/* sending threads, and as many receiving */
 	unsigned int payload;		/* RTP payload bytes (>= 8) */
 	enum ksrtp_profile profile;	/* every party's */
 };
@@ -112,6 +115,7 @@ enum load_setup_option {
 	LOAD_OPT_PAYLOAD,
 	LOAD_OPT_PROFILE,
 	LOAD_OPT_ENGINE,
+	LOAD_OPT_GEN_THREADS,
 	LOAD_OPT_NEXT,		/* a subcommand's own options from here */
 };
 
@@ -122,12 +126,15 @@ enum load_setup_option {
 	{ "threads", required_argument, NULL, LOAD_OPT_THREADS },	\
 	{ "payload", required_argument, NULL, LOAD_OPT_PAYLOAD },	\
 	{ "profile", required_argument, NULL, LOAD_OPT_PROFILE },	\
-	{ "engine", required_argument, NULL, LOAD_OPT_ENGINE }
+	{ "engine", required_argument, NULL, LOAD_OPT_ENGINE },		\
+	{ "gen-threads", required_argument, NULL, LOAD_OPT_GEN_THREADS }
 
 #define LOAD_SETUP_HELP								\
 	"  --senders N      sender streams, each from its own socket (default 4; 1..64)\n" \
 	"  --receivers N    receivers, each gets every stream (default 2; 1..16)\n"	\
 	"  --threads N      relay workers, --threads of ksrtp-relay (default 1)\n"	\
+	"  --gen-threads N  the generator's sending threads, and as many receiving\n" \
+	"                   (default 1; to saturate a relay with several workers)\n" \
 	"  --payload N      RTP payload bytes (default 200; 8..1400)\n"		\
 	"  --profile NAME   AEAD_AES_128_GCM (default), AEAD_AES_256_GCM,\n"	\
 	"                   AES_CM_128_HMAC_SHA1_80, AES_CM_128_HMAC_SHA1_32\n"	\
