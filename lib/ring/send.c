@@ -220,12 +220,18 @@ static void reap_all(struct ksrtp_ring *r)
 		if (ret == -EINTR)
 			continue;
 		if (ret < 0) {
-			/* The ring is broken: the sends' fate is unknown, count them failed. */
+			/*
+			 * The ring is broken: the sends' fate is unknown, count
+			 * them failed, and never enter it again (a late
+			 * completion would name an op since reused).
+			 */
 			uint32_t i;
 
 			for (i = 0; i < r->nops; i++)
 				if (r->ops[i].train)
 					tx_error(r, r->ops[i].count, -ret);
+			r->uring_broken = true;
+			r->tx = KSRTP_TX_SENDMMSG;
 			break;
 		}
 		if (cqe->user_data == UD_RECV) {

@@ -12,6 +12,7 @@
 #include "ring/ring.h"
 
 #define INBOUND_BATCH 64
+#define INBOUND_MAX_BATCHES 16	/* a poll returns to its caller after this many */
 
 /* ---- outbound ---- */
 
@@ -134,6 +135,7 @@ struct ksrtp_inbound {
 	size_t frame_cap;
 	int64_t last_rx_ms;	/* when the last packet came */
 	bool flushed;		/* since it came */
+	unsigned int batch;	/* packets a receive: at most half the assembler's window */
 	struct ksrtp_inbound_stats st;
 	struct ksrtp_pkt v[INBOUND_BATCH];
 };
@@ -171,6 +173,10 @@ ksrtp_inbound *ksrtp_inbound_new(ksrtp_ring *r, const struct ksrtp_inbound_confi
 	}
 	in->r = r;
 	in->cfg = *cfg;
+	/* Frames are popped after every batch: a batch must not push any out of the window. */
+	in->batch = (cfg->assembler.window ? cfg->assembler.window : KSRTP_ASM_WINDOW_DEFAULT) / 2;
+	if (in->batch > INBOUND_BATCH)
+		in->batch = INBOUND_BATCH;
 	if (!in->cfg.flush_ms)
 		in->cfg.flush_ms = KSRTP_INBOUND_FLUSH_MS_DEFAULT;
 	in->last_rx_ms = mono_ms();
@@ -217,11 +223,24 @@ static void inbound_take(struct ksrtp_inbound *in, unsigned int n)
 	ksrtp_arena_put(&in->r->arena, in->v, n);
 }
 
-int ksrtp_inbound_poll(ksrtp_inbound *in, int timeout_ms)
+/* Hand every complete frame to on_frame; how many. */
+static int inbound_deliver(struct ksrtp_inbound *in)
 {
 	struct ksrtp_frame_info fi;
+	int frames = 0;
+
+	while (ksrtp_assembler_pop(in->a, &fi, in->frame, in->frame_cap) == 1) {
+		in->cfg.on_frame(in->cfg.arg, &fi, in->frame);
+		frames++;
+	}
+	return frames;
+}
+
+int ksrtp_inbound_poll(ksrtp_inbound *in, int timeout_ms)
+{
+	unsigned int batches = 0;
 	int64_t now, flush_at;
-	int n, frames = 0, got;
+	int n, frames = 0;
 
 	if (!in)
 		return KSRTP_EINVAL;
@@ -230,27 +249,31 @@ int ksrtp_inbound_poll(ksrtp_inbound *in, int timeout_ms)
 	flush_at = in->last_rx_ms + in->cfg.flush_ms;
 	if (!in->flushed && (timeout_ms < 0 || now + timeout_ms > flush_at))
 		timeout_ms = flush_at > now ? (int)(flush_at - now) : 0;
-	n = ksrtp_ring_recv(in->r, in->v, INBOUND_BATCH, timeout_ms);
+	n = ksrtp_ring_recv(in->r, in->v, in->batch, timeout_ms);
 	if (n < 0)
 		return n;
-	now = mono_ms();
 	if (n) {
-		inbound_take(in, (unsigned int)n);
-		/* Then whatever else is there already, without waiting. */
-		while ((n = ksrtp_ring_recv(in->r, in->v, INBOUND_BATCH, 0)) > 0)
-			inbound_take(in, (unsigned int)n);
-		in->last_rx_ms = now;
+		in->last_rx_ms = mono_ms();
 		in->flushed = false;
-	} else if (!in->flushed && now >= in->last_rx_ms + in->cfg.flush_ms) {
+	} else if (!in->flushed && mono_ms() >= in->last_rx_ms + in->cfg.flush_ms) {
 		ksrtp_assembler_flush(in->a);
 		in->st.flushes++;
 		in->flushed = true;
 	}
-	if (!in->cfg.on_frame)
+	if (!in->cfg.on_frame) {
+		/* One batch: the caller pops before the next. */
+		if (n)
+			inbound_take(in, (unsigned int)n);
 		return 0;
-	while ((got = ksrtp_assembler_pop(in->a, &fi, in->frame, in->frame_cap)) == 1) {
-		in->cfg.on_frame(in->cfg.arg, &fi, in->frame);
-		frames++;
+	}
+	/* Then whatever else is there already, without waiting, frames out after each batch. */
+	for (;;) {
+		if (n > 0)
+			inbound_take(in, (unsigned int)n);
+		frames += inbound_deliver(in);
+		if (n <= 0 || ++batches == INBOUND_MAX_BATCHES)
+			break;
+		n = ksrtp_ring_recv(in->r, in->v, in->batch, 0);
 	}
 	return frames;
 }
