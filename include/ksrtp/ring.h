@@ -309,9 +309,12 @@ KSRTP_API void ksrtp_inbound_free(ksrtp_inbound *in);
 /*
  * Receive what arrives within timeout_ms (as ksrtp_ring_recv), open it in
  * one ksrtp_unprotect_batch, push what authenticated to the assembler,
- * run the flush timer, and hand every complete frame to on_frame. Returns
- * the frames delivered (without on_frame: 0, and ksrtp_inbound_pop must
- * drain the frames before the next poll), or a ksrtp_ring_recv error.
+ * run the flush timer, and hand every complete frame to on_frame after
+ * each batch; then the same for what else is there already (up to 16
+ * batches). Returns the frames delivered, or a ksrtp_ring_recv error.
+ * Without on_frame it takes one batch and returns 0: drain the frames
+ * with ksrtp_inbound_pop before polling again, so that none falls out of
+ * the assembler's window.
  */
 KSRTP_API int ksrtp_inbound_poll(ksrtp_inbound *in, int timeout_ms);
 
