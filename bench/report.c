@@ -39,15 +39,17 @@ struct known_command {
 	const char *name;
 	const char *args;
 	const char *quick_args;	/* instead of args with --quick */
+	bool threads_per_cpu;	/* --threads <online CPUs>, when its options have it */
 	double quick_s;
 	double full_s;
 };
 
 static const struct known_command known[] = {
-	{ "crypto", "--sizes 64,160,400,800,1200", "--sizes 64,400,1200", 6, 160 },
-	{ "kernel", "", "", 25, 90 },	/* in the VM: module build, boot, TCG */
-	{ "load", "", "", 4, 15 },
-	{ "soak", "", "", 14, 75 },	/* a minute at 80% of capacity, 10 s with --quick */
+	{ "crypto", "--sizes 64,160,400,800,1200", "--sizes 64,400,1200", false, 6, 160 },
+	{ "fanout", "", "", true, 5, 40 },	/* scaling: one forwarder a CPU */
+	{ "kernel", "", "", false, 25, 90 },	/* in the VM: module build, boot, TCG */
+	{ "load", "", "", false, 4, 15 },
+	{ "soak", "", "", false, 14, 75 },	/* a minute at 80% of capacity, 10 s quick */
 };
 
 #define GUESS_QUICK_S 10
@@ -115,6 +117,7 @@ static int run_command(void *arg)
 	struct report_step *s = arg;
 
 	optind = 0;	/* getopt_long starts afresh on the subcommand's argv */
+	setvbuf(stdout, NULL, _IOLBF, 0);	/* its errors land in the log where they happen */
 	return s->command->main(s->argc, s->argv);
 }
 
@@ -156,8 +159,12 @@ static void add_arg(struct report_step *s, const char *arg, bool shown)
 {
 	size_t len = strlen(s->args);
 
-	if (s->argc == REPORT_MAX_ARGS - 1)
-		return;	/* the fixed arguments below fit with room */
+	/* Room is kept for --json FILE, the last two, and the NULL after them. */
+	if (shown && s->argc >= REPORT_MAX_ARGS - 3) {
+		fprintf(stderr, "ksrtp-bench report: too many arguments for %s: '%s' left out\n",
+			s->name, arg);
+		return;
+	}
 	s->argv[s->argc++] = strdup(arg);
 	if (shown)
 		snprintf(s->args + len, sizeof(s->args) - len, "%s%s", len ? " " : "", arg);
@@ -182,6 +189,11 @@ static void step_args(const struct report *r, struct report_step *s)
 	s->argv[s->argc++] = strdup(s->name);
 	if (k)
 		add_args(s, r->common.quick ? k->quick_args : k->args);
+	if (k && k->threads_per_cpu && strstr(s->command->options, "--threads")) {
+		snprintf(num, sizeof(num), "%ld", r->machine.online_cpus);
+		add_arg(s, "--threads", true);
+		add_arg(s, num, true);
+	}
 	for (i = 0; i < r->n_extra_args; i++) {
 		const char *a = r->extra_args[i];
 		size_t len = strlen(s->name);

@@ -80,6 +80,32 @@ bool report_stats(json_object *o, struct bench_stats *st, unsigned int *runs);
 /* o[key] as a number, or NAN. */
 double report_number(json_object *o, const char *key);
 
+#define REPORT_LABEL_LEN 200
+
+/*
+ * A row: a JSON object of a subcommand's output that holds a figure. Its
+ * first figure is the one measured; the ones after it are derived from the
+ * same runs.
+ */
+struct report_row {
+	const char *command;
+	char label[REPORT_LABEL_LEN];	/* from its and its parents' identifying members */
+	const char *name;		/* its "name", or NULL */
+	json_object *obj;
+	const char *metric;		/* the key of its first figure */
+	struct bench_stats st;		/* of that figure */
+	unsigned int runs;
+	unsigned int min_runs;		/* over all its figures */
+	bool noisy;	/* the subcommand says so, or the first figure's spread is over the limit */
+	double receivers;		/* "receivers" or "n" of it or a parent, or NAN */
+	double threads;			/* "threads" of it or a parent, or NAN */
+};
+
+typedef void (*report_row_fn)(const struct report_row *row, void *arg);
+
+/* fn on every row of a subcommand's output, in document order. */
+void report_walk(const char *command, json_object *root, report_row_fn fn, void *arg);
+
 /* report_plot.c: draw what the steps measured; fills r->plots or r->plot_note. */
 void report_plot(struct report *r);
 

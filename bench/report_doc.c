@@ -20,7 +20,6 @@
 #include "report.h"
 
 #define MAX_COLS 12
-#define LABEL_LEN 200
 
 /* ---- figures ---- */
 
@@ -65,19 +64,6 @@ static double spread_of(const struct bench_stats *st)
 
 /* ---- rows ---- */
 
-struct row {
-	const char *command;
-	char label[LABEL_LEN];
-	json_object *obj;
-	const char *metric;	/* its first figure */
-	struct bench_stats st;
-	unsigned int runs;
-	unsigned int min_runs;	/* over all its figures */
-	bool noisy;
-};
-
-typedef void (*row_fn)(const struct row *row, void *arg);
-
 /* The members that tell rows apart, and how a label shows them. */
 static const struct {
 	const char *key;
@@ -97,28 +83,38 @@ static void append(char *buf, size_t size, const char *sep, const char *s)
 	snprintf(buf + len, size - len, "%s%s", len ? sep : "", s);
 }
 
-static void label_of(json_object *o, const char *ctx, char *out)
+/* The context's label and numbers with what o adds to them. */
+static void context_of(json_object *o, const struct report_row *ctx, struct report_row *out)
 {
 	unsigned int i;
 	json_object *v;
 	char part[96];
 
-	snprintf(out, LABEL_LEN, "%s", ctx);
+	snprintf(out->label, sizeof(out->label), "%s", ctx->label);
+	out->receivers = ctx->receivers;
+	out->threads = ctx->threads;
+	if (!isnan(report_number(o, "receivers")))
+		out->receivers = report_number(o, "receivers");
+	else if (!isnan(report_number(o, "n")))
+		out->receivers = report_number(o, "n");
+	if (!isnan(report_number(o, "threads")))
+		out->threads = report_number(o, "threads");
 	for (i = 0; i < sizeof(label_keys) / sizeof(label_keys[0]); i++) {
 		if (!json_object_object_get_ex(o, label_keys[i].key, &v) ||
 		    json_object_is_type(v, json_type_object) ||
 		    json_object_is_type(v, json_type_array) || json_object_is_type(v, json_type_null))
 			continue;
 		snprintf(part, sizeof(part), label_keys[i].fmt, json_object_get_string(v));
-		append(out, LABEL_LEN, !strcmp(label_keys[i].key, "name") ? ": " : " ", part);
+		append(out->label, sizeof(out->label), !strcmp(label_keys[i].key, "name") ? ": " : " ",
+		       part);
 	}
 }
 
-static void walk(const char *command, json_object *o, const char *ctx, const char *path,
-		 row_fn fn, void *arg)
+static void walk(const char *command, json_object *o, const struct report_row *ctx,
+		 const char *path, report_row_fn fn, void *arg)
 {
-	char label[LABEL_LEN], sub[LABEL_LEN];
-	struct row row = { .command = command, .obj = o, .min_runs = UINT_MAX };
+	char sub[REPORT_LABEL_LEN];
+	struct report_row row = { .command = command, .obj = o, .min_runs = UINT_MAX };
 	json_object *v;
 	size_t i;
 
@@ -131,7 +127,7 @@ static void walk(const char *command, json_object *o, const char *ctx, const cha
 	}
 	if (!json_object_is_type(o, json_type_object))
 		return;
-	label_of(o, ctx, label);
+	context_of(o, ctx, &row);
 	json_object_object_foreach(o, key, val) {
 		struct bench_stats st;
 		unsigned int runs;
@@ -147,26 +143,37 @@ static void walk(const char *command, json_object *o, const char *ctx, const cha
 			row.min_runs = runs;
 	}
 	if (row.metric) {
-		snprintf(row.label, sizeof(row.label), "%s", *label ? label : path);
-		row.noisy = spread_of(&row.st) > BENCH_NOISY_SPREAD ||
-			    (json_object_object_get_ex(o, "noisy", &v) && json_object_get_boolean(v));
-		fn(&row, arg);
+		struct report_row r = row;
+
+		if (!*r.label)
+			snprintf(r.label, sizeof(r.label), "%s", path);
+		r.name = json_object_object_get_ex(o, "name", &v) ? json_object_get_string(v) : NULL;
+		r.noisy = spread_of(&r.st) > BENCH_NOISY_SPREAD ||
+			  (json_object_object_get_ex(o, "noisy", &v) && json_object_get_boolean(v));
+		fn(&r, arg);
 	}
 	json_object_object_foreach(o, k, child) {
 		if (report_is_stats(child) || !strcmp(k, "machine") || !strcmp(k, "method"))
 			continue;
 		snprintf(sub, sizeof(sub), "%s.%s", path, k);
-		walk(command, child, label, sub, fn, arg);
+		walk(command, child, &row, sub, fn, arg);
 	}
 }
 
-static void walk_steps(const struct report *r, row_fn fn, void *arg)
+void report_walk(const char *command, json_object *root, report_row_fn fn, void *arg)
+{
+	const struct report_row top = { .receivers = NAN, .threads = NAN };
+
+	walk(command, root, &top, command, fn, arg);
+}
+
+static void walk_steps(const struct report *r, report_row_fn fn, void *arg)
 {
 	unsigned int i;
 
 	for (i = 0; i < r->n_steps; i++)
-		if (r->steps[i].status == STEP_OK)
-			walk(r->steps[i].name, r->steps[i].json, "", r->steps[i].name, fn, arg);
+		if (r->steps[i].json)
+			report_walk(r->steps[i].name, r->steps[i].json, fn, arg);
 }
 
 /* ---- tables: rows of cells, printed as markdown or aligned text ---- */
@@ -254,6 +261,14 @@ static void table_text(FILE *f, const struct table *t)
 		fputc('\n', f);
 	}
 	fputc('\n', f);
+}
+
+static void table_out(FILE *f, const struct table *t, bool md)
+{
+	if (md)
+		table_markdown(f, t);
+	else
+		table_text(f, t);
 }
 
 static void table_free(struct table *t)
@@ -421,8 +436,79 @@ static void kernel_summary(json_object *j, const struct report_step *s, struct t
 	}
 }
 
+/*
+ * fanout: per N receivers, each contender's delivered packets/s per core
+ * (its CPU time) and added latency a frame, the ratio per round; then the
+ * multi-thread run, if there was one, against N times one thread's rate.
+ */
+static void fanout_summary(FILE *f, const struct report_step *s, bool md)
+{
+	json_object *groups = member(s->json, "groups"), *th = member(s->json, "threads");
+	json_object *first = groups ? json_object_array_get_idx(groups, 0) : NULL;
+	json_object *cs = member(first, "contenders"), *one = NULL;
+	size_t g, i, n = cs ? json_object_array_length(cs) : 0;
+	struct table t;
+
+	if (n > (MAX_COLS - 2) / 2)
+		n = (MAX_COLS - 2) / 2;
+	table_init(&t, "fanout: delivered Mpkt/s per core, median (spread); added latency a frame, "
+		       "p50 / p99", (unsigned int)(2 + 2 * n));
+	table_row(&t);
+	table_set(&t, 0, "receivers");
+	for (i = 0; i < n; i++) {
+		const char *name = string_of(json_object_array_get_idx(cs, i), "name");
+
+		table_set(&t, (unsigned int)(1 + 2 * i), "%s", name);
+		table_set(&t, (unsigned int)(2 + 2 * i), "latency");
+	}
+	table_set(&t, (unsigned int)(1 + 2 * n), "first vs reference");
+	for (g = 0; groups && g < json_object_array_length(groups); g++) {
+		json_object *grp = json_object_array_get_idx(groups, g);
+
+		cs = member(grp, "contenders");
+		table_row(&t);
+		table_set(&t, 0, "%.0f", report_number(grp, "receivers"));
+		for (i = 0; i < n && cs && i < json_object_array_length(cs); i++) {
+			json_object *c = json_object_array_get_idx(cs, i);
+			json_object *lat = member(c, "frame_latency");
+
+			set_figure(&t, (unsigned int)(1 + 2 * i), member(c, "mpkt_per_s"), 1, "");
+			table_set(&t, (unsigned int)(2 + 2 * i), "%.0f / %.0f us",
+				  report_number(lat, "p50_ns") / 1e3, report_number(lat, "p99_ns") / 1e3);
+		}
+		set_figure(&t, (unsigned int)(1 + 2 * n),
+			   member(json_object_array_get_idx(cs, 0), "vs_reference"), 1, "x");
+		if (report_number(grp, "receivers") == report_number(th, "receivers"))
+			one = json_object_array_get_idx(cs, 0);
+	}
+	table_out(f, &t, md);
+	table_free(&t);
+	if (!th)
+		return;
+	table_init(&t, "fanout --threads: forwarders at once, each its own ring, sessions and "
+		       "socket (one run)", 5);
+	table_row(&t);
+	table_set(&t, 0, "threads");
+	table_set(&t, 1, "receivers");
+	table_set(&t, 2, "delivered pkt/s, all");
+	table_set(&t, 3, "CPU ns a packet");
+	table_set(&t, 4, "of threads x 1-thread rate");
+	table_row(&t);
+	table_set(&t, 0, "%.0f", report_number(th, "threads"));
+	table_set(&t, 1, "%.0f", report_number(th, "receivers"));
+	table_set(&t, 2, "%.0f", report_number(th, "packets_per_s"));
+	table_set(&t, 3, "%.0f", report_number(th, "cpu_ns_per_packet"));
+	/* against threads x the one-thread rate per core at the same N, measured above */
+	if (one)
+		table_set(&t, 4, "%.2f (%.0f x %.0f pkt/s)", report_number(th, "packets_per_s") /
+			  (report_number(th, "threads") * 1e6 * median_of(member(one, "mpkt_per_s"))),
+			  report_number(th, "threads"), 1e6 * median_of(member(one, "mpkt_per_s")));
+	table_out(f, &t, md);
+	table_free(&t);
+}
+
 /* Any other subcommand: each row's measured figure. */
-static void generic_row(const struct row *row, void *arg)
+static void generic_row(const struct report_row *row, void *arg)
 {
 	struct table *t = arg;
 
@@ -448,18 +534,79 @@ static void generic_table(const char *command, json_object *j, struct table *t)
 	table_set(t, 2, "median (spread)");
 	table_set(t, 3, "min..max");
 	table_set(t, 4, "runs");
-	walk(command, j, "", command, generic_row, t);
+	report_walk(command, j, generic_row, t);
 }
 
-/* The summary table of one step that ran. */
-static void step_summary(const struct report_step *s, struct table *t)
+static bool is_scalar(json_object *v)
 {
+	return v && !json_object_is_type(v, json_type_object) &&
+	       !json_object_is_type(v, json_type_array);
+}
+
+/*
+ * A subcommand with no timed figure (privacy counts packet sizes): each
+ * array of records in its output as a table of their numbers and strings.
+ */
+static void records_tables(FILE *f, const struct report_step *s, bool md)
+{
+	json_object_object_foreach(s->json, key, val) {
+		json_object *first = json_object_is_type(val, json_type_array) ?
+				     json_object_array_get_idx(val, 0) : NULL;
+		const char *cols[MAX_COLS];
+		unsigned int n = 0, c;
+		char title[128];
+		struct table t;
+		size_t i;
+
+		if (!json_object_is_type(first, json_type_object))
+			continue;
+		json_object_object_foreach(first, k, v)
+			if (is_scalar(v) && n < MAX_COLS)
+				cols[n++] = k;
+		snprintf(title, sizeof(title), "%s: %s", s->name, key);
+		table_init(&t, title, n);
+		table_row(&t);
+		for (c = 0; c < n; c++)
+			table_set(&t, c, "%s", cols[c]);
+		for (i = 0; i < json_object_array_length(val); i++) {
+			json_object *rec = json_object_array_get_idx(val, i);
+
+			table_row(&t);
+			for (c = 0; c < n; c++) {
+				json_object *cell_v = member(rec, cols[c]);
+
+				table_set(&t, c, "%s",
+					  is_scalar(cell_v) ? json_object_get_string(cell_v) : "-");
+			}
+		}
+		table_out(f, &t, md);
+		table_free(&t);
+	}
+}
+
+/* The summary tables of one step that wrote its JSON. */
+static void step_summary(FILE *f, const struct report_step *s, bool md)
+{
+	struct table t;
+
+	if (s->status == STEP_FAILED)
+		fprintf(f, md ? "\n**%s FAILED**: %s. What it measured:\n" : "%s FAILED: %s. "
+			    "What it measured:\n", s->name, s->why);
+	if (!strcmp(s->name, "fanout")) {
+		fanout_summary(f, s, md);
+		return;
+	}
 	if (!strcmp(s->name, "crypto"))
-		crypto_summary(s->json, t);
+		crypto_summary(s->json, &t);
 	else if (!strcmp(s->name, "kernel"))
-		kernel_summary(s->json, s, t);
+		kernel_summary(s->json, s, &t);
 	else
-		generic_table(s->name, s->json, t);
+		generic_table(s->name, s->json, &t);
+	if (t.rows > 1)
+		table_out(f, &t, md);
+	else
+		records_tables(f, s, md);
+	table_free(&t);
 }
 
 /* ---- noisy and short figures ---- */
@@ -470,7 +617,7 @@ struct flagged {
 	unsigned int min_runs;
 };
 
-static void flag_row(const struct row *row, void *arg)
+static void flag_row(const struct report_row *row, void *arg)
 {
 	struct flagged *fl = arg;
 	json_object *o;
@@ -704,15 +851,9 @@ int report_write_markdown(const struct report *r)
 	machine_markdown(f, r);
 	steps_markdown(f, r);
 	fprintf(f, "\n## Summary\n");
-	for (i = 0; i < r->n_steps; i++) {
-		struct table t;
-
-		if (r->steps[i].status != STEP_OK)
-			continue;
-		step_summary(&r->steps[i], &t);
-		table_markdown(f, &t);
-		table_free(&t);
-	}
+	for (i = 0; i < r->n_steps; i++)
+		if (r->steps[i].json)
+			step_summary(f, &r->steps[i], true);
 	fprintf(f, "\n## Plots\n\n");
 	if (!r->n_plots)
 		fprintf(f, "None drawn: %s.\n", r->plot_note);
@@ -723,7 +864,7 @@ int report_write_markdown(const struct report *r)
 	for (i = 0; i < r->n_steps; i++) {
 		struct table t;
 
-		if (r->steps[i].status != STEP_OK)
+		if (!r->steps[i].json)
 			continue;
 		fprintf(f, "\n<details><summary>%s</summary>\n", r->steps[i].name);
 		generic_table(r->steps[i].name, r->steps[i].json, &t);
@@ -743,15 +884,9 @@ void report_print_summary(FILE *f, const struct report *r)
 	unsigned int i, noisy;
 	struct flagged fl;
 
-	for (i = 0; i < r->n_steps; i++) {
-		struct table t;
-
-		if (r->steps[i].status != STEP_OK)
-			continue;
-		step_summary(&r->steps[i], &t);
-		table_text(f, &t);
-		table_free(&t);
-	}
+	for (i = 0; i < r->n_steps; i++)
+		if (r->steps[i].json)
+			step_summary(f, &r->steps[i], false);
 	flagged_of(r, &fl);
 	noisy = (unsigned int)json_object_array_length(fl.noisy);
 	fprintf(f, "%u noisy figure%s (spread > %.0f%%), listed in report.md%s\n", noisy,

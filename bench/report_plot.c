@@ -233,11 +233,91 @@ static void plot_kernel(struct report *r, const struct report_step *s)
 	draw(r, &p);
 }
 
+/*
+ * Any other subcommand whose rows carry a number of receivers (fan-out N) or
+ * of threads: their delivered rate (a figure named "deliver...", else the
+ * first "..._per_s" or "...pps" one, else the measured one) against it, a
+ * series per row name.
+ */
+struct by_count {
+	struct plot *p;
+	bool threads;		/* else receivers */
+	const char *ylabel;
+};
+
+static json_object *rate_figure(const struct report_row *row, const char **key_out)
+{
+	static const char *const wanted[] = { "deliver", "per_s", "pps" };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++) {
+		json_object_object_foreach(row->obj, key, val) {
+			if (strstr(key, wanted[i]) && report_is_stats(val)) {
+				*key_out = key;
+				return val;
+			}
+		}
+	}
+	*key_out = row->metric;
+	return member(row->obj, row->metric);
+}
+
+static void by_count_row(const struct report_row *row, void *arg)
+{
+	struct by_count *b = arg;
+	double x = b->threads ? row->threads : row->receivers;
+	const char *key;
+	json_object *fig;
+
+	if (isnan(x))
+		return;
+	fig = rate_figure(row, &key);
+	if (!b->ylabel)
+		b->ylabel = key;
+	else if (strcmp(b->ylabel, key))
+		return;	/* one quantity a plot */
+	add_point(b->p, row->name ? row->name : key, x, fig, 1);
+}
+
+/* How a plot's axis names a figure of bench_figures_json(), else its key. */
+static const char *axis_name(const char *key)
+{
+	if (!strcmp(key, "mpkt_per_s"))
+		return "Mpkt/s (delivered, per core busy)";
+	if (!strcmp(key, "ns_per_pkt"))
+		return "ns per packet";
+	if (!strcmp(key, "payload_gbit_per_s"))
+		return "Gbit/s of payload";
+	return key;
+}
+
+static void plot_by_count(struct report *r, const struct report_step *s, bool threads)
+{
+	static struct plot p;
+	struct by_count b = { .p = &p, .threads = threads };
+	unsigned int i;
+
+	memset(&p, 0, sizeof(p));
+	report_walk(s->name, s->json, by_count_row, &b);
+	for (i = 0; i < p.n && p.s[i].n < 2; i++)
+		;
+	if (i == p.n)
+		return;	/* no series with two points: nothing to plot against */
+	snprintf(p.name, sizeof(p.name), "%s-vs-%s", s->name, threads ? "threads" : "receivers");
+	snprintf(p.title, sizeof(p.title), "%s: %s against %s (median, bars min..max)", s->name,
+		 axis_name(b.ylabel), threads ? "threads" : "receivers (fan-out N)");
+	p.xlabel = threads ? "threads" : "receivers per forwarded packet (N)";
+	p.ylabel = axis_name(b.ylabel);
+	p.logx = !threads;
+	p.y_from_zero = true;
+	draw(r, &p);
+}
+
 void report_plot(struct report *r)
 {
 	const struct report_step *s;
-
 	char log[PATH_MAX];
+	unsigned int i;
 
 	snprintf(log, sizeof(log), "%s/gnuplot.txt", r->out_dir);
 	unlink(log);	/* report_run_child() appends */
@@ -246,4 +326,11 @@ void report_plot(struct report *r)
 		plot_crypto(r, s->json);
 	if ((s = report_step_ok(r, "kernel")))
 		plot_kernel(r, s);
+	for (i = 0; i < r->n_steps; i++) {
+		s = &r->steps[i];
+		if (s->status != STEP_OK || !strcmp(s->name, "crypto") || !strcmp(s->name, "kernel"))
+			continue;
+		plot_by_count(r, s, false);
+		plot_by_count(r, s, true);
+	}
 }
