@@ -46,12 +46,10 @@ static void set_buffer(int fd, int force, int plain)
 
 struct relay_io *relay_io_open(const struct sockaddr_in *addr, char *err, size_t errlen)
 {
-	struct ksrtp_ring_config rc = { .arena_slots = RELAY_ARENA_SLOTS,
-					.rx_slots = RELAY_RX_SLOTS };
 	struct relay_io *io = calloc(1, sizeof(*io));
 	socklen_t len = sizeof(io->local);
 	char a[32];
-	int one = 1, e = 0;
+	int one = 1;
 
 	if (!io) {
 		snprintf(err, errlen, "out of memory");
@@ -69,16 +67,23 @@ struct relay_io *relay_io_open(const struct sockaddr_in *addr, char *err, size_t
 	}
 	set_buffer(io->fd, SO_RCVBUFFORCE, SO_RCVBUF);
 	set_buffer(io->fd, SO_SNDBUFFORCE, SO_SNDBUF);
+	return io;
+}
+
+int relay_io_start(struct relay_io *io, char *err, size_t errlen)
+{
+	struct ksrtp_ring_config rc = { .arena_slots = RELAY_ARENA_SLOTS,
+					.rx_slots = RELAY_RX_SLOTS };
+	char a[32];
+	int e = 0;
+
 	io->ring = ksrtp_ring_new(&rc, &e);
 	if (io->ring)
 		e = ksrtp_ring_listen(io->ring, io->fd);
-	if (!io->ring || e) {
+	if (e)
 		snprintf(err, errlen, "listen %s: io_uring: %s",
-			 relay_addr_str(addr, a, sizeof(a)), ksrtp_strerror(e));
-		relay_io_close(io);
-		return NULL;
-	}
-	return io;
+			 relay_addr_str(&io->local, a, sizeof(a)), ksrtp_strerror(e));
+	return e;
 }
 
 void relay_io_close(struct relay_io *io)

@@ -100,8 +100,15 @@ const char *relay_addr_str(const struct sockaddr_in *a, char *buf, size_t len);
 
 struct relay_io;
 
-/* A socket bound to addr with SO_REUSEPORT (port 0: a free one), and its ring. */
+/* A socket bound to addr with SO_REUSEPORT (port 0: a free one). */
 struct relay_io *relay_io_open(const struct sockaddr_in *addr, char *err, size_t errlen);
+/*
+ * Its ring, receiving: called by the thread that uses it, because io_uring
+ * runs a receive's completion work in the thread that armed it (a ring
+ * armed by the main thread would wake the main thread for every batch).
+ * 0, or a KSRTP_E* code with the reason in err.
+ */
+int relay_io_start(struct relay_io *io, char *err, size_t errlen);
 void relay_io_close(struct relay_io *io);
 /* The bound address (the port picked when asked for port 0). */
 void relay_io_local(const struct relay_io *io, struct sockaddr_in *out);

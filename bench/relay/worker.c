@@ -36,6 +36,7 @@ struct relay_worker {
 	atomic_bool stop;
 	struct relay_snapshot snap;
 	unsigned int snap_streams, snap_receivers;	/* room in snap's arrays */
+	char start_err[256];		/* why the thread could not start its transport */
 };
 
 static ksrtp_session *new_session(enum ksrtp_engine engine, int *err)
@@ -285,6 +286,11 @@ static void *run(void *arg)
 	/* "relay-wN" in /proc/PID/task/TID/comm: per-worker CPU for ksrtp-bench load. */
 	snprintf(name, sizeof(name), "relay-w%u", w->id);
 	pthread_setname_np(pthread_self(), name);
+	/* The start is request 1: its answer is whether the transport runs. */
+	w->result = relay_io_start(w->f.io, w->start_err, sizeof(w->start_err));
+	atomic_store_explicit(&w->ack, 1, memory_order_release);
+	if (w->result)
+		return NULL;
 
 	while (!atomic_load_explicit(&w->stop, memory_order_acquire)) {
 		handle_requests(w);
@@ -321,11 +327,16 @@ struct relay_worker *relay_worker_start(unsigned int id, const struct relay_conf
 		snprintf(err, errlen, "worker %u: setting up streams: %s", id, ksrtp_strerror(e));
 		goto fail;
 	}
+	atomic_store_explicit(&w->req, 1, memory_order_relaxed);
 	if (pthread_create(&w->thread, NULL, run, w)) {
 		snprintf(err, errlen, "worker %u: cannot start a thread", id);
 		goto fail;
 	}
 	w->running = true;
+	if (relay_worker_wait(w)) {
+		snprintf(err, errlen, "worker %u: %s", id, w->start_err);
+		goto fail;
+	}
 	return w;
 fail:
 	relay_worker_free(w);
