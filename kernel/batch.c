@@ -23,6 +23,7 @@
 #include "batch.h"
 #include "compat.h"
 #include "crypto.h"
+#include "cryptex.h"
 
 #define RTP_HEADER_LEN		12
 #define RTCP_HEADER_LEN		8
@@ -39,6 +40,9 @@ struct ksrtp_job {
 	u32 trailer;		/* SRTCP E + index */
 	u32 slot;
 	u16 seq;		/* RTP sequence number, as read */
+	u16 ext_profile;	/* RTP: extension profile, as read (0: none) */
+	u8 cc;			/* RTP: CSRC count */
+	bool cryptex;		/* RTP: RFC 9335 applies (cryptex.h) */
 	bool slot_marked;
 };
 
@@ -94,8 +98,10 @@ static inline u32 rd32(const u8 *p)
 /*
  * RFC 3550 section 5.1 header, RFC 3550 5.3.1 extension: lengths checked
  * against len. On KSRTP_ST_MALFORMED, *why is the KSRTP_MAL_* reason.
+ * *first is the first byte (X, CC), *profile the extension's (0: none).
  */
-static int rtp_parse(const u8 *pkt, u32 len, u32 *ssrc, u16 *seq, u32 *hdr_len, u32 *why)
+static int rtp_parse(const u8 *pkt, u32 len, u32 *ssrc, u16 *seq, u32 *hdr_len, u8 *first,
+		     u16 *profile, u32 *why)
 {
 	u32 hlen;
 	u8 b0;
@@ -109,6 +115,8 @@ static int rtp_parse(const u8 *pkt, u32 len, u32 *ssrc, u16 *seq, u32 *hdr_len, 
 		return KSRTP_ST_MALFORMED;
 	*seq = rd16(pkt + 2);
 	*ssrc = rd32(pkt + 8);
+	*first = b0;
+	*profile = 0;
 	hlen = RTP_HEADER_LEN + 4 * (b0 & 0x0f);
 	*why = KSRTP_MAL_CSRC;
 	if (hlen > len)
@@ -117,6 +125,7 @@ static int rtp_parse(const u8 *pkt, u32 len, u32 *ssrc, u16 *seq, u32 *hdr_len, 
 		*why = KSRTP_MAL_EXTENSION;
 		if (hlen + 4 > len)
 			return KSRTP_ST_MALFORMED;
+		*profile = rd16(pkt + hlen);
 		hlen += 4 + 4 * (u32)rd16(pkt + hlen + 2);
 	}
 	if (hlen > len)
@@ -162,21 +171,60 @@ static int sg_build(struct ksrtp_crypt *c, bool dst, const void *a, u32 alen,
 	return err;
 }
 
+/*
+ * The AEAD input of SRTP packet j: pkt[0..len), then the 16-byte tag at tag
+ * (NULL: none). The AAD is rtp_aad_len(j) bytes: the header (RFC 7714
+ * section 8.2), or for cryptex the fixed and extension headers, which the
+ * scatterlist gathers (cryptex.h).
+ */
+static int rtp_sg(struct ksrtp_crypt *c, bool dst, const struct ksrtp_job *j, u32 len,
+		  void *tag)
+{
+	if (j->cryptex)
+		return ksrtp_cryptex_sg(c, dst, j->pkt, len, j->cc, tag);
+	return sg_build(c, dst, j->pkt, len, tag, tag ? TAG_LEN : 0, NULL, 0, NULL, 0);
+}
+
+static u32 rtp_aad_len(const struct ksrtp_job *j)
+{
+	return j->cryptex ? KSRTP_CRYPTEX_AAD_LEN : j->hdr_len;
+}
+
+/* An OPEN that cryptex refused (KSRTP_ST_MALFORMED or KSRTP_ST_NOCRYPTEX). */
+static void count_cryptex_refused(struct ksrtp_sa *sa, int st)
+{
+	if (st == KSRTP_ST_MALFORMED) {
+		count_malformed(sa, KSRTP_MAL_OTHER);
+		return;
+	}
+	spin_lock(&sa->lock);
+	sa->stats.no_cryptex++;
+	spin_unlock(&sa->lock);
+}
+
 /* ---- SRTP ---- */
 
 static int seal_rtp(struct ksrtp_job *j, struct ksrtp_crypt *c, struct ksrtp_wait *w)
 {
 	struct ksrtp_sa *sa = j->sa;
-	u32 ssrc, hdr_len, why;
+	u32 ssrc, hdr_len, grown, why;
+	u16 seq, profile;
 	int err = 0;
 	s64 index;
-	u16 seq;
+	u8 b0;
 
-	err = rtp_parse(j->pkt, j->len, &ssrc, &seq, &hdr_len, &why);
+	err = rtp_parse(j->pkt, j->len, &ssrc, &seq, &hdr_len, &b0, &profile, &why);
 	if (err)
 		return err;
 	if (ssrc != sa->ssrc)
 		return KSRTP_ST_NOSTREAM;
+	/* One test for SAs without cryptex: the flag, or a header that claims it. */
+	if ((sa->flags & KSRTP_SA_CRYPTEX) || ksrtp_cryptex_form(profile)) {
+		err = ksrtp_cryptex_classify(sa->flags, true, b0, profile);
+		if (err < 0)
+			return err;
+		j->cryptex = err;
+	}
 	spin_lock(&sa->lock);
 	index = ksrtp_rtp_index_guess(&sa->rtp_replay, sa->roc_init, seq);
 	if (index < 0) {
@@ -197,10 +245,16 @@ static int seal_rtp(struct ksrtp_job *j, struct ksrtp_crypt *c, struct ksrtp_wai
 		return err;
 	j->hdr_len = hdr_len;
 	j->index = index;
+	if (j->cryptex) {
+		j->cc = b0 & 0x0f;
+		grown = ksrtp_cryptex_encode(j->pkt, j->len, b0, profile);
+		j->len += grown;
+		j->hdr_len += grown;
+	}
 	ksrtp_gcm_iv(c->iv, sa->rtp_salt, sa->ssrc, index);
-	if (sg_build(c, false, j->pkt, j->len + TAG_LEN, NULL, 0, NULL, 0, NULL, 0))
+	if (rtp_sg(c, false, j, j->len + TAG_LEN, NULL))
 		return KSRTP_ST_KERNEL;
-	ksrtp_crypt_submit(c, sa->rtp_tfm, true, true, hdr_len, j->len - hdr_len, w);
+	ksrtp_crypt_submit(c, sa->rtp_tfm, true, true, rtp_aad_len(j), j->len - rtp_aad_len(j), w);
 	return 1;
 }
 
@@ -208,11 +262,12 @@ static int open_rtp(struct ksrtp_job *j, struct ksrtp_crypt *c, struct ksrtp_wai
 {
 	struct ksrtp_sa *sa = j->sa;
 	u32 ssrc, hdr_len, why;
+	u16 seq, profile;
 	int err = 0;
 	s64 index;
-	u16 seq;
+	u8 b0;
 
-	err = rtp_parse(j->pkt, j->len, &ssrc, &seq, &hdr_len, &why);
+	err = rtp_parse(j->pkt, j->len, &ssrc, &seq, &hdr_len, &b0, &profile, &why);
 	if (err) {
 		count_malformed(sa, why);
 		return err;
@@ -222,6 +277,16 @@ static int open_rtp(struct ksrtp_job *j, struct ksrtp_crypt *c, struct ksrtp_wai
 	if (j->len < hdr_len + TAG_LEN) {
 		count_malformed(sa, KSRTP_MAL_NO_TAG);
 		return KSRTP_ST_MALFORMED;
+	}
+	if ((sa->flags & KSRTP_SA_CRYPTEX) || ksrtp_cryptex_form(profile)) {
+		err = ksrtp_cryptex_classify(sa->flags, false, b0, profile);
+		if (err < 0) {
+			count_cryptex_refused(sa, err);
+			return err;
+		}
+		j->cryptex = err;
+		j->cc = b0 & 0x0f;
+		j->ext_profile = profile;
 	}
 	spin_lock(&sa->lock);
 	index = ksrtp_rtp_index_guess(&sa->rtp_replay, sa->roc_init, seq);
@@ -235,9 +300,9 @@ static int open_rtp(struct ksrtp_job *j, struct ksrtp_crypt *c, struct ksrtp_wai
 	j->index = index;
 	j->seq = seq;
 	ksrtp_gcm_iv(c->iv, sa->rtp_salt, sa->ssrc, index);
-	if (sg_build(c, false, j->pkt, j->len, NULL, 0, NULL, 0, NULL, 0))
+	if (rtp_sg(c, false, j, j->len, NULL))
 		return KSRTP_ST_KERNEL;
-	ksrtp_crypt_submit(c, sa->rtp_tfm, false, true, hdr_len, j->len - hdr_len, w);
+	ksrtp_crypt_submit(c, sa->rtp_tfm, false, true, rtp_aad_len(j), j->len - rtp_aad_len(j), w);
 	return 1;
 }
 
@@ -248,15 +313,18 @@ static int open_rtp(struct ksrtp_job *j, struct ksrtp_crypt *c, struct ksrtp_wai
  */
 static void undo_open_rtp(struct ksrtp_job *j, struct ksrtp_crypt *c)
 {
-	u32 ct_len = j->len - TAG_LEN - j->hdr_len;
+	u32 aad_len = rtp_aad_len(j), ct_len = j->len - TAG_LEN - aad_len;
 
 	if (!ct_len)
 		return;
-	if (!sg_build(c, false, j->pkt, j->len - TAG_LEN, NULL, 0, NULL, 0, NULL, 0) &&
-	    !sg_build(c, true, j->pkt, j->len - TAG_LEN, c->tag, TAG_LEN, NULL, 0, NULL, 0) &&
-	    !ksrtp_crypt_sync(c, j->sa->rtp_tfm, true, false, j->hdr_len, ct_len))
+	if (!rtp_sg(c, false, j, j->len - TAG_LEN, NULL) &&
+	    !rtp_sg(c, true, j, j->len - TAG_LEN, c->tag) &&
+	    !ksrtp_crypt_sync(c, j->sa->rtp_tfm, true, false, aad_len, ct_len))
 		return;
-	memzero_explicit(j->pkt + j->hdr_len, ct_len);
+	if (j->cryptex)
+		ksrtp_cryptex_wipe(j->pkt, j->len - TAG_LEN, j->cc);
+	else
+		memzero_explicit(j->pkt + j->hdr_len, ct_len);
 }
 
 /* ---- SRTCP ---- */
@@ -433,9 +501,10 @@ static void open_rtp_reguess(struct ksrtp_job *j, struct ksrtp_crypt *c)
 	undo_open_rtp(j, c);
 	j->index = index;
 	ksrtp_gcm_iv(c->iv, sa->rtp_salt, sa->ssrc, index);
-	if (sg_build(c, false, j->pkt, j->len, NULL, 0, NULL, 0, NULL, 0))
+	if (rtp_sg(c, false, j, j->len, NULL))
 		return;
-	c->err = ksrtp_crypt_sync(c, sa->rtp_tfm, false, true, j->hdr_len, j->len - j->hdr_len);
+	c->err = ksrtp_crypt_sync(c, sa->rtp_tfm, false, true, rtp_aad_len(j),
+				  j->len - rtp_aad_len(j));
 }
 
 static bool open_finish(struct ksrtp_job *j, struct ksrtp_crypt *c, bool rtcp, s32 *status)
@@ -464,8 +533,11 @@ static bool open_finish(struct ksrtp_job *j, struct ksrtp_crypt *c, bool rtcp, s
 	}
 	spin_unlock(&sa->lock);
 	*status = err;
-	if (!err)
+	if (!err) {
+		if (j->cryptex)
+			ksrtp_cryptex_decode(j->pkt, j->cc, j->ext_profile);
 		return true;
+	}
 	if (rtcp)
 		undo_open_rtcp(j, c);
 	else

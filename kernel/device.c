@@ -158,7 +158,7 @@ static long ioctl_info(void __user *arg)
 	if (err)
 		return err;
 	info.abi_version = KSRTP_ABI_VERSION;
-	info.flags = async ? KSRTP_INFO_DRIVER_ASYNC : 0;
+	info.flags = (async ? KSRTP_INFO_DRIVER_ASYNC : 0) | KSRTP_INFO_CRYPTEX;
 	info.profiles = 1u << KSRTP_PROF_AEAD_AES_128_GCM | 1u << KSRTP_PROF_AEAD_AES_256_GCM;
 	info.slot_size = KSRTP_SLOT_SIZE;
 	info.max_slots = READ_ONCE(ksrtp_arena_slots);
@@ -277,6 +277,7 @@ static long ioctl_sa_stats(struct ksrtp_file *f, void __user *arg)
 	s.auth_failures = k.auth_failures;
 	s.replays = k.replays;
 	s.malformed = k.malformed;
+	s.no_cryptex = k.no_cryptex;
 	memcpy(s.malformed_by, k.malformed_by, sizeof(s.malformed_by));
 	return copy_to_user(arg, &s, sizeof(s)) ? -EFAULT : 0;
 }

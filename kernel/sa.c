@@ -107,6 +107,10 @@ int ksrtp_sa_params_check(const struct ksrtp_sa_params *p)
 		return -EOPNOTSUPP;
 	if (p->flags & ~KSRTP_SA_FLAGS)
 		return -EINVAL;
+	/* RFC 9335 section 5.2: requiring cryptex is for inbound SAs that have it. */
+	if ((p->flags & KSRTP_SA_REQUIRE_CRYPTEX) &&
+	    (!(p->flags & KSRTP_SA_CRYPTEX) || p->direction != KSRTP_DIR_INBOUND))
+		return -EINVAL;
 	if (p->rtcp_index >= KSRTP_SRTCP_INDEX_MAX ||
 	    (p->rtcp_index && p->direction != KSRTP_DIR_OUTBOUND))
 		return -EINVAL;

@@ -36,6 +36,7 @@ struct ksrtp_sa_stats_k {
 	u64 auth_failures;
 	u64 replays;
 	u64 malformed;
+	u64 no_cryptex;			/* OPEN: refused by KSRTP_SA_REQUIRE_CRYPTEX */
 	u64 malformed_by[KSRTP_SA_MALFORMED_SLOTS];	/* KSRTP_MAL_* */
 };
 

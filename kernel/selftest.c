@@ -9,6 +9,8 @@
  * 0x4d617273 SRTCP index 0x5d4 for RTCP. Data as carried by pion/srtp,
  * srtp_cipher_aead_aes_gcm_rfc_test.go, whose section 17 plaintext follows
  * the RFC 7714 errata on section 17.1. The KDF: RFC 3711 appendix B.3.
+ * Cryptex: RFC 9335 appendix A.2.3 (AEAD_AES_128_GCM, two CSRCs and a
+ * one-byte extension: the AAD is not contiguous), with its session keys.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -200,6 +202,78 @@ static int run_kat(struct st_ctx *s, const struct kat *k)
 	return 0;
 }
 
+/* RFC 9335 appendix A.2: session key and salt, SSRC; A.2.3: the packet, plain and sealed. */
+static const char cx_key[] =
+	"\x07\x7c\x61\x43\xcb\x22\x1b\xc3\x55\xff\x23\xd5\xf9\x84\xa1\x6e";
+static const char cx_salt[] = "\x9a\xf3\xe9\x53\x64\xeb\xac\x9c\x99\xc5\xa7\xc4";
+#define CX_SSRC		0xcafebabeu
+static const char cx_plain[] =
+	"\x92\x0f\x12\x38\xde\xca\xfb\xad\xca\xfe\xba\xbe\x00\x01\xe2\x40"
+	"\x00\x00\xb2\x6e\xbe\xde\x00\x01\x51\x00\x02\x00\xab\xab\xab\xab"
+	"\xab\xab\xab\xab\xab\xab\xab\xab\xab\xab\xab\xab";
+static const char cx_sealed[] =
+	"\x92\x0f\x12\x38\xde\xca\xfb\xad\xca\xfe\xba\xbe\x63\xbb\xcc\xc4"
+	"\xa7\xf6\x95\xc4\xc0\xde\x00\x01\x8a\xd7\xc7\x1f\xac\x70\xa8\x0c"
+	"\x92\x86\x6b\x4c\x6b\xa9\x85\x46\xef\x91\x35\x86\xe9\x5f\xfa\xaf"
+	"\xfe\x95\x68\x85\xbb\x06\x47\xa8\xbc\x09\x4a\xc8";
+
+static int add_cryptex_sa(struct st_ctx *s, u32 dir, u32 flags, u32 *id)
+{
+	struct ksrtp_sa_params p = {
+		.profile = KSRTP_PROF_AEAD_AES_128_GCM,
+		.direction = dir,
+		.ssrc = CX_SSRC,
+		.flags = KSRTP_SA_SESSION_KEYS | KSRTP_SA_CRYPTEX | flags,
+	};
+
+	return ksrtp_file_add_sa(s->f, &p, &s->keys, id);
+}
+
+/*
+ * Seal gives the published packet, open gives the plaintext back; a flipped
+ * bit in an encrypted CSRC is refused with the slot as it came; and an SA
+ * requiring cryptex refuses the packet in the clear before it is opened.
+ */
+static int run_cryptex(struct st_ctx *s)
+{
+	const char *name = "rfc9335-a.2.3-cryptex-aes128gcm";
+	const unsigned int plain_len = sizeof(cx_plain) - 1, sealed_len = sizeof(cx_sealed) - 1;
+	const u8 *slot0 = s->f->arena;
+	u32 out_id, in_id;
+	bool ok = true;
+	size_t len;
+	int st;
+
+	memcpy(s->keys.rtp_key, cx_key, sizeof(cx_key) - 1);
+	memcpy(s->keys.rtp_salt, cx_salt, sizeof(s->keys.rtp_salt));
+	memcpy(s->keys.rtcp_key, s->keys.rtp_key, sizeof(s->keys.rtcp_key));
+	memcpy(s->keys.rtcp_salt, s->keys.rtp_salt, sizeof(s->keys.rtcp_salt));
+	if (add_cryptex_sa(s, KSRTP_DIR_OUTBOUND, 0, &out_id) ||
+	    add_cryptex_sa(s, KSRTP_DIR_INBOUND, KSRTP_SA_REQUIRE_CRYPTEX, &in_id))
+		return -ENOMEM;
+	st = run_one(s, out_id, 0, (const u8 *)cx_plain, plain_len, false, true, &len);
+	ok &= check(name, "seal", !st && len == sealed_len && !memcmp(slot0, cx_sealed, len));
+	memcpy(s->sealed, cx_sealed, sealed_len);
+	s->sealed[13] ^= 0x01;
+	st = run_one(s, in_id, 0, s->sealed, sealed_len, false, false, &len);
+	ok &= check(name, "tamper", st == KSRTP_ST_AUTH && !memcmp(slot0, s->sealed, sealed_len));
+	st = run_one(s, in_id, 0, (const u8 *)cx_sealed, sealed_len, false, false, &len);
+	ok &= check(name, "open", !st && len == plain_len && !memcmp(slot0, cx_plain, len));
+	/* The plaintext with a tag's worth of bytes: not cryptex, refused as it is. */
+	memcpy(s->sealed, cx_plain, plain_len);
+	memset(s->sealed + plain_len, 0, KSRTP_GCM_TAG_LEN);
+	st = run_one(s, in_id, 0, s->sealed, plain_len + KSRTP_GCM_TAG_LEN, false, false, &len);
+	ok &= check(name, "require", st == KSRTP_ST_NOCRYPTEX &&
+		    !memcmp(slot0, s->sealed, plain_len + KSRTP_GCM_TAG_LEN));
+	ksrtp_sa_table_remove(&s->f->sas, in_id);
+	ksrtp_sa_table_remove(&s->f->sas, out_id);
+	memzero_explicit(&s->keys, sizeof(s->keys));
+	if (!ok)
+		return -EBADMSG;
+	pr_info("%s: pass\n", name);
+	return 0;
+}
+
 /* RFC 3711 appendix B.3: the AES-CM PRF, labels 0 (key) and 2 (salt). */
 static int run_kdf(void)
 {
@@ -242,6 +316,8 @@ int ksrtp_selftest(void)
 	err = ksrtp_file_arena(s->f, 2);
 	for (i = 0; !err && i < ARRAY_SIZE(kats); i++)
 		err = run_kat(s, &kats[i]);
+	if (!err)
+		err = run_cryptex(s);
 	mutex_unlock(&s->f->lock);
 	ksrtp_file_put(s->f);
 	kfree_sensitive(s);

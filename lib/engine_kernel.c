@@ -22,6 +22,7 @@
 /* The ABI says 16u, internal.h says 16: the same tag length, one definition. */
 #undef KSRTP_GCM_TAG_LEN
 
+#include "cryptex.h"
 #include "engine_kernel.h"
 #include "padding.h"
 #include "rtp.h"
@@ -160,6 +161,7 @@ struct ksrtp_kernel {
 	uint8_t *arena;
 	uint32_t nslots;		/* arena slots = packets per SEAL/OPEN */
 	uint32_t profiles;		/* INFO: bit per KSRTP_PROF_* */
+	bool cryptex;			/* INFO: SAs take KSRTP_SA_CRYPTEX */
 	struct sa_map sas[2];		/* [direction - 1] */
 	ksrtp_session *user;		/* AUTO: streams the module cannot carry */
 	struct ksrtp_desc *descs;	/* nslots: the kernel's batch */
@@ -278,6 +280,7 @@ struct ksrtp_kernel *ksrtp_kernel_open(enum ksrtp_kernel_transport transport, bo
 	    info.seal_trailer != KSRTP_SEAL_TRAILER || !info.max_batch || !info.max_slots)
 		goto fail;
 	k->profiles = info.profiles;
+	k->cryptex = info.flags & KSRTP_INFO_CRYPTEX;
 	/* One slot per packet of the largest batch the module takes in one call. */
 	k->nslots = info.max_batch < info.max_slots ? info.max_batch : info.max_slots;
 	k->arena = mmap(NULL, (size_t)k->nslots * KSRTP_SLOT_SIZE, PROT_READ | PROT_WRITE,
@@ -343,7 +346,7 @@ static int kernel_can(const struct ksrtp_kernel *k, const struct ksrtp_policy *p
 		return KSRTP_EUNSUPPORTED;
 	if (p->any_ssrc || (p->flags & KSRTP_ALLOW_REPEAT_TX))
 		return KSRTP_EUNSUPPORTED;
-	if (p->flags & (KSRTP_CRYPTEX | KSRTP_REQUIRE_CRYPTEX))
+	if ((p->flags & (KSRTP_CRYPTEX | KSRTP_REQUIRE_CRYPTEX)) && !k->cryptex)
 		return KSRTP_EUNSUPPORTED;
 	/* The module takes one session key and salt for SRTP and SRTCP alike. */
 	if (keys && (memcmp(keys->rtp_key, keys->rtcp_key, p->key_len) ||
@@ -365,6 +368,10 @@ static int sa_add(struct ksrtp_kernel *k, const struct ksrtp_policy *p,
 	a.direction = p->direction == KSRTP_OUTBOUND ? KSRTP_DIR_OUTBOUND : KSRTP_DIR_INBOUND;
 	a.ssrc = p->ssrc;
 	a.flags = p->flags & KSRTP_RTCP_UNENCRYPTED ? KSRTP_SA_RTCP_UNENCRYPTED : 0;
+	if (p->flags & KSRTP_CRYPTEX)
+		a.flags |= KSRTP_SA_CRYPTEX;
+	if (p->flags & KSRTP_REQUIRE_CRYPTEX)
+		a.flags |= KSRTP_SA_REQUIRE_CRYPTEX;
 	a.replay_window = p->replay_window;
 	a.roc = p->roc;
 	a.rtcp_index = rtcp_last_index;
@@ -488,6 +495,7 @@ int ksrtp_kernel_stream_stats(struct ksrtp_kernel *k, uint32_t ssrc, enum ksrtp_
 	out->auth_failures = st.auth_failures;
 	out->replays = st.replays;
 	out->malformed = st.malformed;
+	out->no_cryptex = st.no_cryptex;
 	for (i = 0; i < KSRTP_MALFORMED_SLOTS && i < KSRTP_SA_MALFORMED_SLOTS; i++)
 		out->malformed_by[i] = st.malformed_by[i];
 	if (slot->pad) {
@@ -577,7 +585,22 @@ static int route(const struct ksrtp_kernel *k, enum ksrtp_kernel_op op, const st
 /* The module's statuses are libksrtp's codes; anything else is a module fault. */
 static int32_t desc_status(int32_t st)
 {
-	return st <= 0 && st >= KSRTP_EINDEX ? st : KSRTP_EKERNEL;
+	return st <= 0 && st >= KSRTP_ENOCRYPTEX ? st : KSRTP_EKERNEL;
+}
+
+/*
+ * Why the module found an RTP packet malformed, of the checks route() has
+ * not made already: no room for the tag, or a cryptex header on an SA
+ * without KSRTP_SA_CRYPTEX (checked in that order).
+ */
+static enum ksrtp_malformed_reason module_rtp_reason(const struct ksrtp_pkt *p)
+{
+	struct ksrtp_rtp_header h;
+
+	if (ksrtp_rtp_parse(p->data, p->len, &h) || p->len < h.header_len + KSRTP_GCM_TAG_LEN ||
+	    !ksrtp_cryptex_form(h.ext_profile))
+		return KSRTP_MALFORMED_NO_TAG;
+	return KSRTP_MALFORMED_OTHER;
 }
 
 /*
@@ -598,7 +621,7 @@ static __attribute__((cold, noinline)) void count_refused(struct ksrtp_kernel *k
 	if (!module)
 		reason = ksrtp_tm_header_reason(p->data, p->len, op_rtcp(op));
 	else if (!op_rtcp(op))
-		reason = KSRTP_MALFORMED_NO_TAG;
+		reason = module_rtp_reason(p);
 	else if (p->len < KSRTP_RTCP_HEADER_LEN + KSRTP_SRTCP_INDEX_LEN + KSRTP_GCM_TAG_LEN)
 		reason = KSRTP_MALFORMED_RTCP_SHORT;
 	else
@@ -670,7 +693,8 @@ static int kernel_flush(struct ksrtp_kernel *k, enum ksrtp_kernel_op op, uint32_
 		}
 		p->status = desc_status(d->status);
 		if (p->status) {
-			if (unlikely(p->status >= KSRTP_EMALFORMED))
+			if (unlikely(p->status >= KSRTP_EMALFORMED ||
+				     p->status == KSRTP_ENOCRYPTEX))
 				count_refused(k, op, p, p->status, true);
 			continue;
 		}

@@ -90,16 +90,9 @@ static void check_sealed(const struct test_profile *pr, const struct plain *p,
 static ksrtp_session *session(bool under_test, const struct test_profile *pr,
 			      enum ksrtp_direction dir)
 {
-	struct ksrtp_config cfg = test_config();
 	struct ksrtp_policy pol = unit_policy(pr, dir, SSRC);
-	ksrtp_session *s;
-	int err = 1;
+	ksrtp_session *s = under_test ? unit_session_tested() : unit_session();
 
-	if (!under_test)
-		cfg.engine = KSRTP_ENGINE_USER;
-	s = ksrtp_session_new(&cfg, &err);
-	if (!s)
-		UNIT_FATAL("ksrtp_session_new: %s", ksrtp_strerror(err));
 	pol.flags = KSRTP_CRYPTEX;
 	if (dir == KSRTP_INBOUND)
 		pol.flags |= KSRTP_REQUIRE_CRYPTEX;

@@ -105,6 +105,21 @@ static inline ksrtp_session *unit_session(void)
 	return s;
 }
 
+/*
+ * A session on the engine under test (test_config(): the user engine on
+ * the host, the kernel engine in the VM, tests/vm/engine-tests).
+ */
+static inline ksrtp_session *unit_session_tested(void)
+{
+	struct ksrtp_config cfg = test_config();
+	int err = 1;
+	ksrtp_session *s = ksrtp_session_new(&cfg, &err);
+
+	if (!s)
+		UNIT_FATAL("ksrtp_session_new: %s", ksrtp_strerror(err));
+	return s;
+}
+
 static inline void unit_add(ksrtp_session *s, const struct ksrtp_policy *p)
 {
 	int err = ksrtp_add_stream(s, p);

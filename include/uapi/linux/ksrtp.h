@@ -17,7 +17,8 @@
  *
  * Wire format and semantics are those of libksrtp: SRTP and SRTCP with
  * AEAD_AES_128_GCM and AEAD_AES_256_GCM (RFC 7714), RFC 3711 key derivation
- * (rate 0), RFC 3711 Appendix A index estimation, sliding replay window.
+ * (rate 0), RFC 3711 Appendix A index estimation, sliding replay window,
+ * and per SA the RFC 9335 cryptex header encryption.
  */
 #ifndef _UAPI_LINUX_KSRTP_H
 #define _UAPI_LINUX_KSRTP_H
@@ -25,7 +26,8 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define KSRTP_ABI_VERSION	2	/* 2: ksrtp_sa_stats.malformed_by */
+/* 2: ksrtp_sa_stats.malformed_by; 3: KSRTP_SA_CRYPTEX, ksrtp_sa_stats.no_cryptex */
+#define KSRTP_ABI_VERSION	3
 #define KSRTP_DEVICE_NAME	"ksrtp"
 
 /* The packet arena: fixed slots, page aligned. */
@@ -56,7 +58,23 @@
  * KDF is skipped (RFC 7714's known-answer vectors; keys derived elsewhere).
  */
 #define KSRTP_SA_SESSION_KEYS		(1u << 16)
-#define KSRTP_SA_FLAGS			(KSRTP_SA_RTCP_UNENCRYPTED | KSRTP_SA_SESSION_KEYS)
+/*
+ * RFC 9335 cryptex, the same bits as libksrtp's KSRTP_CRYPTEX and
+ * KSRTP_REQUIRE_CRYPTEX. CRYPTEX: CSRCs and RFC 8285 header extensions are
+ * sealed with the payload. SEAL turns 0xBEDE into 0xC0DE and 0x100x into
+ * 0xC2DE, and gives CSRCs without an extension an empty 0xC0DE block (4
+ * bytes, within KSRTP_SEAL_TRAILER); an extension of another profile, or
+ * one already 0xC0DE/0xC2DE, is KSRTP_ST_MALFORMED. OPEN decrypts
+ * 0xC0DE/0xC2DE packets and hands them back as 0xBEDE/0x1000, and opens
+ * others as plain SRTP. Without CRYPTEX a 0xC0DE/0xC2DE packet is
+ * KSRTP_ST_MALFORMED. REQUIRE_CRYPTEX (inbound SAs with CRYPTEX, else
+ * EINVAL): CSRCs or an extension in the clear get KSRTP_ST_NOCRYPTEX
+ * before anything else is done (ksrtp_sa_stats.no_cryptex).
+ */
+#define KSRTP_SA_CRYPTEX		(1u << 2)
+#define KSRTP_SA_REQUIRE_CRYPTEX	(1u << 3)
+#define KSRTP_SA_FLAGS			(KSRTP_SA_RTCP_UNENCRYPTED | KSRTP_SA_SESSION_KEYS | \
+					 KSRTP_SA_CRYPTEX | KSRTP_SA_REQUIRE_CRYPTEX)
 
 /* Replay window, packets (ksrtp_sa_add.replay_window; 0 = default). */
 #define KSRTP_WINDOW_DEFAULT	1024
@@ -77,9 +95,11 @@
 #define KSRTP_ST_NOMEM		(-7)
 #define KSRTP_ST_KERNEL		(-9)	/* the crypto driver failed */
 #define KSRTP_ST_INDEX		(-11)	/* index space exhausted: rekey */
+#define KSRTP_ST_NOCRYPTEX	(-12)	/* OPEN: KSRTP_SA_REQUIRE_CRYPTEX, not cryptex */
 
 /* KSRTP_IOC_INFO */
 #define KSRTP_INFO_DRIVER_ASYNC	(1u << 0)	/* gcm(aes) driver is flagged async */
+#define KSRTP_INFO_CRYPTEX	(1u << 1)	/* SA_ADD takes KSRTP_SA_CRYPTEX */
 #define KSRTP_DRIVER_NAME_LEN	64
 
 struct ksrtp_info {
@@ -130,6 +150,7 @@ struct ksrtp_sa_del {
 #define KSRTP_MAL_NO_TAG	4	/* SRTP: no room for the tag */
 #define KSRTP_MAL_RTCP_SHORT	5	/* SRTCP: no room for tag and E + index */
 #define KSRTP_MAL_RTCP_E_FLAG	6	/* SRTCP: E flag not the SA's */
+#define KSRTP_MAL_OTHER		9	/* a cryptex header the SA refuses */
 #define KSRTP_SA_MALFORMED_SLOTS 16
 
 /* KSRTP_IOC_SA_STATS */
@@ -144,6 +165,8 @@ struct ksrtp_sa_stats {
 	__u64 reserved[2];	/* out: 0 */
 	/* ABI 2: malformed by KSRTP_MAL_*; they add up to malformed */
 	__u64 malformed_by[KSRTP_SA_MALFORMED_SLOTS];
+	/* ABI 3: OPEN refused by KSRTP_SA_REQUIRE_CRYPTEX */
+	__u64 no_cryptex;
 };
 
 /*
