@@ -17,8 +17,13 @@
 
 #include "ksrtp/ksrtp.h"
 
-/* SSRC 1..4: one stream per profile; any other SSRC meets the any_ssrc template. */
+/*
+ * SSRC 1..4: one stream per profile; 5..8: the same profiles with cryptex
+ * (RFC 9335; the inbound GCM ones, 5 and 6, require it); any other SSRC
+ * meets the any_ssrc template.
+ */
 #define FUZZ_PROFILES 4
+#define FUZZ_STREAMS (2 * FUZZ_PROFILES)
 #define FUZZ_TEMPLATE_PROFILE KSRTP_AEAD_AES_128_GCM
 
 static const uint8_t fuzz_key[32] = {
@@ -46,6 +51,18 @@ static inline struct ksrtp_policy fuzz_policy(enum ksrtp_profile profile,
 	return p;
 }
 
+/* The policy of fuzz stream SSRC i + 1 (i < FUZZ_STREAMS) in direction dir. */
+static inline struct ksrtp_policy fuzz_stream_policy(unsigned int i, enum ksrtp_direction dir)
+{
+	struct ksrtp_policy p = fuzz_policy(KSRTP_AEAD_AES_128_GCM + i % FUZZ_PROFILES, dir, i + 1);
+
+	if (i >= FUZZ_PROFILES)
+		p.flags = KSRTP_CRYPTEX;
+	if (i >= FUZZ_PROFILES && i < FUZZ_PROFILES + 2 && dir == KSRTP_INBOUND)
+		p.flags |= KSRTP_REQUIRE_CRYPTEX;
+	return p;
+}
+
 /* A session with the fuzz streams in direction dir (and the inbound template). */
 static inline ksrtp_session *fuzz_session(enum ksrtp_direction dir)
 {
@@ -54,8 +71,8 @@ static inline ksrtp_session *fuzz_session(enum ksrtp_direction dir)
 
 	if (!s)
 		abort();
-	for (i = 0; i < FUZZ_PROFILES; i++) {
-		struct ksrtp_policy p = fuzz_policy(KSRTP_AEAD_AES_128_GCM + i, dir, i + 1);
+	for (i = 0; i < FUZZ_STREAMS; i++) {
+		struct ksrtp_policy p = fuzz_stream_policy(i, dir);
 
 		if (ksrtp_add_stream(s, &p))
 			abort();

@@ -3,7 +3,8 @@
  * Write seed corpora for the fuzz targets: sequences of valid SRTP and SRTCP
  * packets sealed with the fuzz keys (fuzz_common.h) for every profile, with
  * CSRCs, one- and two-byte header extensions, padding, empty payloads, and a
- * sequence rollover. Usage: make-seeds DIR (writes DIR/unprotect/ and
+ * sequence rollover; and the same for the cryptex streams (RFC 9335: 0xC0DE
+ * and 0xC2DE headers, encrypted CSRCs and extensions, empty blocks added). Usage: make-seeds DIR (writes DIR/unprotect/ and
  * DIR/unprotect_rtcp/, one per fuzz target).
  */
 #include <errno.h>
@@ -127,12 +128,12 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	/* Streams 1..4 (one per profile) and SSRC 77 (the any_ssrc template's profile). */
-	for (i = 0; i <= FUZZ_PROFILES; i++) {
-		uint32_t ssrc = i < FUZZ_PROFILES ? i + 1 : 77;
-		enum ksrtp_profile prof = i < FUZZ_PROFILES ? KSRTP_AEAD_AES_128_GCM + i :
-							       FUZZ_TEMPLATE_PROFILE;
-		struct ksrtp_policy p = fuzz_policy(prof, KSRTP_OUTBOUND, ssrc);
+	/* Streams 1..8 (per profile, plain and cryptex) and SSRC 77 (the any_ssrc template). */
+	for (i = 0; i <= FUZZ_STREAMS; i++) {
+		uint32_t ssrc = i < FUZZ_STREAMS ? i + 1 : 77;
+		struct ksrtp_policy p = i < FUZZ_STREAMS ?
+			fuzz_stream_policy(i, KSRTP_OUTBOUND) :
+			fuzz_policy(FUZZ_TEMPLATE_PROFILE, KSRTP_OUTBOUND, ssrc);
 		ksrtp_session *s = ksrtp_session_new(NULL, NULL);
 		ksrtp_session *rx = fuzz_session(KSRTP_INBOUND);
 		struct seed rtp = { .len = 0 }, rtcp = { .len = 0 };
