@@ -48,13 +48,13 @@ bench:
 
 # A smoke run: the tools still run and the report is written; no timing is judged.
 # (ksrtp-bench report exits 1 when a subcommand failed or wrote no JSON.) kernel
-# runs in check-vm's guest, soak in check-soak.
+# runs in check-vm's guest; soak, which --quick leaves out, in check-soak.
 check-bench:
 	@mkdir -p $(BUILD) $(dir $(RESULTS))
 	@out=$(BUILD)/bench-smoke; \
 	if $(MAKE) --no-print-directory -s WERROR=1 $(BUILD)/ksrtp-bench $(BENCH_RELAY) \
 		>$(BUILD)/bench-smoke.log 2>&1 && \
-	   $(BUILD)/ksrtp-bench report --quick --skip kernel,soak --out $$out \
+	   $(BUILD)/ksrtp-bench report --quick --skip kernel --out $$out \
 		>>$(BUILD)/bench-smoke.log 2>&1 && \
 	   [ -s $$out/report.json ] && [ -s $$out/report.md ]; then \
 		echo "PASS bench-smoke"; echo "PASS bench-smoke" >>$(RESULTS); \
