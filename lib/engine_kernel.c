@@ -39,6 +39,7 @@
  */
 struct kernel_pad {
 	struct ksrtp_pad pad;		/* outbound policy and train */
+	bool cryptex;			/* outbound: the module applies KSRTP_CRYPTEX */
 	bool strip;			/* inbound: KSRTP_STRIP_PADDING */
 	uint64_t malformed;		/* inbound: refused for their padding after OPEN */
 };
@@ -439,6 +440,7 @@ int ksrtp_kernel_add_stream(struct ksrtp_kernel *k, const struct ksrtp_policy *p
 		if (!pad)
 			return KSRTP_ENOMEM;
 		ksrtp_pad_init(&pad->pad, p);
+		pad->cryptex = p->flags & KSRTP_CRYPTEX;
 		pad->strip = p->flags & KSRTP_STRIP_PADDING;
 	}
 	if (!err) {
@@ -644,7 +646,8 @@ static int pad_for_seal(const struct kernel_pad *pad, uint8_t *slot, const struc
 		return err;
 	if (max > KSRTP_SLOT_SIZE - KSRTP_SEAL_TRAILER)
 		max = KSRTP_SLOT_SIZE - KSRTP_SEAL_TRAILER;
-	return ksrtp_pad_apply(&pad->pad, slot, p->len, h.header_len, max, 0);
+	return ksrtp_pad_apply(&pad->pad, slot, p->len, h.header_len, max,
+			       pad->cryptex ? ksrtp_pad_cryptex_growth(slot) : 0);
 }
 
 /*

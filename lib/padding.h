@@ -46,6 +46,17 @@ static inline void ksrtp_pad_init(struct ksrtp_pad *pad, const struct ksrtp_poli
 int ksrtp_pad_apply(const struct ksrtp_pad *pad, uint8_t *pkt, uint32_t len, uint32_t hdr_len,
 		    uint32_t max_len, uint32_t grow);
 
+/*
+ * Octets KSRTP_CRYPTEX adds to the RTP packet pkt before sealing, which
+ * padding must leave room for (ksrtp_pad_apply's grow): the empty extension
+ * block that a packet with CSRCs and no extension gets (RFC 9335 section
+ * 5.1).
+ */
+static inline uint32_t ksrtp_pad_cryptex_growth(const uint8_t *pkt)
+{
+	return (pkt[0] & 0x0f) && !(pkt[0] & 0x10) ? 4 : 0;
+}
+
 /* The padded packet pkt[0..len) was sealed: it joins (or starts) its frame's train. */
 void ksrtp_pad_sent(struct ksrtp_pad *pad, const uint8_t *pkt, uint32_t len);
 

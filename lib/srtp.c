@@ -196,8 +196,7 @@ static always_inline void rtp_account(struct ksrtp_stream *st, uint32_t payload)
  */
 static __attribute__((noinline)) int rtp_pad(struct ksrtp_pkt *p, const struct rtp_job *j)
 {
-	/* Cryptex inserts an empty extension block when there are CSRCs and no extension. */
-	uint32_t grow = j->cryptex && (p->data[0] & 0x0f) && !(p->data[0] & 0x10) ? 4 : 0;
+	uint32_t grow = j->cryptex ? ksrtp_pad_cryptex_growth(p->data) : 0;
 	int n = ksrtp_pad_apply(&j->st->pad, p->data, p->len, j->hdr_len,
 				p->cap - KSRTP_MAX_TRAILER, grow);
 

@@ -8,7 +8,8 @@
  * with it gets the packet back as it was before padding. A packet that
  * cannot be padded (cap, the 255-octet count, a constant size it does not
  * fit) fails with KSRTP_ENOSPACE and changes nothing: the same index seals
- * afterwards. Bad policies are KSRTP_EINVAL.
+ * afterwards. With KSRTP_CRYPTEX the padding leaves room for the empty
+ * extension block cryptex adds. Bad policies are KSRTP_EINVAL.
  */
 #include "unit.h"
 
@@ -119,6 +120,12 @@ static void send_sized(struct rig *r, uint32_t ts, size_t len, size_t want)
 
 	rtp_of(plain, r->seq++, ts, len);
 	send_check(r, plain, len, want, 0);
+}
+
+/* CSRCs and no extension: cryptex adds an empty 4-octet extension block. */
+static size_t cryptex_growth(size_t cc)
+{
+	return cc ? 4 : 0;
 }
 
 static size_t round_up(size_t n, size_t q)
@@ -256,6 +263,49 @@ static void cap(const struct test_profile *pr)
 	unit_case_end();
 }
 
+/*
+ * With KSRTP_CRYPTEX a packet with CSRCs and no extension gains an empty
+ * extension block (RFC 9335 section 5.1): the padding leaves room for it,
+ * so the sealed size is still the constant one.
+ */
+static void cryptex_constant(const struct test_profile *pr)
+{
+	struct ksrtp_policy p = unit_policy(pr, KSRTP_OUTBOUND, SSRC);
+	ksrtp_session *tx = session(), *rx = session();
+	uint8_t plain[BUF], buf[BUF];
+	size_t len, l, cc, payload;
+	uint16_t seq = 1;
+
+	p.pad_policy = KSRTP_PAD_CONSTANT;
+	p.pad_size = 200;
+	p.flags = KSRTP_CRYPTEX;
+	if (ksrtp_add_stream(tx, &p)) {
+		test_not_applicable("cryptex streams");
+		goto out;
+	}
+	p = unit_policy(pr, KSRTP_INBOUND, SSRC);
+	p.flags = KSRTP_CRYPTEX | KSRTP_STRIP_PADDING;
+	unit_add(rx, &p);
+	unit_case("%s: CONSTANT 200 with cryptex", pr->name);
+	for (cc = 0; cc <= 2; cc += 2) {
+		for (payload = 20; payload <= 160; payload += 70) {
+			len = unit_rtp(plain, SSRC, seq++, (unsigned int)cc, cc ? -1 : 1, payload);
+			memcpy(buf, plain, len);
+			l = len;
+			CHECK_ERR(ksrtp_protect(tx, buf, &l, sizeof(buf)), 0);
+			CHECK(l == 200 + pr->rtp_tag_len);
+			/* Opened: the padding gone, an empty block where the sender added one. */
+			CHECK_ERR(ksrtp_unprotect(rx, buf, &l), 0);
+			CHECK(l == len + cryptex_growth(cc));
+			CHECK_MEM(buf + l - payload, plain + len - payload, payload);
+		}
+	}
+	unit_case_end();
+out:
+	ksrtp_session_free(tx);
+	ksrtp_session_free(rx);
+}
+
 static void bad_policies(const struct test_profile *pr)
 {
 	static const struct {
@@ -328,6 +378,7 @@ int main(void)
 		train(pr);
 		existing_padding(pr);
 		cap(pr);
+		cryptex_constant(pr);
 		bad_policies(pr);
 	}
 	return test_result();
