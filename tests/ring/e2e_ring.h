@@ -134,6 +134,7 @@ static inline int er_run(uint8_t codec, bool loss)
 	int err = 0, ret;
 
 	memset(&x, 0, sizeof(x));
+	rt_loopback();
 	if (e2e_link_open(&x.in) || e2e_link_open(&x.out)) {
 		printf("no UDP on 127.0.0.1\n");
 		return T_SKIP;

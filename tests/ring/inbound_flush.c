@@ -7,8 +7,9 @@
  * assembler to give it up) until the flush timer does, flush_ms after the
  * last packet; frame 3 never comes out; the loss is counted once.
  */
-#include "media/media_test.h"
+/* ring_test.h first: it defines _GNU_SOURCE. */
 #include "ring_test.h"
+#include "media/media_test.h"
 
 #define FLUSH_MS 150
 

@@ -13,7 +13,10 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <netinet/in.h>
+#include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,12 +43,52 @@ static inline double rt_now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/*
+ * 127.0.0.1 to test on. The test VM's init leaves lo down; there (as root)
+ * the test moves into a network namespace of its own and brings its lo
+ * up, which changes nothing outside the test. Elsewhere lo is up and
+ * nothing happens.
+ */
+static inline void rt_loopback(void)
+{
+	static bool done;
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(9),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct ifreq ifr;
+	int fd;
+	bool up;
+
+	if (done)
+		return;
+	done = true;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	/* A UDP connect looks the route up: ENETUNREACH while lo is down. */
+	up = fd >= 0 && !connect(fd, (struct sockaddr *)&a, sizeof(a));
+	if (fd >= 0)
+		close(fd);
+	if (up || unshare(CLONE_NEWNET))
+		return;		/* up, or not ours to fix: the test will say why */
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "lo");
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && !ioctl(fd, SIOCGIFFLAGS, &ifr)) {
+		ifr.ifr_flags |= IFF_UP;
+		if (ioctl(fd, SIOCSIFFLAGS, &ifr))
+			fprintf(stderr, "bringing up lo: %s\n", strerror(errno));
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
 /* A non-blocking UDP socket bound to 127.0.0.1 (port chosen by the kernel); *addr is where. */
 static inline int rt_socket(struct sockaddr_in *addr)
 {
 	socklen_t alen = sizeof(*addr);
 	int rcvbuf = 8 << 20;
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd;
+
+	rt_loopback();
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	memset(addr, 0, sizeof(*addr));
 	addr->sin_family = AF_INET;
