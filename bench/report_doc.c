@@ -181,13 +181,14 @@ static void walk_steps(const struct report *r, report_row_fn fn, void *arg)
 struct table {
 	const char *title;
 	unsigned int cols;
+	unsigned int left;	/* the first columns, text: left-aligned; the others numbers */
 	unsigned int rows;	/* row 0 is the header */
 	char **cell;		/* rows * cols */
 };
 
 static void table_init(struct table *t, const char *title, unsigned int cols)
 {
-	*t = (struct table){ .title = title, .cols = cols };
+	*t = (struct table){ .title = title, .cols = cols, .left = 1 };
 }
 
 /* A new row whose cells are set with table_set() (header: the first row). */
@@ -237,7 +238,7 @@ static void table_markdown(FILE *f, const struct table *t)
 		fputs("|\n", f);
 		if (!r) {
 			for (c = 0; c < t->cols; c++)
-				fputs(c < 1 ? "|---" : "|--:", f);
+				fputs(c < t->left ? "|---" : "|--:", f);
 			fputs("|\n", f);
 		}
 	}
@@ -257,7 +258,7 @@ static void table_text(FILE *f, const struct table *t)
 	fprintf(f, "%s\n", t->title);
 	for (r = 0; r < t->rows; r++) {
 		for (c = 0; c < t->cols && c < MAX_COLS; c++)
-			fprintf(f, c ? "  %*s" : "  %-*s", (int)width[c], cell(t, r, c));
+			fprintf(f, c < t->left ? "  %-*s" : "  %*s", (int)width[c], cell(t, r, c));
 		fputc('\n', f);
 	}
 	fputc('\n', f);
@@ -349,6 +350,7 @@ static void crypto_summary(json_object *j, struct table *t)
 
 	table_init(t, "crypto: SRTP ns/packet (spread), one CPU, user engine; ratios per round, "
 		      "median", 9);
+	t->left = 4;
 	table_row(t);
 	table_set(t, 0, "profile");
 	table_set(t, 1, "dir");
@@ -528,6 +530,7 @@ static void generic_table(const char *command, json_object *j, struct table *t)
 
 	snprintf(title, sizeof(titles[0]), "%s: every figure, median (spread)", command);
 	table_init(t, title, 5);
+	t->left = 2;
 	table_row(t);
 	table_set(t, 0, "figure");
 	table_set(t, 1, "metric");
