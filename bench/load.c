@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
  * ksrtp-bench load: drives ksrtp-relay on loopback (load.h says how) and
- * reports its capacity, the packets per second it forwards when offered
- * more than it can take, with the CPU each of its workers used; then runs
- * at a fraction of that capacity and checks that nothing is lost there.
- * Above capacity packets are dropped, and every drop must be accounted for.
+ * reports what it forwards when offered more than it can take, its capacity
+ * (the most it forwards without loss, see load_capacity()), and the CPU each
+ * of its workers used; then runs at a fraction of that capacity and checks
+ * that nothing is lost there. Above capacity packets are dropped, and every
+ * drop must be accounted for.
  *
- * On a machine with few cores the generator (one sender and one receiver
- * thread, sealing and opening as much as the relay) competes with the
- * relay: the capacity is that of the whole loop, and the per-worker CPU
- * says whether the relay was the one running out.
+ * On a machine with few cores the generator (sending and receiving threads,
+ * sealing and opening as much as the relay) competes with the relay: the
+ * output says when the senders could not even fill the relay's socket, and
+ * the per-worker CPU whether the relay was the one running out.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
