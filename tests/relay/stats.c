@@ -4,7 +4,8 @@
  * auth_failures of their stream, replays as replays, a packet too short for
  * its tag as malformed (by reason: no_tag), one too short for a header as
  * malformed too_short of the session only, a packet for an SSRC nobody
- * configured as unknown_ssrc; none of them reaches the receiver. And neither the stats nor
+ * configured as unknown_ssrc, RTCP as rtcp; none of them reaches the
+ * receiver. And neither the stats nor
  * anything the relay logged contains a key or a salt.
  */
 #include "relay_test.h"
@@ -58,6 +59,10 @@ int main(void)
 	/* Malformed: SSRC's header and 4 bytes, shorter than a GCM tag. */
 	rt_rtp(copy, SSRC, 200, 4);
 	rt_send_raw(sfd, &relay.addr, copy, 16);
+	/* An RTCP sender report (RFC 5761 demultiplexing: type 200): counted, not forwarded. */
+	copy[0] = 0x80;
+	copy[1] = 200;
+	rt_send_raw(sfd, &relay.addr, copy, 28);
 	/* Too short for any RTP header: no stream to count it, the session does. */
 	rt_send_raw(sfd, &relay.addr, copy, 5);
 	/* A stream the relay does not know, sealed with keys it does not have. */
@@ -74,7 +79,8 @@ int main(void)
 	CHECK(rt_stat(stats, "stream ssrc=0x51a75001", "auth_failures") == 3);
 	CHECK(rt_stat(stats, "stream ssrc=0x51a75001", "replays") == 2);
 	CHECK(rt_stat(stats, "stream ssrc=0x51a75001", "malformed") == 1);
-	CHECK(rt_stat(stats, "total", "received") == 18);
+	CHECK(rt_stat(stats, "total", "received") == 19);
+	CHECK(rt_stat(stats, "total", "rtcp") == 1);
 	CHECK(rt_stat(stats, "total", "forwarded") == 10);
 	CHECK(rt_stat(stats, "inbound", "unknown_ssrc") == 1);
 	CHECK(rt_stat(stats, "inbound", "auth_failures") == 3);
