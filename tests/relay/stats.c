@@ -18,7 +18,7 @@ int main(void)
 	struct rt_keys sk, rk, ok;
 	struct sockaddr_in ra, sa;
 	ksrtp_session *tx = rt_session(), *rx = rt_session();
-	uint8_t pkt[RT_PKT], copy[RT_PKT];
+	uint8_t pkt[RT_PKT], copy[RT_PKT], rtcp[28];
 	unsigned int got = 0;
 	int rfd, sfd, i, n;
 	char cfg[2048];
@@ -60,9 +60,10 @@ int main(void)
 	rt_rtp(copy, SSRC, 200, 4);
 	rt_send_raw(sfd, &relay.addr, copy, 16);
 	/* An RTCP sender report (RFC 5761 demultiplexing: type 200): counted, not forwarded. */
-	copy[0] = 0x80;
-	copy[1] = 200;
-	rt_send_raw(sfd, &relay.addr, copy, 28);
+	memset(rtcp, 0, sizeof(rtcp));
+	rtcp[0] = 0x80;
+	rtcp[1] = 200;
+	rt_send_raw(sfd, &relay.addr, rtcp, sizeof(rtcp));
 	/* Too short for any RTP header: no stream to count it, the session does. */
 	rt_send_raw(sfd, &relay.addr, copy, 5);
 	/* A stream the relay does not know, sealed with keys it does not have. */
