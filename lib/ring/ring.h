@@ -90,10 +90,8 @@ static inline bool arena_give(struct ksrtp_arena *a, uint32_t i)
 struct send_op {
 	struct msghdr msg;
 	struct iovec iov[KSRTP_RING_GSO_MAX];
-	union {
-		char buf[CMSG_SPACE(sizeof(uint16_t))];
-		struct cmsghdr align;
-	} cmsg;
+	/* UDP_SEGMENT; aligned for CMSG_FIRSTHDR and its size_t cmsg_len. */
+	char cmsg[CMSG_SPACE(sizeof(uint16_t))] __attribute__((aligned(__alignof__(struct cmsghdr))));
 	struct ksrtp_train *train;
 	uint32_t first, count;	/* the train's packets this op carries */
 	uint32_t bytes;
@@ -143,7 +141,8 @@ struct ksrtp_ring {
 	bool rx_failed;		/* a receive completion failed: say so once */
 	uint8_t *gro;		/* RX_GRO_BUFS big buffers (GRO) */
 	uint8_t gro_state[RX_GRO_BUFS];
-	char gro_cmsg[RX_GRO_BUFS][RX_GRO_CMSG];	/* recvmmsg GRO: a cmsg per message */
+	/* recvmmsg GRO: a cmsg per message (RX_GRO_CMSG keeps each aligned). */
+	char gro_cmsg[RX_GRO_BUFS][RX_GRO_CMSG] __attribute__((aligned(__alignof__(struct cmsghdr))));
 	struct rx_pending *pending;	/* ring of completions not yet handed out */
 	uint32_t pending_cap, pending_head, pending_n;
 

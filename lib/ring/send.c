@@ -295,8 +295,8 @@ static void queue_op(struct ksrtp_ring *r, struct ksrtp_train *t, uint32_t first
 	if (gso_size) {
 		struct cmsghdr *c;
 
-		op->msg.msg_control = op->cmsg.buf;
-		op->msg.msg_controllen = sizeof(op->cmsg.buf);
+		op->msg.msg_control = op->cmsg;
+		op->msg.msg_controllen = sizeof(op->cmsg);
 		c = CMSG_FIRSTHDR(&op->msg);
 		c->cmsg_level = SOL_UDP;
 		c->cmsg_type = UDP_SEGMENT;

@@ -7,9 +7,9 @@
  * frame for a stream the session does not have (its slots come back), an
  * oversize packet to forward.
  */
-#include <fcntl.h>
+#include "ring_test.h"	/* first: it defines _GNU_SOURCE */
 
-#include "ring_test.h"
+#include <fcntl.h>
 
 static void bad_config(struct ksrtp_ring_config cfg)
 {
