@@ -37,13 +37,19 @@
  *                       packet and the ring stops trying GSO; unequal
  *                       packets go one SENDMSG each.
  *   KSRTP_TX_DEFAULT    KSRTP_TX_URING_GSO: the fastest on loopback in
- *                       `ksrtp-bench video` (README, "The io_uring transport")
+ *                       `ksrtp-bench video` (README, "The io_uring transport");
+ *                       KSRTP_TX_SENDMMSG where io_uring cannot be set up
  *
  * Receive (struct ksrtp_ring_config.rx): multishot IORING_OP_RECVMSG into a
  * provided-buffer ring whose buffers are arena slots (kernel >= 6.0), or
  * recvmmsg() where that is not available. With KSRTP_RING_GRO the socket
- * gets UDP_GRO: the kernel hands over a train as one datagram, which the
- * ring splits at the gso_size of its cmsg into one slot per packet.
+ * gets UDP_GRO: the kernel hands over a train as one datagram (into one of
+ * a few 64 KiB buffers of the ring's), which the ring splits at the
+ * gso_size of its cmsg, copying each packet into a slot of its own.
+ *
+ * Sealing is the session's (ksrtp_protect_batch, any engine) before the
+ * send; with the kernel engine that is one call into ksrtp.ko, not yet an
+ * IOSQE_IO_LINK'ed URING_CMD in the same submission as the send.
  *
  * Slots: every packet handed out (ksrtp_arena_get, ksrtp_ring_recv) is an
  * arena slot the caller owns until it gives it back with ksrtp_arena_put or
