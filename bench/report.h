@@ -79,6 +79,10 @@ bool report_is_stats(json_object *o);
 bool report_stats(json_object *o, struct bench_stats *st, unsigned int *runs);
 /* o[key] as a number, or NAN. */
 double report_number(json_object *o, const char *key);
+/* o[key] (o may be NULL), or NULL. */
+json_object *report_member(json_object *o, const char *key);
+/* o[key] as a string, or "" when it is not one. */
+const char *report_string(json_object *o, const char *key);
 
 #define REPORT_LABEL_LEN 200
 

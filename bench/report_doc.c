@@ -33,6 +33,20 @@ double report_number(json_object *o, const char *key)
 	return json_object_get_double(v);
 }
 
+json_object *report_member(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+const char *report_string(json_object *o, const char *key)
+{
+	json_object *v = report_member(o, key);
+
+	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
+}
+
 bool report_is_stats(json_object *o)
 {
 	json_object *runs;
@@ -319,19 +333,6 @@ static void set_range(struct table *t, unsigned int col, json_object *stats, dou
 
 /* ---- the summaries ---- */
 
-static json_object *member(json_object *o, const char *key)
-{
-	json_object *v;
-
-	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
-static const char *string_of(json_object *o, const char *key)
-{
-	json_object *v = member(o, key);
-
-	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
 
 static double median_of(json_object *stats)
 {
@@ -345,7 +346,7 @@ static double median_of(json_object *stats)
  */
 static void crypto_summary(json_object *j, struct table *t)
 {
-	json_object *groups = member(j, "groups");
+	json_object *groups = report_member(j, "groups");
 	size_t g, i;
 
 	table_init(t, "crypto: SRTP ns/packet (spread), one CPU, user engine; ratios per round, "
@@ -363,37 +364,37 @@ static void crypto_summary(json_object *j, struct table *t)
 	table_set(t, 8, "%% of raw");
 	for (g = 0; groups && g < json_object_array_length(groups); g++) {
 		json_object *grp = json_object_array_get_idx(groups, g);
-		json_object *cs = member(grp, "contenders"), *best = NULL, *ref = NULL, *ceil = NULL;
-		const char *ref_name = string_of(grp, "reference");
-		const char *ceil_name = string_of(grp, "ceiling");
+		json_object *cs = report_member(grp, "contenders"), *best = NULL, *ref = NULL, *ceil = NULL;
+		const char *ref_name = report_string(grp, "reference");
+		const char *ceil_name = report_string(grp, "ceiling");
 
 		for (i = 0; cs && i < json_object_array_length(cs); i++) {
 			json_object *c = json_object_array_get_idx(cs, i);
-			const char *name = string_of(c, "name"), *role = string_of(c, "role");
-			double ns = median_of(member(c, "ns_per_pkt"));
+			const char *name = report_string(c, "name"), *role = report_string(c, "role");
+			double ns = median_of(report_member(c, "ns_per_pkt"));
 
-			if (!name || !role)
+			if (!*name || !*role)
 				continue;
 			if (!strcmp(role, "subject") &&
-			    (!best || ns < median_of(member(best, "ns_per_pkt"))))
+			    (!best || ns < median_of(report_member(best, "ns_per_pkt"))))
 				best = c;
-			if (ref_name && !strcmp(name, ref_name))
+			if (*ref_name && !strcmp(name, ref_name))
 				ref = c;
-			if (ceil_name && !strcmp(name, ceil_name))
+			if (*ceil_name && !strcmp(name, ceil_name))
 				ceil = c;
 		}
 		if (!best)
 			continue;
 		table_row(t);
-		table_set(t, 0, "%s", string_of(grp, "profile"));
-		table_set(t, 1, "%s", string_of(grp, "direction"));
+		table_set(t, 0, "%s", report_string(grp, "profile"));
+		table_set(t, 1, "%s", report_string(grp, "direction"));
 		table_set(t, 2, "%.0f B", report_number(grp, "payload_bytes"));
-		table_set(t, 3, "%s", string_of(best, "name"));
-		set_figure(t, 4, member(best, "ns_per_pkt"), 1, "");
-		set_figure(t, 5, member(ref, "ns_per_pkt"), 1, "");
-		set_figure(t, 6, member(ceil, "ns_per_pkt"), 1, "");
-		set_figure(t, 7, member(best, "vs_reference"), 1, "x");
-		set_figure(t, 8, member(best, "pct_of_ceiling"), 1, "%");
+		table_set(t, 3, "%s", report_string(best, "name"));
+		set_figure(t, 4, report_member(best, "ns_per_pkt"), 1, "");
+		set_figure(t, 5, report_member(ref, "ns_per_pkt"), 1, "");
+		set_figure(t, 6, report_member(ceil, "ns_per_pkt"), 1, "");
+		set_figure(t, 7, report_member(best, "vs_reference"), 1, "x");
+		set_figure(t, 8, report_member(best, "pct_of_ceiling"), 1, "%");
 	}
 }
 
@@ -401,14 +402,14 @@ static void crypto_summary(json_object *j, struct table *t)
 static void kernel_summary(json_object *j, const struct report_step *s, struct table *t)
 {
 	static char title[320];
-	json_object *batches = member(j, "batches"), *first, *cs;
+	json_object *batches = report_member(j, "batches"), *first, *cs;
 	size_t b, i, n;
 
 	snprintf(title, sizeof(title), "kernel (%s): ABI overhead per packet over the "
 		 "module's raw AEAD loop, (path - raw) / raw: median (min..max); NOISY: the "
 		 "path's ns/pkt spread > 10%%", s->where);
 	first = batches ? json_object_array_get_idx(batches, 0) : NULL;
-	cs = member(first, "contenders");
+	cs = report_member(first, "contenders");
 	n = cs ? json_object_array_length(cs) : 0;
 	if (n + 2 > MAX_COLS)
 		n = MAX_COLS - 2;
@@ -417,23 +418,23 @@ static void kernel_summary(json_object *j, const struct report_step *s, struct t
 	table_set(t, 0, "batch");
 	for (i = 0; i < n; i++)
 		table_set(t, (unsigned int)i + 1, "%s",
-			  string_of(json_object_array_get_idx(cs, i), "name"));
+			  report_string(json_object_array_get_idx(cs, i), "name"));
 	for (b = 0; batches && b < json_object_array_length(batches); b++) {
 		json_object *grp = json_object_array_get_idx(batches, b);
 
-		cs = member(grp, "contenders");
+		cs = report_member(grp, "contenders");
 		table_row(t);
 		table_set(t, 0, "%.0f", report_number(grp, "batch"));
 		for (i = 0; i < n && cs && i < json_object_array_length(cs); i++) {
 			json_object *c = json_object_array_get_idx(cs, i);
-			const char *role = string_of(c, "role");
+			const char *role = report_string(c, "role");
 
-			if (role && !strcmp(role, "ceiling"))
-				set_figure(t, (unsigned int)i + 1, member(c, "ns_per_pkt"), 1,
+			if (!strcmp(role, "ceiling"))
+				set_figure(t, (unsigned int)i + 1, report_member(c, "ns_per_pkt"), 1,
 					   " ns");
 			else
-				set_range(t, (unsigned int)i + 1, member(c, "abi_overhead"), 100,
-					  "%", json_object_get_boolean(member(c, "noisy")));
+				set_range(t, (unsigned int)i + 1, report_member(c, "abi_overhead"), 100,
+					  "%", json_object_get_boolean(report_member(c, "noisy")));
 		}
 	}
 }
@@ -445,9 +446,9 @@ static void kernel_summary(json_object *j, const struct report_step *s, struct t
  */
 static void fanout_summary(FILE *f, const struct report_step *s, bool md)
 {
-	json_object *groups = member(s->json, "groups"), *th = member(s->json, "threads");
+	json_object *groups = report_member(s->json, "groups"), *th = report_member(s->json, "threads");
 	json_object *first = groups ? json_object_array_get_idx(groups, 0) : NULL;
-	json_object *cs = member(first, "contenders"), *one = NULL;
+	json_object *cs = report_member(first, "contenders"), *one = NULL;
 	size_t g, i, n = cs ? json_object_array_length(cs) : 0;
 	struct table t;
 
@@ -458,7 +459,7 @@ static void fanout_summary(FILE *f, const struct report_step *s, bool md)
 	table_row(&t);
 	table_set(&t, 0, "receivers");
 	for (i = 0; i < n; i++) {
-		const char *name = string_of(json_object_array_get_idx(cs, i), "name");
+		const char *name = report_string(json_object_array_get_idx(cs, i), "name");
 
 		table_set(&t, (unsigned int)(1 + 2 * i), "%s", name);
 		table_set(&t, (unsigned int)(2 + 2 * i), "latency");
@@ -467,19 +468,19 @@ static void fanout_summary(FILE *f, const struct report_step *s, bool md)
 	for (g = 0; groups && g < json_object_array_length(groups); g++) {
 		json_object *grp = json_object_array_get_idx(groups, g);
 
-		cs = member(grp, "contenders");
+		cs = report_member(grp, "contenders");
 		table_row(&t);
 		table_set(&t, 0, "%.0f", report_number(grp, "receivers"));
 		for (i = 0; i < n && cs && i < json_object_array_length(cs); i++) {
 			json_object *c = json_object_array_get_idx(cs, i);
-			json_object *lat = member(c, "frame_latency");
+			json_object *lat = report_member(c, "frame_latency");
 
-			set_figure(&t, (unsigned int)(1 + 2 * i), member(c, "mpkt_per_s"), 1, "");
+			set_figure(&t, (unsigned int)(1 + 2 * i), report_member(c, "mpkt_per_s"), 1, "");
 			table_set(&t, (unsigned int)(2 + 2 * i), "%.0f / %.0f us",
 				  report_number(lat, "p50_ns") / 1e3, report_number(lat, "p99_ns") / 1e3);
 		}
 		set_figure(&t, (unsigned int)(1 + 2 * n),
-			   member(json_object_array_get_idx(cs, 0), "vs_reference"), 1, "x");
+			   report_member(json_object_array_get_idx(cs, 0), "vs_reference"), 1, "x");
 		if (report_number(grp, "receivers") == report_number(th, "receivers"))
 			one = json_object_array_get_idx(cs, 0);
 	}
@@ -503,8 +504,8 @@ static void fanout_summary(FILE *f, const struct report_step *s, bool md)
 	/* against threads x the one-thread rate per core at the same N, measured above */
 	if (one)
 		table_set(&t, 4, "%.2f (%.0f x %.0f pkt/s)", report_number(th, "packets_per_s") /
-			  (report_number(th, "threads") * 1e6 * median_of(member(one, "mpkt_per_s"))),
-			  report_number(th, "threads"), 1e6 * median_of(member(one, "mpkt_per_s")));
+			  (report_number(th, "threads") * 1e6 * median_of(report_member(one, "mpkt_per_s"))),
+			  report_number(th, "threads"), 1e6 * median_of(report_member(one, "mpkt_per_s")));
 	table_out(f, &t, md);
 	table_free(&t);
 }
@@ -517,7 +518,7 @@ static void generic_row(const struct report_row *row, void *arg)
 	table_row(t);
 	table_set(t, 0, "%s", row->label);
 	table_set(t, 1, "%s", row->metric);
-	set_figure(t, 2, member(row->obj, row->metric), 1, "");
+	set_figure(t, 2, report_member(row->obj, row->metric), 1, "");
 	table_set(t, 3, "%.4g..%.4g", row->st.min, row->st.max);
 	table_set(t, 4, "%u", row->runs);
 }
@@ -576,7 +577,7 @@ static void records_tables(FILE *f, const struct report_step *s, bool md)
 
 			table_row(&t);
 			for (c = 0; c < n; c++) {
-				json_object *cell_v = member(rec, cols[c]);
+				json_object *cell_v = report_member(rec, cols[c]);
 
 				table_set(&t, c, "%s",
 					  is_scalar(cell_v) ? json_object_get_string(cell_v) : "-");
@@ -675,14 +676,14 @@ static json_object *kernel_path_json(const struct report *r)
 
 	if (!s)
 		return NULL;
-	module = member(s->json, "module");
-	guest = member(s->json, "machine");
+	module = report_member(s->json, "module");
+	guest = report_member(s->json, "machine");
 	o = json_object_new_object();
 	json_object_object_add(o, "where", json_object_new_string(s->where));
-	json_object_object_add(o, "gcm_aes_driver", json_object_get(member(module, "driver")));
-	json_object_object_add(o, "driver_async", json_object_get(member(module, "driver_async")));
-	json_object_object_add(o, "cpu_model", json_object_get(member(guest, "cpu_model")));
-	json_object_object_add(o, "kernel", json_object_get(member(guest, "kernel")));
+	json_object_object_add(o, "gcm_aes_driver", json_object_get(report_member(module, "driver")));
+	json_object_object_add(o, "driver_async", json_object_get(report_member(module, "driver_async")));
+	json_object_object_add(o, "cpu_model", json_object_get(report_member(guest, "cpu_model")));
+	json_object_object_add(o, "kernel", json_object_get(report_member(guest, "kernel")));
 	return o;
 }
 
@@ -761,13 +762,16 @@ static void machine_markdown(FILE *f, const struct report *r)
 	fprintf(f, "- %s (crypto: %s), liburing %s, libvpx %s, json-c %s; %s\n", m->srtp_version,
 		m->srtp_backend, m->uring_version, m->vpx_version, m->json_c_version, m->compiler);
 	if (k) {
-		json_object *module = member(k->json, "module");
-		json_object *guest = member(k->json, "machine");
+		json_object *module = report_member(k->json, "module");
+		json_object *guest = report_member(k->json, "machine");
 
 		fprintf(f, "- Kernel path (%s): `gcm(aes)` driver **%s**%s, guest CPU %s, "
-			   "kernel %s\n", k->where, string_of(module, "driver"),
-			json_object_get_boolean(member(module, "driver_async")) ? " (async)" : "",
-			string_of(guest, "cpu_model"), string_of(guest, "kernel"));
+			   "kernel %s\n", k->where, report_string(module, "driver"),
+			json_object_get_boolean(report_member(module, "driver_async")) ? " (async)" : "",
+			report_string(guest, "cpu_model"), report_string(guest, "kernel"));
+	} else {
+		fprintf(f, "- Kernel path (`gcm(aes)` driver of ksrtp.ko): not measured, ksrtp-bench "
+			   "kernel did not run (see Steps)\n");
 	}
 	fprintf(f, "- Date %s, commit `%s`%s\n", m->date, KSRTP_BENCH_COMMIT,
 		r->common.quick ? "; **--quick** (smoke run: short runs, figures only indicative)"
@@ -813,7 +817,7 @@ static void noisy_markdown(FILE *f, const struct report *r)
 		json_object *o = json_object_array_get_idx(fl.noisy, i);
 
 		fprintf(f, "| %s | %s | %s | %.4g | %.4g..%.4g | %.0f%% |\n",
-			string_of(o, "command"), string_of(o, "figure"), string_of(o, "metric"),
+			report_string(o, "command"), report_string(o, "figure"), report_string(o, "metric"),
 			report_number(o, "median"), report_number(o, "min"), report_number(o, "max"),
 			100 * report_number(o, "spread"));
 	}

@@ -141,20 +141,6 @@ fail:
 	snprintf(r->plot_note, sizeof(r->plot_note), "cannot write %s", path);
 }
 
-static json_object *member(json_object *o, const char *key)
-{
-	json_object *v;
-
-	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
-static const char *string_of(json_object *o, const char *key)
-{
-	json_object *v = member(o, key);
-
-	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
-}
-
 /*
  * crypto: payload Gbit/s against payload size, one plot per profile and
  * direction: every ksrtp row, libsrtp2 and the raw ipsec-mb ceiling on the
@@ -162,7 +148,7 @@ static const char *string_of(json_object *o, const char *key)
  */
 static void plot_crypto(struct report *r, json_object *j)
 {
-	json_object *groups = member(j, "groups");
+	json_object *groups = report_member(j, "groups");
 	static struct plot plots[MAX_SERIES];	/* large */
 	unsigned int n = 0, k;
 	size_t g, i;
@@ -170,12 +156,12 @@ static void plot_crypto(struct report *r, json_object *j)
 
 	for (g = 0; groups && g < json_object_array_length(groups); g++) {
 		json_object *grp = json_object_array_get_idx(groups, g);
-		json_object *cs = member(grp, "contenders");
+		json_object *cs = report_member(grp, "contenders");
 		struct plot *p;
 		char name[64];
 
-		snprintf(name, sizeof(name), "crypto-%s-%s", string_of(grp, "profile"),
-			 string_of(grp, "direction"));
+		snprintf(name, sizeof(name), "crypto-%s-%s", report_string(grp, "profile"),
+			 report_string(grp, "direction"));
 		for (c = name; *c; c++)
 			*c = (char)tolower((unsigned char)*c);
 		for (k = 0; k < n && strcmp(plots[k].name, name); k++)
@@ -187,8 +173,8 @@ static void plot_crypto(struct report *r, json_object *j)
 			n++;
 			memset(p, 0, sizeof(*p));
 			snprintf(p->name, sizeof(p->name), "%s", name);
-			snprintf(p->title, sizeof(p->title), "%s %s, one CPU%s: median, bars min..max", string_of(grp, "profile"),
-				 string_of(grp, "direction"), r->common.quick ? " (--quick run)" : "");
+			snprintf(p->title, sizeof(p->title), "%s %s, one CPU%s: median, bars min..max", report_string(grp, "profile"),
+				 report_string(grp, "direction"), r->common.quick ? " (--quick run)" : "");
 			p->xlabel = "RTP payload bytes";
 			p->ylabel = "Gbit/s of payload";
 			p->y_from_zero = true;
@@ -196,8 +182,8 @@ static void plot_crypto(struct report *r, json_object *j)
 		for (i = 0; cs && i < json_object_array_length(cs); i++) {
 			json_object *ct = json_object_array_get_idx(cs, i);
 
-			add_point(p, string_of(ct, "name"), report_number(grp, "payload_bytes"),
-				  member(ct, "payload_gbit_per_s"), 1);
+			add_point(p, report_string(ct, "name"), report_number(grp, "payload_bytes"),
+				  report_member(ct, "payload_gbit_per_s"), 1);
 		}
 	}
 	for (k = 0; k < n; k++)
@@ -207,7 +193,7 @@ static void plot_crypto(struct report *r, json_object *j)
 /* kernel: ABI overhead against batch size, each path; emulated under TCG. */
 static void plot_kernel(struct report *r, const struct report_step *s)
 {
-	json_object *batches = member(s->json, "batches");
+	json_object *batches = report_member(s->json, "batches");
 	static struct plot p;
 	size_t b, i;
 
@@ -220,14 +206,14 @@ static void plot_kernel(struct report *r, const struct report_step *s)
 	p.logx = true;
 	for (b = 0; batches && b < json_object_array_length(batches); b++) {
 		json_object *grp = json_object_array_get_idx(batches, b);
-		json_object *cs = member(grp, "contenders");
+		json_object *cs = report_member(grp, "contenders");
 
 		for (i = 0; cs && i < json_object_array_length(cs); i++) {
 			json_object *ct = json_object_array_get_idx(cs, i);
 
-			if (strcmp(string_of(ct, "role"), "ceiling"))
-				add_point(&p, string_of(ct, "name"), report_number(grp, "batch"),
-					  member(ct, "abi_overhead"), 100);
+			if (strcmp(report_string(ct, "role"), "ceiling"))
+				add_point(&p, report_string(ct, "name"), report_number(grp, "batch"),
+					  report_member(ct, "abi_overhead"), 100);
 		}
 	}
 	draw(r, &p);
@@ -259,7 +245,7 @@ static json_object *rate_figure(const struct report_row *row, const char **key_o
 		}
 	}
 	*key_out = row->metric;
-	return member(row->obj, row->metric);
+	return report_member(row->obj, row->metric);
 }
 
 static void by_count_row(const struct report_row *row, void *arg)
