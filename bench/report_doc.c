@@ -579,8 +579,11 @@ static void records_tables(FILE *f, const struct report_step *s, bool md)
 			for (c = 0; c < n; c++) {
 				json_object *cell_v = report_member(rec, cols[c]);
 
-				table_set(&t, c, "%s",
-					  is_scalar(cell_v) ? json_object_get_string(cell_v) : "-");
+				if (json_object_is_type(cell_v, json_type_double))
+					table_set(&t, c, "%.4g", json_object_get_double(cell_v));
+				else
+					table_set(&t, c, "%s", is_scalar(cell_v) ?
+						  json_object_get_string(cell_v) : "-");
 			}
 		}
 		table_out(f, &t, md);
