@@ -50,7 +50,6 @@
 #define MAX_COUNTS 8
 #define MAX_THREADS 64
 #define MMSG_MAX 1024		/* UIO_MAXIOV: the most messages one sendmmsg takes */
-#define LATENCY_SAMPLES (1u << 20)
 #define THREAD_SECONDS 2.0
 #define QUICK_THREAD_SECONDS 0.3
 #define TARGET_RATIO 3.0	/* issue 4: at N = 50, >= 3x the baseline */
@@ -78,6 +77,9 @@ static const char options_help[] =
 	"  --clock wall|cpu the forwarding thread's CPU time (default here), or CLOCK_MONOTONIC\n"
 	"  --help           this text\n";
 
+/* The contenders, also their arrival-stamp tags. */
+enum { C_KSRTP, C_LIBSRTP, N_CONTENDERS };
+
 /* Receiver j's master key and salt: every receiver its own. */
 static void receiver_key(unsigned int j, uint8_t key[16], uint8_t salt[12])
 {
@@ -89,14 +91,18 @@ static void receiver_key(unsigned int j, uint8_t key[16], uint8_t salt[12])
 		salt[i] = (uint8_t)(0x5a + 3 * i + 7 * j);
 }
 
-/* The sender's frame: opened RTP packets, a fresh sequence number each time it goes. */
+/*
+ * The sender's frame: opened RTP packets, a fresh sequence number each time
+ * it goes, the time it went in the RTP timestamp and the contender in the
+ * payload type (video_drain.h's arrival stamps).
+ */
 struct frame {
 	uint8_t data[FRAME_PACKETS][PACKET];
 	struct ksrtp_pkt v[FRAME_PACKETS];
 	uint16_t seq;
 };
 
-static void frame_init(struct frame *f, uint32_t ssrc)
+static void frame_init(struct frame *f, uint32_t ssrc, unsigned int tag)
 {
 	unsigned int k;
 
@@ -105,7 +111,7 @@ static void frame_init(struct frame *f, uint32_t ssrc)
 		uint8_t *p = f->data[k];
 
 		p[0] = 0x80;
-		p[1] = 96;
+		p[1] = (uint8_t)(VIDEO_DRAIN_PT + tag);
 		p[8] = (uint8_t)(ssrc >> 24);
 		p[9] = (uint8_t)(ssrc >> 16);
 		p[10] = (uint8_t)(ssrc >> 8);
@@ -117,46 +123,17 @@ static void frame_init(struct frame *f, uint32_t ssrc)
 
 static void frame_next(struct frame *f)
 {
+	uint32_t now = video_stamp_us();
 	unsigned int k;
 
 	for (k = 0; k < FRAME_PACKETS; k++, f->seq++) {
 		f->data[k][2] = (uint8_t)(f->seq >> 8);
 		f->data[k][3] = (uint8_t)f->seq;
+		f->data[k][4] = (uint8_t)(now >> 24);
+		f->data[k][5] = (uint8_t)(now >> 16);
+		f->data[k][6] = (uint8_t)(now >> 8);
+		f->data[k][7] = (uint8_t)now;
 	}
-}
-
-/* ---- latency samples ---- */
-
-struct latency {
-	uint64_t *ns;
-	unsigned int n;
-};
-
-static void latency_add(struct latency *l, uint64_t ns)
-{
-	/* Past the cap, overwrite at random-ish places: a reservoir, roughly. */
-	if (l->n < LATENCY_SAMPLES)
-		l->ns[l->n++] = ns;
-	else
-		l->ns[(ns * 2654435761u) % LATENCY_SAMPLES] = ns;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static void latency_percentiles(struct latency *l, double *p50, double *p99)
-{
-	if (!l->n) {
-		*p50 = *p99 = 0;
-		return;
-	}
-	qsort(l->ns, l->n, sizeof(*l->ns), cmp_u64);
-	*p50 = (double)l->ns[l->n / 2];
-	*p99 = (double)l->ns[(size_t)l->n * 99 / 100];
 }
 
 /* ---- ksrtp ---- */
@@ -168,7 +145,7 @@ struct kfwd {
 	unsigned int n;
 	int fd;
 	struct frame f;
-	struct latency lat;
+	struct video_latency lat;
 };
 
 static int kfwd_pass(void *arg)
@@ -183,7 +160,7 @@ static int kfwd_pass(void *arg)
 		frame_next(&k->f);
 		t0 = bench_now_ns(CLOCK_MONOTONIC);
 		sent = ksrtp_forward(k->ring, k->f.v, FRAME_PACKETS, k->t, k->n);
-		latency_add(&k->lat, bench_now_ns(CLOCK_MONOTONIC) - t0);
+		video_latency_add(&k->lat, bench_now_ns(CLOCK_MONOTONIC) - t0);
 		if (sent != (int)(FRAME_PACKETS * k->n)) {
 			fprintf(stderr, "ksrtp-bench fanout: ksrtp_forward: %d (%s)\n", sent,
 				sent < 0 ? ksrtp_strerror(sent) : "packets sent");
@@ -207,7 +184,7 @@ static void kfwd_destroy(void *arg)
 		close(k->fd);
 	free(k->s);
 	free(k->t);
-	free(k->lat.ns);
+	video_latency_free(&k->lat);
 	free(k);
 }
 
@@ -242,9 +219,8 @@ static struct kfwd *kfwd_new(const struct video_drain *d, unsigned int n, uint16
 	k->n = n;
 	k->s = calloc(n, sizeof(*k->s));
 	k->t = calloc(n, sizeof(*k->t));
-	k->lat.ns = malloc(LATENCY_SAMPLES * sizeof(*k->lat.ns));
 	k->ring = ksrtp_ring_new(NULL, &err);
-	if (!k->s || !k->t || !k->lat.ns || !k->ring)
+	if (!k->s || !k->t || video_latency_init(&k->lat) || !k->ring)
 		goto fail;
 	k->fd = reuseport_socket(port);
 	if (k->fd < 0)
@@ -270,7 +246,7 @@ static struct kfwd *kfwd_new(const struct video_drain *d, unsigned int n, uint16
 				  .addr_len = sizeof(d->addrs[j]) },
 		};
 	}
-	frame_init(&k->f, ssrc);
+	frame_init(&k->f, ssrc, C_KSRTP);
 	return k;
 fail:
 	fprintf(stderr, "ksrtp-bench fanout: ksrtp setup: %s\n", ksrtp_strerror(err));
@@ -289,7 +265,7 @@ struct lfwd {
 	struct mmsghdr *m;
 	struct iovec *iov;
 	struct frame f;
-	struct latency lat;
+	struct video_latency lat;
 };
 
 static int lfwd_pass(void *arg)
@@ -329,7 +305,7 @@ static int lfwd_pass(void *arg)
 			}
 			done += (unsigned int)r;
 		}
-		latency_add(&l->lat, bench_now_ns(CLOCK_MONOTONIC) - t0);
+		video_latency_add(&l->lat, bench_now_ns(CLOCK_MONOTONIC) - t0);
 	}
 	return 0;
 }
@@ -350,7 +326,7 @@ static void lfwd_destroy(void *arg)
 	free(l->copies);
 	free(l->m);
 	free(l->iov);
-	free(l->lat.ns);
+	video_latency_free(&l->lat);
 	free(l);
 }
 
@@ -368,8 +344,7 @@ static struct lfwd *lfwd_new(const struct video_drain *d, unsigned int n)
 	l->copies = malloc((size_t)total * 2048);
 	l->m = calloc(total, sizeof(*l->m));
 	l->iov = calloc(total, sizeof(*l->iov));
-	l->lat.ns = malloc(LATENCY_SAMPLES * sizeof(*l->lat.ns));
-	if (l->fd < 0 || !l->s || !l->copies || !l->m || !l->iov || !l->lat.ns)
+	if (l->fd < 0 || !l->s || !l->copies || !l->m || !l->iov || video_latency_init(&l->lat))
 		goto fail;
 	/* The socket is blocking, as an SFU's sendmmsg path usually is: nothing is dropped. */
 	if (fcntl(l->fd, F_SETFL, fcntl(l->fd, F_GETFL) & ~O_NONBLOCK))
@@ -398,7 +373,7 @@ static struct lfwd *lfwd_new(const struct video_drain *d, unsigned int n)
 		l->m[c].msg_hdr.msg_name = (void *)&d->addrs[c / FRAME_PACKETS];
 		l->m[c].msg_hdr.msg_namelen = sizeof(d->addrs[0]);
 	}
-	frame_init(&l->f, SSRC);
+	frame_init(&l->f, SSRC, C_LIBSRTP);
 	return l;
 fail:
 	lfwd_destroy(l);
@@ -410,7 +385,7 @@ static int lfwd_verify(void *arg)
 {
 	const struct lfwd *l = arg;
 
-	return atomic_load(&l->d->packets) ? 0 : -1;
+	return video_drain_got_some(l->d) ? 0 : -1;
 }
 
 /* Every copy accepted by the kernel, every slot back. */
@@ -426,8 +401,6 @@ static int kfwd_verify(void *arg)
 
 /* ---- one receiver count: both contenders, interleaved ---- */
 
-enum { C_KSRTP, C_LIBSRTP, N_CONTENDERS };
-
 static json_object *latency_json(double p50, double p99)
 {
 	json_object *o = json_object_new_object();
@@ -437,7 +410,7 @@ static json_object *latency_json(double p50, double p99)
 	return o;
 }
 
-static int run_count(unsigned int n, const struct video_drain *d, const struct fanout_options *o,
+static int run_count(unsigned int n, struct video_drain *d, const struct fanout_options *o,
 		     FILE *out, json_object *groups, const char *transport)
 {
 	struct bench_contender c[N_CONTENDERS];
@@ -445,9 +418,9 @@ static int run_count(unsigned int n, const struct video_drain *d, const struct f
 	const struct bench_contender *ref, *ceil;
 	struct kfwd *k = kfwd_new(d, n, 0, SSRC);
 	struct lfwd *l = lfwd_new(d, n);
-	struct latency *lat[N_CONTENDERS];
+	struct video_latency *lat[N_CONTENDERS];
 	json_object *jg, *jc;
-	double p50[N_CONTENDERS], p99[N_CONTENDERS], ratio;
+	double p50[N_CONTENDERS], p99[N_CONTENDERS], a50[N_CONTENDERS], a99[N_CONTENDERS], ratio;
 	struct bench_stats rs;
 	unsigned int i;
 	int err = -1;
@@ -478,8 +451,11 @@ static int run_count(unsigned int n, const struct video_drain *d, const struct f
 	fprintf(out, "\n%u receiver%s: a pass forwards %u frames of %u x %u B to each (%u "
 		     "packets)\n", n, n == 1 ? "" : "s", PASS_FRAMES, FRAME_PACKETS, PACKET,
 		PASS_FRAMES * FRAME_PACKETS * n);
+	for (i = 0; i < N_CONTENDERS; i++)	/* the last receiver count's arrivals out */
+		video_drain_latency(d, i, &a50[i], &a99[i]);
 	if (bench_interleave(c, N_CONTENDERS, PASS_FRAMES * FRAME_PACKETS * n, &o->common))
 		goto out;
+	usleep(50000);		/* the last packets in */
 	bench_figures_of(c, N_CONTENDERS, o->common.runs, PACKET, fig, &ref, &ceil);
 	bench_figures_print(out, c, fig, N_CONTENDERS, ref);
 	jg = json_object_new_object();
@@ -487,8 +463,10 @@ static int run_count(unsigned int n, const struct video_drain *d, const struct f
 	for (i = 0; i < N_CONTENDERS; i++) {
 		json_object *j = bench_figures_json(&c[i], &fig[i]);
 
-		latency_percentiles(lat[i], &p50[i], &p99[i]);
+		video_latency_take(lat[i], &p50[i], &p99[i]);
+		video_drain_latency(d, i, &a50[i], &a99[i]);
 		json_object_object_add(j, "frame_latency", latency_json(p50[i], p99[i]));
+		json_object_object_add(j, "arrival_latency", latency_json(a50[i], a99[i]));
 		json_object_array_add(jc, j);
 	}
 	bench_stats_of(fig[C_KSRTP].vs_reference, o->common.runs, &rs);
@@ -498,6 +476,11 @@ static int run_count(unsigned int n, const struct video_drain *d, const struct f
 	fprintf(out, "  added latency a frame (last copy to the kernel): ksrtp p50 %.1f us, p99 "
 		     "%.1f us; libsrtp2 p50 %.1f us, p99 %.1f us\n", p50[C_KSRTP] / 1e3,
 		p99[C_KSRTP] / 1e3, p50[C_LIBSRTP] / 1e3, p99[C_LIBSRTP] / 1e3);
+	if (d->stamped)
+		fprintf(out, "  latency to the receiver (frame in to packet read, every packet): "
+			     "ksrtp p50 %.1f us, p99 %.1f us; libsrtp2 p50 %.1f us, p99 %.1f us\n",
+			a50[C_KSRTP] / 1e3, a99[C_KSRTP] / 1e3, a50[C_LIBSRTP] / 1e3,
+			a99[C_LIBSRTP] / 1e3);
 	if (n == 50)
 		fprintf(out, "  target at 50 receivers: >= %.0fx the baseline's delivered packets/s "
 			     "per core: %.2fx (%s)\n", TARGET_RATIO, ratio,
@@ -548,7 +531,7 @@ static void *worker_main(void *arg)
 }
 
 /* T forwarders to n receivers at once; the sum and each thread's cost. */
-static int run_threads(unsigned int t, unsigned int n, const struct video_drain *d,
+static int run_threads(unsigned int t, unsigned int n, struct video_drain *d,
 		       const struct fanout_options *o, FILE *out, json_object *root)
 {
 	struct worker w[MAX_THREADS];
@@ -732,7 +715,7 @@ static int fanout_main(int argc, char **argv)
 		o.common.clock == CLOCK_MONOTONIC ? "wall (CLOCK_MONOTONIC)"
 						  : "forwarding thread's CPU time",
 		o.common.runs, o.common.run_ms);
-	if (video_drain_start(&d, max_n, o.gro, false)) {
+	if (video_drain_start(&d, max_n, o.gro, false, true)) {
 		srtp_shutdown();
 		return BENCH_EXIT_FAIL;
 	}

@@ -227,7 +227,7 @@ static int vctx_verify(void *arg)
 
 	ksrtp_ring_stats(v->ring, &st);
 	if (st.tx_errors || ksrtp_arena_avail(a) + st.rx_posted != ksrtp_arena_slots(a) ||
-	    !atomic_load(&v->drain->packets)) {
+	    !video_drain_got_some(v->drain)) {
 		fprintf(stderr, "ksrtp-bench video: %s: %llu send errors (errno %d), %u of %u "
 				"slots free\n", ksrtp_tx_mode_name(v->mode),
 			(unsigned long long)st.tx_errors, st.last_errno, ksrtp_arena_avail(a),
@@ -508,7 +508,7 @@ static int video_main(int argc, char **argv)
 	for (i = 0; i < TRAIN_FRAMES; i++)
 		train[i] = (struct encoded){ .data = train_data,
 					     .len = TRAIN_PACKETS * TRAIN_PAYLOAD };
-	if (video_drain_start(&d, 1, o.gro, o.spin))
+	if (video_drain_start(&d, 1, o.gro, o.spin, false))
 		goto out;
 	root = json_object_new_object();
 	groups = json_object_new_array();

@@ -36,6 +36,84 @@ int video_udp_socket(const struct sockaddr_in *to)
 	return fd;
 }
 
+int video_latency_init(struct video_latency *l)
+{
+	l->n = 0;
+	l->ns = malloc(VIDEO_LATENCY_SAMPLES * sizeof(*l->ns));
+	return l->ns ? 0 : -1;
+}
+
+void video_latency_free(struct video_latency *l)
+{
+	free(l->ns);
+	l->ns = NULL;
+}
+
+void video_latency_add(struct video_latency *l, uint64_t ns)
+{
+	if (l->n < VIDEO_LATENCY_SAMPLES)
+		l->ns[l->n++] = ns;
+	else
+		l->ns[(ns * 2654435761u) % VIDEO_LATENCY_SAMPLES] = ns;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void video_latency_take(struct video_latency *l, double *p50, double *p99)
+{
+	*p50 = *p99 = 0;
+	if (!l->n)
+		return;
+	qsort(l->ns, l->n, sizeof(*l->ns), cmp_u64);
+	*p50 = (double)l->ns[l->n / 2];
+	*p99 = (double)l->ns[(size_t)l->n * 99 / 100];
+	l->n = 0;
+}
+
+bool video_drain_got_some(const struct video_drain *d)
+{
+	unsigned int ms;
+
+	/* The receiving thread may not have run yet on a busy machine. */
+	for (ms = 0; !atomic_load(&d->packets) && ms < 1000; ms++)
+		usleep(1000);
+	return atomic_load(&d->packets) > 0;
+}
+
+void video_drain_latency(struct video_drain *d, unsigned int tag, double *p50, double *p99)
+{
+	pthread_mutex_lock(&d->lock);
+	video_latency_take(&d->arrival[tag], p50, p99);
+	pthread_mutex_unlock(&d->lock);
+}
+
+/* The arrival latency of each stamped datagram of a batch. */
+static void stamp(struct video_drain *d, struct mmsghdr *m, struct iovec *iov, unsigned int n)
+{
+	uint32_t now = video_stamp_us();
+	unsigned int k;
+
+	pthread_mutex_lock(&d->lock);
+	for (k = 0; k < n; k++) {
+		const uint8_t *p = iov[k].iov_base;
+		unsigned int tag;
+
+		if (m[k].msg_len < 12)
+			continue;
+		tag = (unsigned int)(p[1] & 0x7f) - VIDEO_DRAIN_PT;
+		if (tag < VIDEO_DRAIN_TAGS)
+			video_latency_add(&d->arrival[tag],
+					  (uint64_t)(now - ((uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 |
+							    (uint32_t)p[6] << 8 | p[7])) * 1000);
+	}
+	pthread_mutex_unlock(&d->lock);
+}
+
 /* Segments of a received datagram: its length over the GRO segment size, if any. */
 static unsigned int segments(struct msghdr *m, unsigned int len)
 {
@@ -88,6 +166,8 @@ static void *drain(void *arg)
 					m[k].msg_hdr.msg_controllen = sizeof(cmsg[k]);
 				}
 				got = recvmmsg(d->fds[i], m, DRAIN_BATCH, MSG_DONTWAIT, NULL);
+				if (got > 0 && d->stamped)
+					stamp(d, m, iov, (unsigned int)got);
 				for (k = 0; got > 0 && k < (unsigned int)got; k++)
 					atomic_fetch_add_explicit(&d->packets,
 								  segments(&m[k].msg_hdr, m[k].msg_len),
@@ -104,12 +184,21 @@ out:
 	return NULL;
 }
 
-int video_drain_start(struct video_drain *d, unsigned int n, bool gro, bool spin)
+int video_drain_start(struct video_drain *d, unsigned int n, bool gro, bool spin, bool stamped)
 {
 	unsigned int i;
 	int one = 1;
 
 	memset(d, 0, sizeof(*d));
+	pthread_mutex_init(&d->lock, NULL);
+	d->stamped = stamped && !gro;
+	for (i = 0; d->stamped && i < VIDEO_DRAIN_TAGS; i++) {
+		if (video_latency_init(&d->arrival[i])) {
+			fprintf(stderr, "ksrtp-bench: out of memory\n");
+			video_drain_stop(d);
+			return -1;
+		}
+	}
 	d->fds = calloc(n, sizeof(*d->fds));
 	d->addrs = calloc(n, sizeof(*d->addrs));
 	if (!d->fds || !d->addrs) {
@@ -158,4 +247,7 @@ void video_drain_stop(struct video_drain *d)
 	d->fds = NULL;
 	d->addrs = NULL;
 	d->n = 0;
+	for (i = 0; i < VIDEO_DRAIN_TAGS; i++)
+		video_latency_free(&d->arrival[i]);
+	pthread_mutex_destroy(&d->lock);
 }

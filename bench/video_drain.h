@@ -12,6 +12,38 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
+
+/* Latency samples in ns, at most VIDEO_LATENCY_SAMPLES (then a rough reservoir). */
+#define VIDEO_LATENCY_SAMPLES (1u << 20)
+
+struct video_latency {
+	uint64_t *ns;
+	unsigned int n;
+};
+
+int video_latency_init(struct video_latency *l);	/* 0 or -1 */
+void video_latency_free(struct video_latency *l);
+void video_latency_add(struct video_latency *l, uint64_t ns);
+/* p50 and p99 of the samples so far (0 if none); then none. */
+void video_latency_take(struct video_latency *l, double *p50, double *p99);
+
+/*
+ * Arrival stamps: a sender that wants its packets timed at the receiver
+ * puts the low 32 bits of CLOCK_MONOTONIC in microseconds in the RTP
+ * timestamp (in the clear in SRTP) and a tag 0..VIDEO_DRAIN_TAGS-1 as the
+ * payload type minus 96; the receiving thread keeps now - stamp per tag.
+ */
+#define VIDEO_DRAIN_TAGS 2
+#define VIDEO_DRAIN_PT 96
+
+static inline uint32_t video_stamp_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint32_t)((uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000);
+}
 
 struct video_drain {
 	unsigned int n;
@@ -23,13 +55,23 @@ struct video_drain {
 	bool running;
 	atomic_bool stop;
 	atomic_uint_fast64_t packets;	/* datagrams (GRO: segments) received */
+	bool stamped;			/* keep arrival latencies (not with GRO) */
+	pthread_mutex_t lock;		/* of arrival */
+	struct video_latency arrival[VIDEO_DRAIN_TAGS];
 };
 
 /*
  * n receivers (with UDP_GRO when gro) and the thread draining them (spin:
- * without ever sleeping); 0 or -1 with a message.
+ * without ever sleeping; stamped: keeping arrival latencies); 0 or -1
+ * with a message.
  */
-int video_drain_start(struct video_drain *d, unsigned int n, bool gro, bool spin);
+int video_drain_start(struct video_drain *d, unsigned int n, bool gro, bool spin, bool stamped);
+
+/* Whether the receivers have got anything, waiting up to a second for it. */
+bool video_drain_got_some(const struct video_drain *d);
+
+/* p50 and p99 of tag's arrival latencies so far, in ns; then none are kept. */
+void video_drain_latency(struct video_drain *d, unsigned int tag, double *p50, double *p99);
 void video_drain_stop(struct video_drain *d);
 
 /* A non-blocking UDP socket on 127.0.0.1, connected to to when not NULL; or -1 with a message. */
