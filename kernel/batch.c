@@ -190,13 +190,9 @@ static u32 rtp_aad_len(const struct ksrtp_job *j)
 	return j->cryptex ? KSRTP_CRYPTEX_AAD_LEN : j->hdr_len;
 }
 
-/* An OPEN that cryptex refused (KSRTP_ST_MALFORMED or KSRTP_ST_NOCRYPTEX). */
-static void count_cryptex_refused(struct ksrtp_sa *sa, int st)
+/* An OPEN that KSRTP_SA_REQUIRE_CRYPTEX refused: error path only. */
+static void count_no_cryptex(struct ksrtp_sa *sa)
 {
-	if (st == KSRTP_ST_MALFORMED) {
-		count_malformed(sa, KSRTP_MAL_OTHER);
-		return;
-	}
 	spin_lock(&sa->lock);
 	sa->stats.no_cryptex++;
 	spin_unlock(&sa->lock);
@@ -218,8 +214,8 @@ static int seal_rtp(struct ksrtp_job *j, struct ksrtp_crypt *c, struct ksrtp_wai
 		return err;
 	if (ssrc != sa->ssrc)
 		return KSRTP_ST_NOSTREAM;
-	/* One test for SAs without cryptex: the flag, or a header that claims it. */
-	if ((sa->flags & KSRTP_SA_CRYPTEX) || ksrtp_cryptex_form(profile)) {
+	/* SAs without cryptex pay this one flag test (cryptex.h). */
+	if (sa->flags & KSRTP_SA_CRYPTEX) {
 		err = ksrtp_cryptex_classify(sa->flags, true, b0, profile);
 		if (err < 0)
 			return err;
@@ -278,10 +274,10 @@ static int open_rtp(struct ksrtp_job *j, struct ksrtp_crypt *c, struct ksrtp_wai
 		count_malformed(sa, KSRTP_MAL_NO_TAG);
 		return KSRTP_ST_MALFORMED;
 	}
-	if ((sa->flags & KSRTP_SA_CRYPTEX) || ksrtp_cryptex_form(profile)) {
+	if (sa->flags & KSRTP_SA_CRYPTEX) {
 		err = ksrtp_cryptex_classify(sa->flags, false, b0, profile);
 		if (err < 0) {
-			count_cryptex_refused(sa, err);
+			count_no_cryptex(sa);
 			return err;
 		}
 		j->cryptex = err;

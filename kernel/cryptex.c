@@ -16,21 +16,20 @@
 int ksrtp_cryptex_classify(u32 sa_flags, bool seal, u8 b0, u16 profile)
 {
 	const bool x = b0 & 0x10, csrcs = b0 & 0x0f;
-	const bool form = x && ksrtp_cryptex_form(profile);
 
 	if (seal) {
-		/* The caller hands plaintext RTP: a cryptex header would be a lie. */
-		if (form)
-			return KSRTP_ST_MALFORMED;
-		if (!(sa_flags & KSRTP_SA_CRYPTEX) || (!csrcs && !x))
+		if (!csrcs && !x)
 			return 0;
-		/* Section 5.1: RFC 8285's one- and two-byte forms only. */
+		/*
+		 * Section 5.1: RFC 8285's one- and two-byte forms only. The
+		 * caller hands plaintext: 0xC0DE/0xC2DE there would be a lie.
+		 */
 		if (x && profile != EXT_ONE_BYTE && (profile & EXT_TWO_BYTE_MASK) != EXT_TWO_BYTE)
 			return KSRTP_ST_MALFORMED;
 		return 1;
 	}
-	if (form)
-		return sa_flags & KSRTP_SA_CRYPTEX ? 1 : KSRTP_ST_MALFORMED;
+	if (x && ksrtp_cryptex_form(profile))
+		return 1;
 	/* Section 5.2: an SA that requires cryptex stops here. */
 	if ((sa_flags & KSRTP_SA_REQUIRE_CRYPTEX) && (csrcs || x))
 		return KSRTP_ST_NOCRYPTEX;

@@ -29,11 +29,10 @@ static inline bool ksrtp_cryptex_form(u16 profile)
 }
 
 /*
- * For an SA with KSRTP_SA_CRYPTEX, or a header that claims cryptex (b0:
- * the first header byte, X and CC; profile: the extension's, 0 for none):
- * 1 to process the packet as cryptex, 0 as plain SRTP, or a status:
- * KSRTP_ST_MALFORMED (cryptex header on an SA without it; SEAL: an
- * extension that is not RFC 8285's or already 0xC0DE/0xC2DE),
+ * For an SA with KSRTP_SA_CRYPTEX (b0: the first header byte, X and CC;
+ * profile: the extension's, 0 for none): 1 to process the packet as
+ * cryptex, 0 as plain SRTP, or a status: KSRTP_ST_MALFORMED (SEAL: an
+ * extension that is not RFC 8285's, or already 0xC0DE/0xC2DE),
  * KSRTP_ST_NOCRYPTEX (OPEN, KSRTP_SA_REQUIRE_CRYPTEX: CSRCs or an
  * extension in the clear).
  */

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Cryptex (RFC 9335): header conversion and the rearranged crypto around it.
- * Only streams with KSRTP_CRYPTEX (and packets whose header claims cryptex)
- * come here; every other packet pays one flag test in srtp.c.
+ * Only streams with KSRTP_CRYPTEX come here (srtp.c tests the flag and
+ * nothing else, so a stream without it pays no more than that).
  */
 #include "cryptex.h"
 
@@ -54,31 +54,27 @@ int ksrtp_cryptex_policy_check(const struct ksrtp_policy *p)
 }
 
 int ksrtp_cryptex_classify(struct ksrtp_stream *st, enum ksrtp_direction dir, bool count,
-			   uint8_t csrc_count, bool has_ext, uint16_t ext_profile)
+			   const uint8_t *pkt)
 {
-	const bool form = has_ext && ksrtp_cryptex_form(ext_profile);
+	const bool csrcs = pkt[0] & 0x0f, ext = pkt[0] & 0x10;
+	const uint16_t profile = ext ? ksrtp_load_be16(pkt + ext_offset(pkt)) : 0;
 
 	if (dir == KSRTP_OUTBOUND) {
-		/* The caller hands plaintext RTP: a cryptex header would be a lie. */
-		if (form)
-			return KSRTP_EMALFORMED;
-		if (!(st->flags & KSRTP_CRYPTEX) || (!csrc_count && !has_ext))
+		if (!csrcs && !ext)
 			return 0;
-		/* Section 5.1: only RFC 8285's one- and two-byte forms. */
-		if (has_ext && ext_profile != KSRTP_RTP_EXT_ONE_BYTE &&
-		    (ext_profile & KSRTP_RTP_EXT_TWO_BYTE_MASK) != KSRTP_RTP_EXT_TWO_BYTE)
+		/*
+		 * Section 5.1: RFC 8285's one- and two-byte forms only. The
+		 * caller hands plaintext: 0xC0DE/0xC2DE there would be a lie.
+		 */
+		if (ext && profile != KSRTP_RTP_EXT_ONE_BYTE &&
+		    (profile & KSRTP_RTP_EXT_TWO_BYTE_MASK) != KSRTP_RTP_EXT_TWO_BYTE)
 			return KSRTP_EMALFORMED;
 		return 1;
 	}
-	if (form) {
-		if (st->flags & KSRTP_CRYPTEX)
-			return 1;
-		if (count)
-			st->stats.malformed++;
-		return KSRTP_EMALFORMED;
-	}
+	if (ext && ksrtp_cryptex_form(profile))
+		return 1;
 	/* Section 5.2: a stream that requires cryptex stops here. */
-	if ((st->flags & KSRTP_REQUIRE_CRYPTEX) && (csrc_count || has_ext)) {
+	if ((st->flags & KSRTP_REQUIRE_CRYPTEX) && (csrcs || ext)) {
 		if (count)
 			st->stats.no_cryptex++;
 		return KSRTP_ENOCRYPTEX;

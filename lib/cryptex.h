@@ -31,7 +31,7 @@
 
 /*
  * Whether an extension profile says "cryptex" (0xC0DE or 0xC2DE; they differ
- * in one bit). The parser leaves ext_profile 0 without an extension.
+ * in one bit).
  */
 static inline bool ksrtp_cryptex_form(uint16_t ext_profile)
 {
@@ -42,17 +42,15 @@ static inline bool ksrtp_cryptex_form(uint16_t ext_profile)
 int ksrtp_cryptex_policy_check(const struct ksrtp_policy *p);
 
 /*
- * Classify a packet (its header's CSRC count and extension profile, 0 for
- * none) for a stream that has KSRTP_CRYPTEX, or whose header is in cryptex
- * form: 1 when it is (to be) processed as cryptex, 0 when as plain SRTP.
- * Errors: KSRTP_EMALFORMED (cryptex form without KSRTP_CRYPTEX; outbound,
- * an extension that is not RFC 8285's or already in cryptex form),
- * KSRTP_ENOCRYPTEX (KSRTP_REQUIRE_CRYPTEX and CSRCs or an extension in the
- * clear). Inbound refusals are counted in st->stats when count is set.
- * Values, not the parsed header, so the caller's locals stay in registers.
+ * Classify the packet pkt (its header parsed and checked) for a stream
+ * with KSRTP_CRYPTEX: 1 when it is (to be) processed as cryptex, 0 when
+ * as plain SRTP. Errors: KSRTP_EMALFORMED (outbound, an extension that is
+ * not RFC 8285's, or already 0xC0DE/0xC2DE), KSRTP_ENOCRYPTEX
+ * (KSRTP_REQUIRE_CRYPTEX and CSRCs or an extension in the clear, counted
+ * in st->stats when count is set).
  */
 int ksrtp_cryptex_classify(struct ksrtp_stream *st, enum ksrtp_direction dir, bool count,
-			   uint8_t csrc_count, bool has_ext, uint16_t ext_profile);
+			   const uint8_t *pkt);
 
 /*
  * Outbound, before sealing pkt[0..len) (section 5.1): 0xBEDE -> 0xC0DE,

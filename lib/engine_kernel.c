@@ -22,7 +22,6 @@
 /* The ABI says 16u, internal.h says 16: the same tag length, one definition. */
 #undef KSRTP_GCM_TAG_LEN
 
-#include "cryptex.h"
 #include "engine_kernel.h"
 #include "padding.h"
 #include "rtp.h"
@@ -591,21 +590,6 @@ static int32_t desc_status(int32_t st)
 }
 
 /*
- * Why the module found an RTP packet malformed, of the checks route() has
- * not made already: no room for the tag, or a cryptex header on an SA
- * without KSRTP_SA_CRYPTEX (checked in that order).
- */
-static enum ksrtp_malformed_reason module_rtp_reason(const struct ksrtp_pkt *p)
-{
-	struct ksrtp_rtp_header h;
-
-	if (ksrtp_rtp_parse(p->data, p->len, &h) || p->len < h.header_len + KSRTP_GCM_TAG_LEN ||
-	    !ksrtp_cryptex_form(h.ext_profile))
-		return KSRTP_MALFORMED_NO_TAG;
-	return KSRTP_MALFORMED_OTHER;
-}
-
-/*
  * Count an inbound refusal in the session's telemetry: the library's own
  * (route()), or the module's verdict on a packet it was handed, whose
  * malformed reason is the one check the module makes that route() has not
@@ -623,7 +607,7 @@ static __attribute__((cold, noinline)) void count_refused(struct ksrtp_kernel *k
 	if (!module)
 		reason = ksrtp_tm_header_reason(p->data, p->len, op_rtcp(op));
 	else if (!op_rtcp(op))
-		reason = module_rtp_reason(p);
+		reason = KSRTP_MALFORMED_NO_TAG;
 	else if (p->len < KSRTP_RTCP_HEADER_LEN + KSRTP_SRTCP_INDEX_LEN + KSRTP_GCM_TAG_LEN)
 		reason = KSRTP_MALFORMED_RTCP_SHORT;
 	else

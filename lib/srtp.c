@@ -137,17 +137,12 @@ static always_inline int rtp_prepare(ksrtp_session *s, enum ksrtp_direction dir,
 	if (dir == KSRTP_INBOUND && unlikely(j->pkt->len < h.header_len + st->rtp_tag_len))
 		return rtp_refused(s, dir, j->is_template ? NULL : st, KSRTP_EMALFORMED,
 				   KSRTP_MALFORMED_NO_TAG);
-	/* One test for streams without cryptex: the flag, or a header that claims it. */
+	/* Streams without cryptex pay this one flag test (cryptex.h). */
 	j->cryptex = false;
-	if (unlikely((st->flags & KSRTP_CRYPTEX) | ksrtp_cryptex_form(h.ext_profile))) {
-		err = ksrtp_cryptex_classify(st, dir, !j->is_template, h.csrc_count, h.has_ext,
-					     h.ext_profile);
-		if (unlikely(err < 0)) {
-			/* The classifier counted the stream's malformed or no_cryptex. */
-			if (err == KSRTP_EMALFORMED && dir == KSRTP_INBOUND && !j->is_template)
-				st->stats.malformed_by[KSRTP_MALFORMED_OTHER]++;
+	if (unlikely(st->flags & KSRTP_CRYPTEX)) {
+		err = ksrtp_cryptex_classify(st, dir, !j->is_template, j->pkt->data);
+		if (unlikely(err < 0))	/* the classifier counted the stream's no_cryptex */
 			return rtp_refused(s, dir, NULL, err, KSRTP_MALFORMED_OTHER);
-		}
 		j->cryptex = err;
 		err = 0;
 	}
@@ -347,6 +342,52 @@ static void strip_padding(struct rtp_job *j)
 }
 
 /*
+ * unprotect_one() for GCM. cryptex is a constant in each copy: the common one
+ * has no trace of RFC 9335, the cryptex one is unprotect_gcm_cryptex().
+ */
+static always_inline int unprotect_gcm(ksrtp_session *s, IMB_MGR *mgr, struct ksrtp_pkt *p,
+				       struct rtp_job *j, const bool cryptex)
+{
+	int err;
+
+	if (cryptex)
+		err = ksrtp_cryptex_open_gcm(mgr, j->st, p->data, p->len, j->ssrc, j->index);
+	else
+		err = ksrtp_gcm_open_rtp(mgr, j->st, p->data, j->hdr_len, p->len, j->ssrc,
+					 j->index);
+	if (unlikely(err)) {
+		count_auth_failure(s, j);
+		return err;
+	}
+	if (unlikely(j->st->flags & KSRTP_STRIP_PADDING))
+		err = padding_check(s, j, p->data[p->len - KSRTP_GCM_TAG_LEN - 1],
+				    p->len - KSRTP_GCM_TAG_LEN - j->hdr_len);
+	if (likely(!err))
+		err = rtp_accept(s, j);
+	if (unlikely(err)) { /* undo the decryption */
+		if (cryptex)
+			ksrtp_cryptex_seal_gcm(mgr, j->st, p->data,
+					       p->len - KSRTP_GCM_TAG_LEN, j->ssrc, j->index);
+		else
+			ksrtp_gcm_seal_rtp(mgr, j->st, p->data, j->hdr_len,
+					   p->len - KSRTP_GCM_TAG_LEN, j->ssrc, j->index);
+		return err;
+	}
+	if (cryptex)
+		ksrtp_cryptex_decode(p->data);
+	p->len -= KSRTP_GCM_TAG_LEN;
+	if (unlikely(j->st->flags & KSRTP_STRIP_PADDING))
+		strip_padding(j);
+	return 0;
+}
+
+static __attribute__((noinline)) int unprotect_gcm_cryptex(ksrtp_session *s, IMB_MGR *mgr,
+						       struct ksrtp_pkt *p, struct rtp_job *j)
+{
+	return unprotect_gcm(s, mgr, p, j, true);
+}
+
+/*
  * Open one packet: 0 or an error for GCM; for AES-CM, STAGED with *op set to
  * compute the tag (the ROC takes the tag's place, RFC 3711 section 4.2,
  * which stays aside in j->saved_tag until unprotect_verify puts it back).
@@ -366,34 +407,8 @@ static always_inline int unprotect_one(ksrtp_session *s, IMB_MGR *mgr, struct ks
 		return err;
 	if (likely(j->st->gcm)) {
 		if (unlikely(j->cryptex))
-			err = ksrtp_cryptex_open_gcm(mgr, j->st, p->data, p->len, j->ssrc, j->index);
-		else
-			err = ksrtp_gcm_open_rtp(mgr, j->st, p->data, j->hdr_len, p->len, j->ssrc,
-						 j->index);
-		if (unlikely(err)) {
-			count_auth_failure(s, j);
-			return err;
-		}
-		if (unlikely(j->st->flags & KSRTP_STRIP_PADDING))
-			err = padding_check(s, j, p->data[p->len - KSRTP_GCM_TAG_LEN - 1],
-					    p->len - KSRTP_GCM_TAG_LEN - j->hdr_len);
-		if (likely(!err))
-			err = rtp_accept(s, j);
-		if (unlikely(err)) { /* undo the decryption */
-			if (unlikely(j->cryptex))
-				ksrtp_cryptex_seal_gcm(mgr, j->st, p->data,
-						       p->len - KSRTP_GCM_TAG_LEN, j->ssrc, j->index);
-			else
-				ksrtp_gcm_seal_rtp(mgr, j->st, p->data, j->hdr_len,
-						   p->len - KSRTP_GCM_TAG_LEN, j->ssrc, j->index);
-			return err;
-		}
-		if (unlikely(j->cryptex))
-			ksrtp_cryptex_decode(p->data);
-		p->len -= KSRTP_GCM_TAG_LEN;
-		if (unlikely(j->st->flags & KSRTP_STRIP_PADDING))
-			strip_padding(j);
-		return 0;
+			return unprotect_gcm_cryptex(s, mgr, p, j);
+		return unprotect_gcm(s, mgr, p, j, false);
 	}
 	auth_len = p->len - j->st->rtp_tag_len;
 	memcpy(j->saved_tag, p->data + auth_len, j->st->rtp_tag_len);

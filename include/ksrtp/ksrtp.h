@@ -137,9 +137,12 @@ enum ksrtp_policy_flags {
 	 * (or one already 0xC0DE/0xC2DE) is KSRTP_EMALFORMED. Inbound, a
 	 * 0xC0DE/0xC2DE packet is decrypted as cryptex and handed back with
 	 * 0xBEDE/0x1000 (an empty block added by the sender stays, empty);
-	 * other packets are opened as plain RFC 3711/7714 SRTP. Without this
-	 * flag a 0xC0DE/0xC2DE packet is KSRTP_EMALFORMED in both directions:
-	 * its header cannot mean what it says.
+	 * other packets are opened as plain RFC 3711/7714 SRTP. A stream
+	 * without the flag looks at no extension profile and pays nothing:
+	 * 0xC0DE/0xC2DE is an extension like another there, so a cryptex
+	 * packet from a peer that did not negotiate it fails authentication
+	 * under GCM and, under AES-CM, opens with its header and payload still
+	 * scrambled.
 	 */
 	KSRTP_CRYPTEX = 1u << 2,
 	/*
@@ -264,7 +267,7 @@ enum ksrtp_malformed_reason {
 	KSRTP_MALFORMED_RTCP_E_FLAG,	/* SRTCP: E flag not the policy's */
 	KSRTP_MALFORMED_PADDING,	/* KSRTP_STRIP_PADDING: count 0 or past the payload */
 	KSRTP_MALFORMED_OVERSIZE,	/* longer than any UDP payload (65535 octets) */
-	KSRTP_MALFORMED_OTHER,		/* anything else (an extension block cryptex refuses) */
+	KSRTP_MALFORMED_OTHER,		/* anything else */
 };
 #define KSRTP_MALFORMED_SLOTS 16
 

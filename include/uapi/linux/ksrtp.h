@@ -66,8 +66,8 @@
  * bytes, within KSRTP_SEAL_TRAILER); an extension of another profile, or
  * one already 0xC0DE/0xC2DE, is KSRTP_ST_MALFORMED. OPEN decrypts
  * 0xC0DE/0xC2DE packets and hands them back as 0xBEDE/0x1000, and opens
- * others as plain SRTP. Without CRYPTEX a 0xC0DE/0xC2DE packet is
- * KSRTP_ST_MALFORMED. REQUIRE_CRYPTEX (inbound SAs with CRYPTEX, else
+ * others as plain SRTP. An SA without CRYPTEX looks at no extension
+ * profile (cryptex costs it nothing). REQUIRE_CRYPTEX (inbound SAs with CRYPTEX, else
  * EINVAL): CSRCs or an extension in the clear get KSRTP_ST_NOCRYPTEX
  * before anything else is done (ksrtp_sa_stats.no_cryptex).
  */
@@ -150,7 +150,6 @@ struct ksrtp_sa_del {
 #define KSRTP_MAL_NO_TAG	4	/* SRTP: no room for the tag */
 #define KSRTP_MAL_RTCP_SHORT	5	/* SRTCP: no room for tag and E + index */
 #define KSRTP_MAL_RTCP_E_FLAG	6	/* SRTCP: E flag not the SA's */
-#define KSRTP_MAL_OTHER		9	/* a cryptex header the SA refuses */
 #define KSRTP_SA_MALFORMED_SLOTS 16
 
 /* KSRTP_IOC_SA_STATS */
