@@ -233,6 +233,7 @@ static void t_info(void)
 	EXPECT_EQ(info.profiles, (1u << KSRTP_PROF_AEAD_AES_128_GCM) |
 				 (1u << KSRTP_PROF_AEAD_AES_256_GCM));
 	EXPECT(info.max_batch >= 1 && info.max_slots >= NSLOTS && info.max_sas >= 16);
+	EXPECT(info.flags & KSRTP_INFO_CRYPTEX);
 	EXPECT(memchr(info.driver, 0, sizeof(info.driver)) != NULL);
 	EXPECT(info.reserved[0] == 0 && info.reserved[3] == 0);
 	printf("  gcm(aes) driver %s%s, max_batch %u, max_slots %u, max_sas %u\n", info.driver,
@@ -331,6 +332,11 @@ static void t_sa(void)
 	good_add(&a); a.flags = 1u << 7;
 	EXPECT_EQ(xioctl(d.fd, KSRTP_IOC_SA_ADD, &a), -EINVAL);
 	good_add(&a); a.flags = 0x80000000u;
+	EXPECT_EQ(xioctl(d.fd, KSRTP_IOC_SA_ADD, &a), -EINVAL);
+	/* Requiring cryptex: inbound SAs that have it only. */
+	good_add(&a); a.direction = KSRTP_DIR_INBOUND; a.flags = KSRTP_SA_REQUIRE_CRYPTEX;
+	EXPECT_EQ(xioctl(d.fd, KSRTP_IOC_SA_ADD, &a), -EINVAL);
+	good_add(&a); a.flags = KSRTP_SA_CRYPTEX | KSRTP_SA_REQUIRE_CRYPTEX;
 	EXPECT_EQ(xioctl(d.fd, KSRTP_IOC_SA_ADD, &a), -EINVAL);
 	good_add(&a); a.rtcp_index = 0x7fffffff;
 	EXPECT_EQ(xioctl(d.fd, KSRTP_IOC_SA_ADD, &a), -EINVAL);
