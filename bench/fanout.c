@@ -9,6 +9,8 @@
  *             each receiver's 8 sealed in one ksrtp_protect_batch, and
  *             the N trains sent in one io_uring_enter (GSO: one sendmsg
  *             a receiver)
+ *   ksrtp sendmsg+gso  the same with one sendmsg() a receiver instead of
+ *             one io_uring_enter for all (what io_uring adds)
  *   libsrtp2  the way SFUs do it today: a copy and srtp_protect() per
  *             packet per receiver, then sendmmsg() of all the copies
  *
@@ -78,7 +80,7 @@ static const char options_help[] =
 	"  --help           this text\n";
 
 /* The contenders, also their arrival-stamp tags. */
-enum { C_KSRTP, C_LIBSRTP, N_CONTENDERS };
+enum { C_KSRTP, C_KSRTP_SENDMSG, C_LIBSRTP, N_CONTENDERS };
 
 /* Receiver j's master key and salt: every receiver its own. */
 static void receiver_key(unsigned int j, uint8_t key[16], uint8_t salt[12])
@@ -206,8 +208,9 @@ static int reuseport_socket(uint16_t port)
 }
 
 static struct kfwd *kfwd_new(const struct video_drain *d, unsigned int n, uint16_t port,
-			     uint32_t ssrc)
+			     uint32_t ssrc, enum ksrtp_tx_mode tx, unsigned int tag)
 {
+	struct ksrtp_ring_config rc = { .tx = (uint8_t)tx };
 	struct kfwd *k = calloc(1, sizeof(*k));
 	uint8_t key[16], salt[12];
 	unsigned int j;
@@ -219,7 +222,7 @@ static struct kfwd *kfwd_new(const struct video_drain *d, unsigned int n, uint16
 	k->n = n;
 	k->s = calloc(n, sizeof(*k->s));
 	k->t = calloc(n, sizeof(*k->t));
-	k->ring = ksrtp_ring_new(NULL, &err);
+	k->ring = ksrtp_ring_new(&rc, &err);
 	if (!k->s || !k->t || video_latency_init(&k->lat) || !k->ring)
 		goto fail;
 	k->fd = reuseport_socket(port);
@@ -246,7 +249,7 @@ static struct kfwd *kfwd_new(const struct video_drain *d, unsigned int n, uint16
 				  .addr_len = sizeof(d->addrs[j]) },
 		};
 	}
-	frame_init(&k->f, ssrc, C_KSRTP);
+	frame_init(&k->f, ssrc, tag);
 	return k;
 fail:
 	fprintf(stderr, "ksrtp-bench fanout: ksrtp setup: %s\n", ksrtp_strerror(err));
@@ -416,7 +419,8 @@ static int run_count(unsigned int n, struct video_drain *d, const struct fanout_
 	struct bench_contender c[N_CONTENDERS];
 	struct bench_figures fig[N_CONTENDERS];
 	const struct bench_contender *ref, *ceil;
-	struct kfwd *k = kfwd_new(d, n, 0, SSRC);
+	struct kfwd *k = kfwd_new(d, n, 0, SSRC, KSRTP_TX_DEFAULT, C_KSRTP);
+	struct kfwd *ks = kfwd_new(d, n, 0, SSRC + 100, KSRTP_TX_GSO, C_KSRTP_SENDMSG);
 	struct lfwd *l = lfwd_new(d, n);
 	struct video_latency *lat[N_CONTENDERS];
 	json_object *jg, *jc;
@@ -425,8 +429,9 @@ static int run_count(unsigned int n, struct video_drain *d, const struct fanout_
 	unsigned int i;
 	int err = -1;
 
-	if (!k || !l) {
+	if (!k || !ks || !l) {
 		kfwd_destroy(k);
+		kfwd_destroy(ks);
 		lfwd_destroy(l);
 		return -1;
 	}
@@ -434,6 +439,14 @@ static int run_count(unsigned int n, struct video_drain *d, const struct fanout_
 		.name = "ksrtp forward",
 		.role = BENCH_SUBJECT,
 		.ctx = k,
+		.pass = kfwd_pass,
+		.verify = kfwd_verify,
+		.destroy = kfwd_destroy,
+	};
+	c[C_KSRTP_SENDMSG] = (struct bench_contender){
+		.name = "ksrtp forward, sendmsg+gso",
+		.role = BENCH_SUBJECT,
+		.ctx = ks,
 		.pass = kfwd_pass,
 		.verify = kfwd_verify,
 		.destroy = kfwd_destroy,
@@ -447,6 +460,7 @@ static int run_count(unsigned int n, struct video_drain *d, const struct fanout_
 		.destroy = lfwd_destroy,
 	};
 	lat[C_KSRTP] = &k->lat;
+	lat[C_KSRTP_SENDMSG] = &ks->lat;
 	lat[C_LIBSRTP] = &l->lat;
 	fprintf(out, "\n%u receiver%s: a pass forwards %u frames of %u x %u B to each (%u "
 		     "packets)\n", n, n == 1 ? "" : "s", PASS_FRAMES, FRAME_PACKETS, PACKET,
@@ -471,8 +485,10 @@ static int run_count(unsigned int n, struct video_drain *d, const struct fanout_
 	}
 	bench_stats_of(fig[C_KSRTP].vs_reference, o->common.runs, &rs);
 	ratio = rs.median;
-	fprintf(out, "  delivered packets/s per core: ksrtp %.0f, libsrtp2 %.0f (%.2fx)\n",
-		1e9 / fig[C_KSRTP].ns_stats.median, 1e9 / fig[C_LIBSRTP].ns_stats.median, ratio);
+	fprintf(out, "  delivered packets/s per core: ksrtp %.0f (sendmsg+gso %.0f), libsrtp2 %.0f "
+		     "(%.2fx)\n", 1e9 / fig[C_KSRTP].ns_stats.median,
+		1e9 / fig[C_KSRTP_SENDMSG].ns_stats.median, 1e9 / fig[C_LIBSRTP].ns_stats.median,
+		ratio);
 	fprintf(out, "  added latency a frame (last copy to the kernel): ksrtp p50 %.1f us, p99 "
 		     "%.1f us; libsrtp2 p50 %.1f us, p99 %.1f us\n", p50[C_KSRTP] / 1e3,
 		p99[C_KSRTP] / 1e3, p50[C_LIBSRTP] / 1e3, p99[C_LIBSRTP] / 1e3);
@@ -495,6 +511,7 @@ static int run_count(unsigned int n, struct video_drain *d, const struct fanout_
 	err = 0;
 out:
 	kfwd_destroy(k);
+	kfwd_destroy(ks);
 	lfwd_destroy(l);
 	return err;
 }
@@ -545,7 +562,7 @@ static int run_threads(unsigned int t, unsigned int n, struct video_drain *d,
 
 	memset(w, 0, sizeof(w));
 	for (i = 0; i < t && !err; i++) {
-		w[i].k = kfwd_new(d, n, port, SSRC + 1 + i);
+		w[i].k = kfwd_new(d, n, port, SSRC + 1 + i, KSRTP_TX_DEFAULT, C_KSRTP);
 		w[i].seconds = o->common.quick ? QUICK_THREAD_SECONDS : THREAD_SECONDS;
 		if (!w[i].k) {
 			err = -1;

@@ -11,6 +11,7 @@
  *   sendmmsg      one sendmmsg() a frame
  *   io_uring      one SENDMSG SQE a packet, one io_uring_enter() a frame
  *   io_uring+gso  one SENDMSG with UDP_SEGMENT a frame
+ *   sendmsg+gso   one sendmsg() with UDP_SEGMENT a frame, without io_uring
  *
  * The second group is the issue's target figure: frame trains of 8 x 1200
  * bytes of payload (generic packetizer), sealed and sent, ns per packet.
@@ -43,11 +44,12 @@
 #define TRAIN_PAYLOAD 1200
 #define TRAIN_FRAMES 32		/* a pass of the train group: 256 packets */
 #define TRAIN_TARGET_NS 500.0	/* issue 4: <= 0.5 us a packet with io_uring + GSO */
-#define N_TRANSPORTS 4
+#define N_TRANSPORTS 5
 
 static const enum ksrtp_tx_mode transports[N_TRANSPORTS] = {
-	KSRTP_TX_SENDTO, KSRTP_TX_SENDMMSG, KSRTP_TX_URING, KSRTP_TX_URING_GSO,
+	KSRTP_TX_SENDTO, KSRTP_TX_SENDMMSG, KSRTP_TX_URING, KSRTP_TX_URING_GSO, KSRTP_TX_GSO,
 };
+#define URING_GSO 3		/* transports[] index of the target's transport */
 
 struct video_options {
 	struct bench_options common;
@@ -385,8 +387,8 @@ static int run_group(const struct video_group *g, const struct video_drain *d,
 	if (g->codec == KSRTP_CODEC_GENERIC)
 		fprintf(out, "  target: a train of %u x %u B sealed and sent in <= %.0f ns a "
 			     "packet with io_uring+gso: %.0f ns (%s)\n", TRAIN_PACKETS,
-			TRAIN_PAYLOAD, TRAIN_TARGET_NS, fig[N_TRANSPORTS - 1].ns_stats.median,
-			fig[N_TRANSPORTS - 1].ns_stats.median <= TRAIN_TARGET_NS ? "met" : "not met");
+			TRAIN_PAYLOAD, TRAIN_TARGET_NS, fig[URING_GSO].ns_stats.median,
+			fig[URING_GSO].ns_stats.median <= TRAIN_TARGET_NS ? "met" : "not met");
 	json_object_object_add(jg, "name", json_object_new_string(g->name));
 	json_object_object_add(jg, "frames", json_object_new_int64(g->nf));
 	json_object_object_add(jg, "packets_per_pass", json_object_new_int64(packets));

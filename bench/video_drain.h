@@ -34,7 +34,7 @@ void video_latency_take(struct video_latency *l, double *p50, double *p99);
  * timestamp (in the clear in SRTP) and a tag 0..VIDEO_DRAIN_TAGS-1 as the
  * payload type minus 96; the receiving thread keeps now - stamp per tag.
  */
-#define VIDEO_DRAIN_TAGS 2
+#define VIDEO_DRAIN_TAGS 3
 #define VIDEO_DRAIN_PT 96
 
 static inline uint32_t video_stamp_us(void)

@@ -36,9 +36,11 @@
  *                       offload, EINVAL) the train goes again one SENDMSG per
  *                       packet and the ring stops trying GSO; unequal
  *                       packets go one SENDMSG each.
- *   KSRTP_TX_DEFAULT    KSRTP_TX_URING_GSO: the fastest on loopback in
- *                       `ksrtp-bench video` (README, "The io_uring transport");
- *                       KSRTP_TX_SENDMMSG where io_uring cannot be set up
+ *   KSRTP_TX_GSO        the same trains, one sendmsg() each, without io_uring
+ *                       (a reference for what io_uring itself adds)
+ *   KSRTP_TX_DEFAULT    KSRTP_TX_URING_GSO (README, "The io_uring transport",
+ *                       has the measurements); KSRTP_TX_SENDMMSG where
+ *                       io_uring cannot be set up
  *
  * Receive (struct ksrtp_ring_config.rx): multishot IORING_OP_RECVMSG into a
  * provided-buffer ring whose buffers are arena slots (kernel >= 6.0), or
@@ -120,6 +122,7 @@ enum ksrtp_tx_mode {
 	KSRTP_TX_SENDMMSG,
 	KSRTP_TX_URING,
 	KSRTP_TX_URING_GSO,
+	KSRTP_TX_GSO,			/* sendmsg() with UDP_SEGMENT, no io_uring */
 };
 
 enum ksrtp_rx_mode {

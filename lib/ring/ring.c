@@ -66,7 +66,7 @@ ksrtp_ring *ksrtp_ring_new(const struct ksrtp_ring_config *cfg, int *err)
 	slots = cfg->arena_slots ? cfg->arena_slots : KSRTP_ARENA_SLOTS_DEFAULT;
 	rx_slots = cfg->rx_slots ? cfg->rx_slots : RX_SLOTS_DEFAULT;
 	ret = KSRTP_EINVAL;
-	if (cfg->tx > KSRTP_TX_URING_GSO || cfg->rx > KSRTP_RX_MULTISHOT ||
+	if (cfg->tx > KSRTP_TX_GSO || cfg->rx > KSRTP_RX_MULTISHOT ||
 	    (cfg->flags & ~KSRTP_RING_GRO) || slots > KSRTP_ARENA_SLOTS_MAX ||
 	    !pow2(rx_slots) || rx_slots >= slots ||
 	    (cfg->sq_entries && (!pow2(cfg->sq_entries) || cfg->sq_entries > SQ_ENTRIES_MAX)))
@@ -151,6 +151,7 @@ const char *ksrtp_tx_mode_name(enum ksrtp_tx_mode m)
 		[KSRTP_TX_SENDMMSG] = "sendmmsg",
 		[KSRTP_TX_URING] = "io_uring",
 		[KSRTP_TX_URING_GSO] = "io_uring+gso",
+		[KSRTP_TX_GSO] = "sendmsg+gso",
 	};
 
 	return (unsigned int)m < sizeof(names) / sizeof(names[0]) ? names[m] : NULL;

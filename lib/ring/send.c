@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The four send transports behind ksrtp_ring_send(). Each takes trains of
+ * The send transports behind ksrtp_ring_send(). Each takes trains of
  * sealed packets in arena slots and leaves every slot back in the arena.
  *
  * On loopback the network stack, not the syscall, is the cost of a packet
@@ -12,7 +12,8 @@
  *
  * The io_uring transports build one SENDMSG per train (GSO) or per packet,
  * submit them all with one io_uring_enter(), and wait for their own
- * completions. A kernel-engine seal by URING_CMD would be queued here in
+ * completions. KSRTP_TX_GSO makes the same sendmsg()s directly, one
+ * syscall a train, and takes their results the same way (send_completed). A kernel-engine seal by URING_CMD would be queued here in
  * front of its train's sends, linked with IOSQE_IO_LINK (queue_train() is
  * the place): a failed seal then cancels the sends it guards.
  */
@@ -263,24 +264,12 @@ static struct io_uring_sqe *get_sqe(struct ksrtp_ring *r)
 	return sqe;
 }
 
-/* Queue one SENDMSG of packets first..first+count of t, as a GSO train when gso_size. */
-static void queue_op(struct ksrtp_ring *r, struct ksrtp_train *t, uint32_t first, uint32_t count,
-		     uint16_t gso_size)
+/* The msghdr of one sendmsg of packets first..first+count of t, a GSO train when gso_size. */
+static void op_fill(struct send_op *op, struct ksrtp_train *t, uint32_t first, uint32_t count,
+		    uint16_t gso_size)
 {
-	struct io_uring_sqe *sqe;
-	struct send_op *op;
 	uint32_t i;
 
-	if (r->uring_broken) {
-		send_each(r, t, first, count);
-		return;
-	}
-	sqe = get_sqe(r);
-	if (!sqe) {
-		tx_error(r, count, EBUSY);
-		return;
-	}
-	op = &r->ops[r->nops++];
 	op->train = t;
 	op->first = first;
 	op->count = count;
@@ -303,9 +292,44 @@ static void queue_op(struct ksrtp_ring *r, struct ksrtp_train *t, uint32_t first
 		c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
 		memcpy(CMSG_DATA(c), &gso_size, sizeof(gso_size));
 	}
+}
+
+/* Queue one SENDMSG of packets first..first+count of t, as a GSO train when gso_size. */
+static void queue_op(struct ksrtp_ring *r, struct ksrtp_train *t, uint32_t first, uint32_t count,
+		     uint16_t gso_size)
+{
+	struct io_uring_sqe *sqe;
+	struct send_op *op;
+
+	if (r->uring_broken) {
+		send_each(r, t, first, count);
+		return;
+	}
+	sqe = get_sqe(r);
+	if (!sqe) {
+		tx_error(r, count, EBUSY);
+		return;
+	}
+	op = &r->ops[r->nops++];
+	op_fill(op, t, first, count, gso_size);
 	/* MSG_DONTWAIT: a full socket buffer is EAGAIN, waited for with a bound, not forever. */
 	io_uring_prep_sendmsg(sqe, t->dest->fd, &op->msg, MSG_DONTWAIT);
 	io_uring_sqe_set_data(sqe, op);
+}
+
+/* The same as one sendmsg() now (KSRTP_TX_GSO); the outcome as an io_uring completion's. */
+static void send_op_now(struct ksrtp_ring *r, struct ksrtp_train *t, uint32_t first,
+			uint32_t count, uint16_t gso_size)
+{
+	struct send_op op;
+	ssize_t n;
+
+	op_fill(&op, t, first, count, gso_size);
+	do
+		n = sendmsg(t->dest->fd, &op.msg, MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	r->st.tx_calls++;
+	send_completed(r, &op, n < 0 ? -errno : (int)n);
 }
 
 /*
@@ -313,7 +337,7 @@ static void queue_op(struct ksrtp_ring *r, struct ksrtp_train *t, uint32_t first
  * each run ending early at a shorter packet, which it still carries (the
  * kernel allows the last segment to be short). A run of one is a plain send.
  */
-static void queue_train(struct ksrtp_ring *r, struct ksrtp_train *t, bool gso)
+static void queue_train(struct ksrtp_ring *r, struct ksrtp_train *t, bool gso, bool now)
 {
 	uint32_t i = 0;
 
@@ -329,7 +353,10 @@ static void queue_train(struct ksrtp_ring *r, struct ksrtp_train *t, bool gso)
 		}
 		if (!gso)
 			j = i + 1;
-		queue_op(r, t, i, j - i, j - i > 1 ? (uint16_t)seg : 0);
+		if (now)
+			send_op_now(r, t, i, j - i, j - i > 1 ? (uint16_t)seg : 0);
+		else
+			queue_op(r, t, i, j - i, j - i > 1 ? (uint16_t)seg : 0);
 		i = j;
 	}
 }
@@ -376,9 +403,13 @@ int ksrtp_ring_send(ksrtp_ring *r, struct ksrtp_train *t, unsigned int nt)
 		for (k = 0; k < nt; k++)
 			send_mmsg(r, &t[k]);
 		break;
+	case KSRTP_TX_GSO:
+		for (k = 0; k < nt; k++)
+			queue_train(r, &t[k], !r->gso_refused, true);
+		break;
 	default:
 		for (k = 0; k < nt; k++)
-			queue_train(r, &t[k], r->tx == KSRTP_TX_URING_GSO && !r->gso_refused);
+			queue_train(r, &t[k], r->tx == KSRTP_TX_URING_GSO && !r->gso_refused, false);
 		if (r->nops)
 			submit_and_reap(r);
 		break;

@@ -8,7 +8,7 @@
 #include "ring_test.h"
 
 static const uint8_t modes[] = { KSRTP_TX_SENDTO, KSRTP_TX_SENDMMSG, KSRTP_TX_URING,
-				 KSRTP_TX_URING_GSO };
+				 KSRTP_TX_URING_GSO, KSRTP_TX_GSO };
 
 int main(void)
 {
