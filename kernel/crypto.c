@@ -13,7 +13,7 @@ struct ksrtp_crypto_info ksrtp_crypto;
 
 int ksrtp_crypto_query(char *driver, size_t len, bool *async)
 {
-	struct crypto_aead *tfm = crypto_alloc_aead("gcm(aes)", 0, 0);
+	struct crypto_aead *tfm = crypto_alloc_aead(ksrtp_aead, 0, 0);
 
 	if (IS_ERR(tfm))
 		return PTR_ERR(tfm);
@@ -25,10 +25,16 @@ int ksrtp_crypto_query(char *driver, size_t len, bool *async)
 
 int ksrtp_crypto_init(void)
 {
-	struct crypto_aead *tfm = crypto_alloc_aead("gcm(aes)", 0, 0);
+	struct crypto_aead *tfm = crypto_alloc_aead(ksrtp_aead, 0, 0);
 
 	if (IS_ERR(tfm))
 		return PTR_ERR(tfm);
+	/* Something other than gcm(aes) under that name (module parameter aead). */
+	if (crypto_aead_ivsize(tfm) != KSRTP_GCM_IV_LEN ||
+	    crypto_aead_maxauthsize(tfm) < KSRTP_GCM_TAG_LEN) {
+		crypto_free_aead(tfm);
+		return -EINVAL;
+	}
 	strscpy(ksrtp_crypto.driver, crypto_tfm_alg_driver_name(crypto_aead_tfm(tfm)),
 		sizeof(ksrtp_crypto.driver));
 	ksrtp_crypto.async = crypto_aead_alg(tfm)->base.cra_flags & CRYPTO_ALG_ASYNC;
@@ -40,7 +46,7 @@ int ksrtp_crypto_init(void)
 
 struct crypto_aead *ksrtp_aead_new(const u8 *key, unsigned int key_len)
 {
-	struct crypto_aead *tfm = crypto_alloc_aead("gcm(aes)", 0, 0);
+	struct crypto_aead *tfm = crypto_alloc_aead(ksrtp_aead, 0, 0);
 	int err;
 
 	if (IS_ERR(tfm))

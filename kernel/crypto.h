@@ -23,6 +23,8 @@ struct ksrtp_crypto_info {
 };
 
 extern struct ksrtp_crypto_info ksrtp_crypto;
+/* The module parameter aead: the crypto API name ksrtp allocates. */
+extern char *ksrtp_aead;
 
 /* Probe gcm(aes): driver name, async flag, request size. */
 int ksrtp_crypto_init(void);

@@ -53,6 +53,17 @@ unsigned int ksrtp_max_inflight = 16;
 module_param_named(max_inflight, ksrtp_max_inflight, uint, 0444);
 MODULE_PARM_DESC(max_inflight, "io_uring SEAL/OPEN batches in flight per open file (1..64, default 16)");
 
+/*
+ * The gcm(aes) implementation by crypto API name: "gcm(aes)" lets the crypto
+ * API pick the best one. An operator can pin a driver (a hardware engine);
+ * the VM tests load "pcrypt(generic-gcm-aesni)", which completes every
+ * request later from padata workers, to run the asynchronous completion
+ * paths that AES-NI, done before the call returns, never takes.
+ */
+char *ksrtp_aead = "gcm(aes)";
+module_param_named(aead, ksrtp_aead, charp, 0444);
+MODULE_PARM_DESC(aead, "gcm(aes) implementation by crypto API name (default gcm(aes))");
+
 static int __init ksrtp_init(void)
 {
 	int err;
@@ -65,7 +76,7 @@ static int __init ksrtp_init(void)
 	}
 	err = ksrtp_crypto_init();
 	if (err) {
-		pr_err("gcm(aes) unavailable: %d\n", err);
+		pr_err("aead %s unavailable: %d\n", ksrtp_aead, err);
 		return err;
 	}
 	err = ksrtp_selftest();
