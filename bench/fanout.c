@@ -20,14 +20,21 @@
  * a frame's forwarding adds, from having its packets to the last copy
  * handed to the kernel (wall clock), p50 and p99.
  *
- * --threads T runs T forwarders at once after that, each a thread with
- * its own ring, sessions and socket (SO_REUSEPORT on one port, as an SFU
- * spreads its peers over cores), sharing nothing, for scaling.
+ * --threads 1,2,4 runs that many forwarders at once after that, each a
+ * thread with its own ring, sessions and socket (SO_REUSEPORT on one port,
+ * as an SFU spreads its peers over cores), sharing nothing, for scaling:
+ * each count's delivered packets/s (wall clock) and its scaling efficiency,
+ * that over count x the 1-thread rate of the same round.
+ *
+ * Each contender's output is checked, byte for byte, after its warm-up
+ * (see "checking the output"); copies lost on loopback are counted.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,28 +59,36 @@
 #define MAX_COUNTS 8
 #define MAX_THREADS 64
 #define MMSG_MAX 1024		/* UIO_MAXIOV: the most messages one sendmmsg takes */
-#define THREAD_SECONDS 2.0
-#define QUICK_THREAD_SECONDS 0.3
+#define MAX_THREAD_COUNTS 8
+#define THREAD_RUN_MS 500
+#define QUICK_THREAD_RUN_MS 100
 #define TARGET_RATIO 3.0	/* issue 4: at N = 50, >= 3x the baseline */
 #define SSRC 0x5eed0200u
+#define CHECK_WAIT_MS 1000	/* a check gives up on a copy after this long without one */
+#define SETTLE_QUIET_MS 500	/* the receivers got nothing more for this long: the rest is lost */
 
 struct fanout_options {
 	struct bench_options common;
 	unsigned int counts[MAX_COUNTS];
 	unsigned int n_counts;
-	unsigned int threads;
+	unsigned int threads[MAX_THREAD_COUNTS];	/* ascending, threads[0] = 1 */
+	unsigned int n_threads;				/* 0: no threaded runs */
 	bool gro;
 };
 
 static const char options_help[] =
-	"  --quick          smoke test: 3 runs of ~20 ms each, threads 0.3 s\n"
+	"  --quick          smoke test: 3 runs of ~20 ms each, threaded runs of 0.1 s\n"
 	"  --runs N         runs per figure, the median is reported (default 7; 1..101)\n"
 	"  --run-ms MS      length of one run in ms (default 200)\n"
 	"  --receivers LIST receivers per forwarded frame, comma separated (default 1,10,50;\n"
 	"                   each 1..256)\n"
-	"  --threads N      then N forwarders at once (thread per core, each with its own\n"
-	"                   ring, sessions and SO_REUSEPORT socket) for 2 s; 0 skips\n"
-	"                   (default 0; 1..64)\n"
+	"  --threads LIST   then that many forwarders at once, for each number of the\n"
+	"                   comma-separated list (e.g. 1,2,4; 1 is always run, the\n"
+	"                   baseline), a thread per core, each with its own ring, sessions\n"
+	"                   and SO_REUSEPORT socket, to the most receivers; runs of 0.5 s\n"
+	"                   (--quick 0.1 s), the counts interleaved; delivered packets/s\n"
+	"                   and the scaling efficiency (over count x the 1-thread rate);\n"
+	"                   0 skips (default 0; each 1..64, at most 8)\n"
 	"  --gro            the receiving sockets have UDP_GRO (GSO trains arrive whole)\n"
 	"  --json FILE      also write every figure with all its runs as JSON\n"
 	"  --clock wall|cpu the forwarding thread's CPU time (default here), or CLOCK_MONOTONIC\n"
@@ -138,6 +153,149 @@ static void frame_next(struct frame *f)
 	}
 }
 
+/*
+ * ---- checking the output ----
+ *
+ * Each contender's verify forwards one frame to n receivers of the check's
+ * own, fresh sockets that nothing else sends to or drains, so no copy of an
+ * earlier frame or of another contender can be among what arrives. Every
+ * copy that arrives must open under its receiver's key with libsrtp2 (the
+ * reference) and be, byte for byte, one of the frame's packets, once: else
+ * the output is wrong. A copy that does not arrive was dropped on loopback
+ * (a receive buffer full on a busy machine), which is no wrong output:
+ * it is counted and reported.
+ */
+struct check_result {
+	uint64_t arrived;		/* copies that arrived, all of them right */
+	uint64_t lost;			/* copies that never arrived */
+};
+
+struct check_rx {
+	unsigned int n;
+	int fds[MAX_RECEIVERS];
+	struct sockaddr_in addrs[MAX_RECEIVERS];
+	srtp_t s[MAX_RECEIVERS];	/* receiver j's inbound session */
+};
+
+static void check_rx_close(struct check_rx *rx)
+{
+	unsigned int j;
+
+	for (j = 0; j < rx->n; j++) {
+		if (rx->fds[j] >= 0)
+			close(rx->fds[j]);
+		if (rx->s[j])
+			srtp_dealloc(rx->s[j]);
+	}
+	rx->n = 0;
+}
+
+/* n check receivers; 0 or -1 with a message. */
+static int check_rx_open(struct check_rx *rx, unsigned int n)
+{
+	unsigned int j;
+
+	memset(rx, 0, sizeof(*rx));
+	for (j = 0; j < n; j++) {
+		socklen_t alen = sizeof(rx->addrs[j]);
+		uint8_t master[28];
+		srtp_policy_t p;
+
+		rx->n = j + 1;
+		rx->fds[j] = video_udp_socket(NULL);
+		if (rx->fds[j] < 0 ||
+		    getsockname(rx->fds[j], (struct sockaddr *)&rx->addrs[j], &alen)) {
+			fprintf(stderr, "ksrtp-bench fanout: check receiver: %s\n", strerror(errno));
+			goto fail;
+		}
+		receiver_key(j, master, master + 16);
+		memset(&p, 0, sizeof(p));
+		srtp_crypto_policy_set_aes_gcm_128_16_auth(&p.rtp);
+		srtp_crypto_policy_set_aes_gcm_128_16_auth(&p.rtcp);
+		p.ssrc.type = ssrc_any_inbound;
+		p.key = master;
+		p.window_size = 1024;
+		if (srtp_create(&rx->s[j], &p)) {
+			fprintf(stderr, "ksrtp-bench fanout: srtp_create (check) failed\n");
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	check_rx_close(rx);
+	return -1;
+}
+
+/*
+ * One datagram at receiver j against frame f, whose packets it has seen
+ * (a bit each) in *seen; 0, or -1 saying what is wrong.
+ */
+static int check_copy(struct check_rx *rx, unsigned int j, uint8_t *pkt, int len,
+		      const struct frame *f, uint8_t *seen, const char *who)
+{
+	uint16_t first = (uint16_t)(f->seq - FRAME_PACKETS), k;
+	srtp_err_status_t st = srtp_unprotect(rx->s[j], pkt, &len);
+
+	if (st != srtp_err_status_ok) {
+		fprintf(stderr, "ksrtp-bench fanout: %s: a copy at receiver %u does not open under "
+				"its key (libsrtp2 error %d)\n", who, j, st);
+		return -1;
+	}
+	k = (uint16_t)((pkt[2] << 8 | pkt[3]) - first);
+	if (len != PACKET || k >= FRAME_PACKETS || memcmp(pkt, f->data[k], PACKET)) {
+		fprintf(stderr, "ksrtp-bench fanout: %s: a copy at receiver %u is not the frame's "
+				"packet (%d bytes opened, sequence number %u)\n", who, j, len,
+			pkt[2] << 8 | pkt[3]);
+		return -1;
+	}
+	if (*seen & (1u << k)) {
+		fprintf(stderr, "ksrtp-bench fanout: %s: packet %u came twice to receiver %u\n",
+			who, (unsigned int)k, j);
+		return -1;
+	}
+	*seen |= (uint8_t)(1u << k);
+	return 0;
+}
+
+/*
+ * What arrived at rx after frame f went to every receiver: each copy
+ * checked as it comes, until all have come or none for CHECK_WAIT_MS.
+ * 0 (what arrived and what not added to *res), or -1 when a copy is wrong.
+ */
+static int check_rx_frame(struct check_rx *rx, const struct frame *f, struct check_result *res,
+			  const char *who)
+{
+	const unsigned int expected = rx->n * FRAME_PACKETS;
+	struct pollfd p[MAX_RECEIVERS];
+	uint8_t seen[MAX_RECEIVERS] = { 0 }, buf[2048];
+	unsigned int j, got = 0;
+
+	for (j = 0; j < rx->n; j++)
+		p[j] = (struct pollfd){ .fd = rx->fds[j], .events = POLLIN };
+	while (got < expected) {
+		int ready = poll(p, rx->n, CHECK_WAIT_MS);
+
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready <= 0)
+			break;	/* none for CHECK_WAIT_MS: the rest was dropped */
+		for (j = 0; j < rx->n; j++) {
+			ssize_t len;
+
+			if (!(p[j].revents & POLLIN))
+				continue;
+			while ((len = recv(rx->fds[j], buf, sizeof(buf), MSG_DONTWAIT)) >= 0) {
+				if (check_copy(rx, j, buf, (int)len, f, &seen[j], who))
+					return -1;
+				got++;
+			}
+		}
+	}
+	res->arrived += got;
+	res->lost += expected - got;
+	return 0;
+}
+
 /* ---- ksrtp ---- */
 
 struct kfwd {
@@ -146,9 +304,33 @@ struct kfwd {
 	struct ksrtp_forward_target *t;
 	unsigned int n;
 	int fd;
+	const struct video_drain *d;
 	struct frame f;
 	struct video_latency lat;
+	uint64_t sent;			/* copies the passes sent */
+	struct check_result check;
 };
+
+/* The next frame to every receiver, each at to[j]. */
+static int kfwd_frame(struct kfwd *k, const struct sockaddr_in *to)
+{
+	unsigned int j;
+	uint64_t t0;
+	int sent;
+
+	for (j = 0; j < k->n; j++)
+		k->t[j].dest.addr = (const struct sockaddr *)&to[j];
+	frame_next(&k->f);
+	t0 = bench_now_ns(CLOCK_MONOTONIC);
+	sent = ksrtp_forward(k->ring, k->f.v, FRAME_PACKETS, k->t, k->n);
+	video_latency_add(&k->lat, bench_now_ns(CLOCK_MONOTONIC) - t0);
+	if (sent != (int)(FRAME_PACKETS * k->n)) {
+		fprintf(stderr, "ksrtp-bench fanout: ksrtp_forward: %d (%s)\n", sent,
+			sent < 0 ? ksrtp_strerror(sent) : "packets sent");
+		return -1;
+	}
+	return 0;
+}
 
 static int kfwd_pass(void *arg)
 {
@@ -156,18 +338,9 @@ static int kfwd_pass(void *arg)
 	unsigned int i;
 
 	for (i = 0; i < PASS_FRAMES; i++) {
-		uint64_t t0;
-		int sent;
-
-		frame_next(&k->f);
-		t0 = bench_now_ns(CLOCK_MONOTONIC);
-		sent = ksrtp_forward(k->ring, k->f.v, FRAME_PACKETS, k->t, k->n);
-		video_latency_add(&k->lat, bench_now_ns(CLOCK_MONOTONIC) - t0);
-		if (sent != (int)(FRAME_PACKETS * k->n)) {
-			fprintf(stderr, "ksrtp-bench fanout: ksrtp_forward: %d (%s)\n", sent,
-				sent < 0 ? ksrtp_strerror(sent) : "packets sent");
+		if (kfwd_frame(k, k->d->addrs))
 			return -1;
-		}
+		k->sent += FRAME_PACKETS * k->n;
 	}
 	return 0;
 }
@@ -220,6 +393,7 @@ static struct kfwd *kfwd_new(const struct video_drain *d, unsigned int n, uint16
 		return NULL;
 	k->fd = -1;
 	k->n = n;
+	k->d = d;
 	k->s = calloc(n, sizeof(*k->s));
 	k->t = calloc(n, sizeof(*k->t));
 	k->ring = ksrtp_ring_new(&rc, &err);
@@ -269,46 +443,58 @@ struct lfwd {
 	struct iovec *iov;
 	struct frame f;
 	struct video_latency lat;
+	uint64_t sent;			/* copies the passes sent */
+	struct check_result check;
 };
+
+/* The next frame to every receiver, each at to[j]. */
+static int lfwd_frame(struct lfwd *l, const struct sockaddr_in *to)
+{
+	unsigned int j, k, done = 0, total = l->n * FRAME_PACKETS;
+	uint64_t t0;
+
+	frame_next(&l->f);
+	t0 = bench_now_ns(CLOCK_MONOTONIC);
+	for (j = 0; j < l->n; j++) {
+		for (k = 0; k < FRAME_PACKETS; k++) {
+			unsigned int c = j * FRAME_PACKETS + k;
+			uint8_t *p = l->copies + (size_t)c * 2048;
+			int len = PACKET;
+
+			memcpy(p, l->f.data[k], PACKET);
+			if (srtp_protect(l->s[j], p, &len)) {
+				fprintf(stderr, "ksrtp-bench fanout: srtp_protect failed\n");
+				return -1;
+			}
+			l->iov[c].iov_len = (size_t)len;
+			l->m[c].msg_hdr.msg_name = (void *)&to[j];
+		}
+	}
+	while (done < total) {
+		unsigned int chunk = total - done < MMSG_MAX ? total - done : MMSG_MAX;
+		int r = sendmmsg(l->fd, l->m + done, chunk, 0);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			fprintf(stderr, "ksrtp-bench fanout: sendmmsg: %s\n", strerror(errno));
+			return -1;
+		}
+		done += (unsigned int)r;
+	}
+	video_latency_add(&l->lat, bench_now_ns(CLOCK_MONOTONIC) - t0);
+	return 0;
+}
 
 static int lfwd_pass(void *arg)
 {
 	struct lfwd *l = arg;
-	unsigned int i, j, k, total = l->n * FRAME_PACKETS;
+	unsigned int i;
 
 	for (i = 0; i < PASS_FRAMES; i++) {
-		uint64_t t0;
-		unsigned int done = 0;
-
-		frame_next(&l->f);
-		t0 = bench_now_ns(CLOCK_MONOTONIC);
-		for (j = 0; j < l->n; j++) {
-			for (k = 0; k < FRAME_PACKETS; k++) {
-				unsigned int c = j * FRAME_PACKETS + k;
-				uint8_t *p = l->copies + (size_t)c * 2048;
-				int len = PACKET;
-
-				memcpy(p, l->f.data[k], PACKET);
-				if (srtp_protect(l->s[j], p, &len)) {
-					fprintf(stderr, "ksrtp-bench fanout: srtp_protect failed\n");
-					return -1;
-				}
-				l->iov[c].iov_len = (size_t)len;
-			}
-		}
-		while (done < total) {
-			unsigned int chunk = total - done < MMSG_MAX ? total - done : MMSG_MAX;
-			int r = sendmmsg(l->fd, l->m + done, chunk, 0);
-
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0) {
-				fprintf(stderr, "ksrtp-bench fanout: sendmmsg: %s\n", strerror(errno));
-				return -1;
-			}
-			done += (unsigned int)r;
-		}
-		video_latency_add(&l->lat, bench_now_ns(CLOCK_MONOTONIC) - t0);
+		if (lfwd_frame(l, l->d->addrs))
+			return -1;
+		l->sent += FRAME_PACKETS * l->n;
 	}
 	return 0;
 }
@@ -373,7 +559,6 @@ static struct lfwd *lfwd_new(const struct video_drain *d, unsigned int n)
 		l->iov[c].iov_base = l->copies + (size_t)c * 2048;
 		l->m[c].msg_hdr.msg_iov = &l->iov[c];
 		l->m[c].msg_hdr.msg_iovlen = 1;
-		l->m[c].msg_hdr.msg_name = (void *)&d->addrs[c / FRAME_PACKETS];
 		l->m[c].msg_hdr.msg_namelen = sizeof(d->addrs[0]);
 	}
 	frame_init(&l->f, SSRC, C_LIBSRTP);
@@ -383,26 +568,41 @@ fail:
 	return NULL;
 }
 
-/* The receivers saw packets: what was sent went somewhere. */
+/* A frame to check receivers: what arrives is right (see check_rx_frame()). */
 static int lfwd_verify(void *arg)
 {
-	const struct lfwd *l = arg;
+	struct lfwd *l = arg;
+	struct check_rx rx;
+	int err;
 
-	return video_drain_got_some(l->d) ? 0 : -1;
+	if (check_rx_open(&rx, l->n))
+		return -1;
+	err = lfwd_frame(l, rx.addrs) ||
+	      check_rx_frame(&rx, &l->f, &l->check, "libsrtp2 + sendmmsg") ? -1 : 0;
+	check_rx_close(&rx);
+	return err;
 }
 
-/* Every copy accepted by the kernel, every slot back. */
+/* The same; and every copy accepted by the kernel, every slot back. */
 static int kfwd_verify(void *arg)
 {
 	struct kfwd *k = arg;
 	struct ksrtp_ring_stats st;
 	ksrtp_arena *a = ksrtp_ring_arena(k->ring);
+	struct check_rx rx;
+	int err;
 
+	if (check_rx_open(&rx, k->n))
+		return -1;
+	err = kfwd_frame(k, rx.addrs) || check_rx_frame(&rx, &k->f, &k->check, "ksrtp") ? -1 : 0;
+	check_rx_close(&rx);
+	if (err)
+		return -1;
 	ksrtp_ring_stats(k->ring, &st);
 	return st.tx_errors || ksrtp_arena_avail(a) + st.rx_posted != ksrtp_arena_slots(a) ? -1 : 0;
 }
 
-/* ---- one receiver count: both contenders, interleaved ---- */
+/* ---- one receiver count: the contenders, interleaved ---- */
 
 static json_object *latency_json(double p50, double p99)
 {
@@ -411,6 +611,35 @@ static json_object *latency_json(double p50, double p99)
 	json_object_object_add(o, "p50_ns", json_object_new_double(p50));
 	json_object_object_add(o, "p99_ns", json_object_new_double(p99));
 	return o;
+}
+
+static json_object *copies_json(uint64_t sent, uint64_t arrived)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "sent", json_object_new_int64((int64_t)sent));
+	json_object_object_add(o, "arrived", json_object_new_int64((int64_t)arrived));
+	json_object_object_add(o, "lost", json_object_new_int64((int64_t)(sent - arrived)));
+	return o;
+}
+
+/*
+ * How many of the expected copies sent after the drain had counted before
+ * have arrived: waits until all have, or none more for SETTLE_QUIET_MS. At
+ * most expected: a straggler of the receiver count before is none of them.
+ */
+static uint64_t drain_settle(const struct video_drain *d, uint64_t before, uint64_t expected)
+{
+	uint64_t got = atomic_load(&d->packets) - before, last = got;
+	unsigned int quiet_ms = 0;
+
+	while (got < expected && quiet_ms < SETTLE_QUIET_MS) {
+		usleep(1000);
+		got = atomic_load(&d->packets) - before;
+		quiet_ms = got == last ? quiet_ms + 1 : 0;
+		last = got;
+	}
+	return got < expected ? got : expected;
 }
 
 static int run_count(unsigned int n, struct video_drain *d, const struct fanout_options *o,
@@ -424,6 +653,8 @@ static int run_count(unsigned int n, struct video_drain *d, const struct fanout_
 	struct lfwd *l = lfwd_new(d, n);
 	struct video_latency *lat[N_CONTENDERS];
 	json_object *jg, *jc;
+	struct check_result *chk[N_CONTENDERS];
+	uint64_t before = atomic_load(&d->packets), sent, arrived, checked = 0, check_lost = 0;
 	double p50[N_CONTENDERS], p99[N_CONTENDERS], a50[N_CONTENDERS], a99[N_CONTENDERS], ratio;
 	struct bench_stats rs;
 	unsigned int i;
@@ -462,6 +693,9 @@ static int run_count(unsigned int n, struct video_drain *d, const struct fanout_
 	lat[C_KSRTP] = &k->lat;
 	lat[C_KSRTP_SENDMSG] = &ks->lat;
 	lat[C_LIBSRTP] = &l->lat;
+	chk[C_KSRTP] = &k->check;
+	chk[C_KSRTP_SENDMSG] = &ks->check;
+	chk[C_LIBSRTP] = &l->check;
 	fprintf(out, "\n%u receiver%s: a pass forwards %u frames of %u x %u B to each (%u "
 		     "packets)\n", n, n == 1 ? "" : "s", PASS_FRAMES, FRAME_PACKETS, PACKET,
 		PASS_FRAMES * FRAME_PACKETS * n);
@@ -469,7 +703,8 @@ static int run_count(unsigned int n, struct video_drain *d, const struct fanout_
 		video_drain_latency(d, i, &a50[i], &a99[i]);
 	if (bench_interleave(c, N_CONTENDERS, PASS_FRAMES * FRAME_PACKETS * n, &o->common))
 		goto out;
-	usleep(50000);		/* the last packets in */
+	sent = k->sent + ks->sent + l->sent;
+	arrived = drain_settle(d, before, sent);	/* and the last arrival stamps in */
 	bench_figures_of(c, N_CONTENDERS, o->common.runs, PACKET, fig, &ref, &ceil);
 	bench_figures_print(out, c, fig, N_CONTENDERS, ref);
 	jg = json_object_new_object();
@@ -481,7 +716,11 @@ static int run_count(unsigned int n, struct video_drain *d, const struct fanout_
 		video_drain_latency(d, i, &a50[i], &a99[i]);
 		json_object_object_add(j, "frame_latency", latency_json(p50[i], p99[i]));
 		json_object_object_add(j, "arrival_latency", latency_json(a50[i], a99[i]));
+		json_object_object_add(j, "checked_copies",
+				       copies_json(chk[i]->arrived + chk[i]->lost, chk[i]->arrived));
 		json_object_array_add(jc, j);
+		checked += chk[i]->arrived;
+		check_lost += chk[i]->lost;
 	}
 	bench_stats_of(fig[C_KSRTP].vs_reference, o->common.runs, &rs);
 	ratio = rs.median;
@@ -497,6 +736,9 @@ static int run_count(unsigned int n, struct video_drain *d, const struct fanout_
 			     "ksrtp p50 %.1f us, p99 %.1f us; libsrtp2 p50 %.1f us, p99 %.1f us\n",
 			a50[C_KSRTP] / 1e3, a99[C_KSRTP] / 1e3, a50[C_LIBSRTP] / 1e3,
 			a99[C_LIBSRTP] / 1e3);
+	fprintf(out, "  copies: %" PRIu64 " checked (opened and compared: all right), %" PRIu64
+		     " lost; of the %" PRIu64 " the runs sent, %" PRIu64 " lost on loopback\n",
+		checked, check_lost, sent, sent - arrived);
 	if (n == 50)
 		fprintf(out, "  target at 50 receivers: >= %.0fx the baseline's delivered packets/s "
 			     "per core: %.2fx (%s)\n", TARGET_RATIO, ratio,
@@ -506,6 +748,7 @@ static int run_count(unsigned int n, struct video_drain *d, const struct fanout_
 	json_object_object_add(jg, "packets_per_pass",
 			       json_object_new_int64(PASS_FRAMES * FRAME_PACKETS * n));
 	json_object_object_add(jg, "ratio_vs_libsrtp2", json_object_new_double(ratio));
+	json_object_object_add(jg, "copies_to_receivers", copies_json(sent, arrived));
 	json_object_object_add(jg, "contenders", jc);
 	json_object_array_add(groups, jg);
 	err = 0;
@@ -534,6 +777,8 @@ static void *worker_main(void *arg)
 	uint64_t c0 = bench_now_ns(CLOCK_THREAD_CPUTIME_ID), t0 = bench_now_ns(CLOCK_MONOTONIC);
 	uint64_t end = t0 + (uint64_t)(w->seconds * 1e9), now;
 
+	w->packets = 0;
+	w->err = 0;
 	do {
 		if (kfwd_pass(w->k)) {
 			w->err = -1;
@@ -547,97 +792,154 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-/* T forwarders to n receivers at once; the sum and each thread's cost. */
-static int run_threads(unsigned int t, unsigned int n, struct video_drain *d,
-		       const struct fanout_options *o, FILE *out, json_object *root)
+/*
+ * One run of the first t workers at once: their delivered packets a second
+ * of wall time, all together, and the CPU time a packet; 0 or -1.
+ */
+static int threads_run(struct worker *w, unsigned int t, double *pps, double *cpu_ns)
 {
-	struct worker w[MAX_THREADS];
-	struct sockaddr_in a;
-	socklen_t alen = sizeof(a);
 	uint64_t packets = 0, cpu = 0, wall = 0;
-	json_object *jt = json_object_new_object(), *jw = json_object_new_array();
-	uint16_t port = 0;
-	unsigned int i, started = 0;
+	unsigned int i, started;
 	int err = 0;
 
-	memset(w, 0, sizeof(w));
-	for (i = 0; i < t && !err; i++) {
-		w[i].k = kfwd_new(d, n, port, SSRC + 1 + i, KSRTP_TX_DEFAULT, C_KSRTP);
-		w[i].seconds = o->common.quick ? QUICK_THREAD_SECONDS : THREAD_SECONDS;
-		if (!w[i].k) {
-			err = -1;
+	for (started = 0; started < t; started++)
+		if (pthread_create(&w[started].thread, NULL, worker_main, &w[started]))
 			break;
-		}
-		/* The first socket's port is everyone's: SO_REUSEPORT spreads a port over threads. */
-		if (!i && !getsockname(w[0].k->fd, (struct sockaddr *)&a, &alen))
-			port = ntohs(a.sin_port);
-	}
-	for (i = 0; i < t && !err; i++) {
-		if (pthread_create(&w[i].thread, NULL, worker_main, &w[i])) {
-			err = -1;
-			break;
-		}
-		started++;
-	}
-	for (i = 0; i < started; i++)
+	for (i = 0; i < started; i++) {
 		pthread_join(w[i].thread, NULL);
-	for (i = 0; i < t; i++) {
-		json_object *j;
-
-		if (!w[i].k)
-			continue;
 		err |= w[i].err;
 		packets += w[i].packets;
 		cpu += w[i].cpu_ns;
 		if (w[i].wall_ns > wall)
 			wall = w[i].wall_ns;
-		j = json_object_new_object();
-		json_object_object_add(j, "packets", json_object_new_int64((int64_t)w[i].packets));
-		json_object_object_add(j, "cpu_ns", json_object_new_int64((int64_t)w[i].cpu_ns));
-		json_object_object_add(j, "wall_ns", json_object_new_int64((int64_t)w[i].wall_ns));
-		json_object_array_add(jw, j);
+	}
+	if (err || started < t || !packets || !wall)
+		return -1;
+	*pps = packets / (wall / 1e9);
+	*cpu_ns = (double)cpu / packets;
+	return 0;
+}
+
+/*
+ * Each thread count of counts[] (counts[0] is 1) forwarding to n receivers,
+ * interleaved over o->runs rounds: per round, t forwarders' delivered rate
+ * and its scaling efficiency, that rate over t x the same round's 1-thread
+ * rate. Into *jt: the runs of each count.
+ */
+static int run_threads(const unsigned int *counts, unsigned int n_counts, unsigned int n,
+		       struct video_drain *d, const struct fanout_options *o, FILE *out,
+		       json_object **jt)
+{
+	static double pps[MAX_THREAD_COUNTS][BENCH_MAX_RUNS], cpu[MAX_THREAD_COUNTS][BENCH_MAX_RUNS],
+		eff[MAX_THREAD_COUNTS][BENCH_MAX_RUNS];
+	const unsigned int runs = o->common.runs;
+	const double seconds = (o->common.quick ? QUICK_THREAD_RUN_MS : THREAD_RUN_MS) / 1e3;
+	struct worker w[MAX_THREADS];
+	struct sockaddr_in a;
+	socklen_t alen = sizeof(a);
+	struct bench_stats sp, sc, se;
+	json_object *jc;
+	const unsigned int max_t = counts[n_counts - 1];	/* ascending */
+	unsigned int i, r, c;
+	uint16_t port = 0;
+	int err = 0;
+
+	memset(w, 0, sizeof(w));
+	for (i = 0; i < max_t && !err; i++) {
+		w[i].k = kfwd_new(d, n, port, SSRC + 1 + i, KSRTP_TX_DEFAULT, C_KSRTP);
+		w[i].seconds = seconds;
+		if (!w[i].k)
+			err = -1;
+		/* The first socket's port is everyone's: SO_REUSEPORT spreads a port over threads. */
+		else if (!i && !getsockname(w[0].k->fd, (struct sockaddr *)&a, &alen))
+			port = ntohs(a.sin_port);
+	}
+	for (r = 0; r < runs && !err; r++)
+		for (c = 0; c < n_counts && !err; c++)
+			err = threads_run(w, counts[c], &pps[c][r], &cpu[c][r]);
+	for (i = 0; i < max_t; i++)
 		kfwd_destroy(w[i].k);
-	}
-	if (!err && packets) {
-		fprintf(out, "\n%u forwarding threads x %u receivers, %.1f s: %.0f delivered packets/s "
-			     "in all, %.0f ns of CPU a packet (%.0f packets/s per core busy), "
-			     "%ld CPUs online\n", t, n, wall / 1e9, packets / (wall / 1e9),
-			(double)cpu / packets, packets / (cpu / 1e9), sysconf(_SC_NPROCESSORS_ONLN));
-		json_object_object_add(jt, "threads", json_object_new_int64(t));
-		json_object_object_add(jt, "receivers", json_object_new_int64(n));
-		json_object_object_add(jt, "packets_per_s",
-				       json_object_new_double(packets / (wall / 1e9)));
-		json_object_object_add(jt, "cpu_ns_per_packet",
-				       json_object_new_double((double)cpu / packets));
-		json_object_object_add(jt, "workers", jw);
-		json_object_object_add(root, "threads", jt);
-	} else {
+	if (err) {
 		fprintf(stderr, "ksrtp-bench fanout: the threaded run failed\n");
-		json_object_put(jw);
-		json_object_put(jt);
-		err = -1;
+		return -1;
 	}
-	return err;
+	fprintf(out, "\nforwarding threads at once x %u receivers, %u runs of %.1f s each, "
+		     "interleaved, medians; %ld CPUs online\n", n, runs, seconds,
+		sysconf(_SC_NPROCESSORS_ONLN));
+	fprintf(out, "  %7s %16s %18s %12s %22s\n", "threads", "delivered pkt/s", "spread (min..max)",
+		"CPU ns/pkt", "of threads x 1 thread");
+	*jt = json_object_new_object();
+	jc = json_object_new_array();
+	for (c = 0; c < n_counts; c++) {
+		json_object *j = json_object_new_object();
+
+		for (r = 0; r < runs; r++)
+			eff[c][r] = pps[c][r] / (counts[c] * pps[0][r]);
+		bench_stats_of(pps[c], runs, &sp);
+		bench_stats_of(cpu[c], runs, &sc);
+		bench_stats_of(eff[c], runs, &se);
+		fprintf(out, "  %7u %16.0f %+8.1f%%..%+.1f%% %12.0f %22.2f\n", counts[c], sp.median,
+			100 * (sp.min / sp.median - 1), 100 * (sp.max / sp.median - 1), sc.median,
+			se.median);
+		json_object_object_add(j, "name", json_object_new_string("ksrtp forward"));
+		json_object_object_add(j, "threads", json_object_new_int64(counts[c]));
+		json_object_object_add(j, "receivers", json_object_new_int64(n));
+		json_object_object_add(j, "delivered_pkt_per_s", bench_stats_json(pps[c], runs));
+		json_object_object_add(j, "cpu_ns_per_pkt", bench_stats_json(cpu[c], runs));
+		json_object_object_add(j, "scaling_efficiency", bench_stats_json(eff[c], runs));
+		json_object_array_add(jc, j);
+	}
+	json_object_object_add(*jt, "run_ms", json_object_new_int64((int64_t)(seconds * 1e3)));
+	json_object_object_add(*jt, "counts", jc);
+	return 0;
 }
 
 /* ---- options ---- */
 
-static int parse_counts(const char *arg, struct fanout_options *o)
+/* A comma-separated list of at most max_n numbers in [min, max], none twice; 0 or -1. */
+static int parse_list(const char *arg, unsigned int min, unsigned int max, unsigned int *v,
+		      unsigned int max_n, unsigned int *n)
 {
 	char *copy = strdup(arg), *save = NULL, *tok;
+	unsigned int i;
 	int err = copy ? 0 : -1;
 
-	o->n_counts = 0;
+	*n = 0;
 	for (tok = copy ? strtok_r(copy, ",", &save) : NULL; tok && !err;
 	     tok = strtok_r(NULL, ",", &save)) {
-		if (o->n_counts == MAX_COUNTS ||
-		    bench_parse_uint(tok, 1, MAX_RECEIVERS, &o->counts[o->n_counts]))
+		if (*n == max_n || bench_parse_uint(tok, min, max, &v[*n]))
 			err = -1;
-		else
-			o->n_counts++;
+		for (i = 0; i < *n && !err; i++)
+			if (v[i] == v[*n])
+				err = -1;
+		if (!err)
+			(*n)++;
 	}
 	free(copy);
-	return err || !o->n_counts ? -1 : 0;
+	return err || !*n ? -1 : 0;
+}
+
+/* --threads: 0 (none), or a list, in ascending order, with 1 (the baseline) put in. */
+static int parse_threads(const char *arg, struct fanout_options *o)
+{
+	unsigned int v[MAX_THREAD_COUNTS], n, i, k;
+
+	o->n_threads = 0;
+	if (!strcmp(arg, "0"))
+		return 0;
+	if (parse_list(arg, 1, MAX_THREADS, v, MAX_THREAD_COUNTS, &n))
+		return -1;
+	o->threads[o->n_threads++] = 1;
+	for (i = 0; i < n; i++) {
+		if (v[i] == 1)
+			continue;
+		if (o->n_threads == MAX_THREAD_COUNTS)
+			return -1;
+		for (k = o->n_threads++; o->threads[k - 1] > v[i]; k--)
+			o->threads[k] = o->threads[k - 1];
+		o->threads[k] = v[i];
+	}
+	return 0;
 }
 
 enum { OPT_RECEIVERS = 1, OPT_THREADS, OPT_GRO };
@@ -656,9 +958,9 @@ static int parse_fanout_option(void *ctx, int val, const char *arg)
 
 	switch (val) {
 	case OPT_RECEIVERS:
-		return parse_counts(arg, o);
+		return parse_list(arg, 1, MAX_RECEIVERS, o->counts, MAX_COUNTS, &o->n_counts);
 	case OPT_THREADS:
-		return bench_parse_uint(arg, 0, MAX_THREADS, &o->threads);
+		return parse_threads(arg, o);
 	case OPT_GRO:
 		o->gro = true;
 		return 0;
@@ -678,22 +980,12 @@ static const struct bench_option_table fanout_option_table = {
 	.quick_run_ms = QUICK_RUN_MS,
 };
 
-static bool clock_given(int argc, char **argv)
-{
-	int i;
-
-	for (i = 1; i < argc; i++)
-		if (!strncmp(argv[i], "--cl", 4))
-			return true;
-	return false;
-}
-
 static int fanout_main(int argc, char **argv)
 {
 	struct fanout_options o = { .counts = { 1, 10, 50 }, .n_counts = 3 };
 	struct bench_machine m;
 	struct video_drain d;
-	json_object *root, *groups;
+	json_object *root, *groups, *threads = NULL;
 	unsigned int i, max_n = 0;
 	const char *engine, *transport;
 	ksrtp_session *probe;
@@ -703,7 +995,7 @@ static int fanout_main(int argc, char **argv)
 
 	if (!bench_parse_options(&fanout_option_table, argc, argv, &o, &o.common, &code))
 		return code;
-	if (!clock_given(argc, argv))
+	if (!o.common.clock_set)
 		o.common.clock = CLOCK_THREAD_CPUTIME_ID;
 	out = o.common.json_path && !strcmp(o.common.json_path, "-") ? stderr : stdout;
 	if (srtp_init()) {
@@ -740,8 +1032,8 @@ static int fanout_main(int argc, char **argv)
 	groups = json_object_new_array();
 	for (i = 0; i < o.n_counts && !err; i++)
 		err = run_count(o.counts[i], &d, &o, out, groups, transport);
-	if (!err && o.threads)
-		err = run_threads(o.threads, max_n, &d, &o, out, root);
+	if (!err && o.n_threads)
+		err = run_threads(o.threads, o.n_threads, max_n, &d, &o, out, &threads);
 	video_drain_stop(&d);
 	srtp_shutdown();
 	if (!err && o.common.json_path) {
@@ -756,8 +1048,13 @@ static int fanout_main(int argc, char **argv)
 		json_object_object_add(root, "runs", json_object_new_int64(o.common.runs));
 		json_object_object_add(root, "groups", groups);
 		groups = NULL;
+		/* After the groups: the report's plot against receivers takes the first rate it meets. */
+		if (threads)
+			json_object_object_add(root, "scaling", threads);
+		threads = NULL;
 		err = bench_json_write(o.common.json_path, root);
 	}
+	json_object_put(threads);
 	json_object_put(groups);
 	json_object_put(root);
 	return err ? BENCH_EXIT_FAIL : BENCH_EXIT_OK;

@@ -937,6 +937,8 @@ static const char options_help[] =
 	"  --fraction PCT   after measuring, check at PCT% of capacity: no loss (default 80)\n"
 	"  --json FILE      also write every run as JSON\n"
 	"  --help           this text\n"
+	"  --clock is refused: the figures are packets a second of wall time through a\n"
+	"  relay in another process, which no clock of this one's threads measures.\n"
 	"  Exit status 1 when a packet arrives damaged or twice, a loss is not\n"
 	"  accounted for by counted drops, or anything is lost below capacity.\n";
 
@@ -1077,6 +1079,11 @@ static int load_main(int argc, char **argv)
 	load_setup_defaults(&o.setup);
 	if (!bench_parse_options(&load_option_table, argc, argv, &o, &common, &exit_code))
 		return exit_code;
+	if (common.clock_set) {
+		fprintf(stderr, "ksrtp-bench load: --clock: the rates are per second of wall time\n");
+		bench_usage(stderr, &bench_load_command);
+		return BENCH_EXIT_USAGE;
+	}
 	bench_machine_probe(&m);
 	bench_machine_print(stdout, &m);
 	printf("(loopback: the generator's sender and receiver threads share the CPUs with "

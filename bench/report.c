@@ -39,7 +39,7 @@ struct known_command {
 	const char *name;
 	const char *args;
 	const char *quick_args;	/* instead of args with --quick */
-	bool threads_per_cpu;	/* --threads <online CPUs>, when its options have it */
+	bool threads_per_cpu;	/* --threads 1,2,4,..,<online CPUs>, when its options have it */
 	const char *quick_skip;	/* why --quick leaves it out, or NULL */
 	double quick_s;
 	double full_s;
@@ -64,7 +64,8 @@ static const char options_help[] =
 	"                   least 5, except with --quick, where each has its own)\n"
 	"  --run-ms MS      length of one run, given to every subcommand (default: each\n"
 	"                   subcommand's own)\n"
-	"  --clock wall|cpu given to every subcommand (default: each subcommand's own)\n"
+	"  --clock wall|cpu given to every subcommand that takes it (default: each\n"
+	"                   subcommand's own)\n"
 	"  --out DIR        where report.md, report.json, the SVG plots and each\n"
 	"                   subcommand's JSON and output go (default " DEFAULT_OUT ")\n"
 	"  --json FILE      the merged report (default DIR/report.json)\n"
@@ -193,9 +194,17 @@ static void step_args(const struct report *r, struct report_step *s)
 	if (k)
 		add_args(s, r->common.quick ? k->quick_args : k->args);
 	if (k && k->threads_per_cpu && strstr(s->command->options, "--threads")) {
-		snprintf(num, sizeof(num), "%ld", r->machine.online_cpus);
+		char list[64] = "1";
+		long t;
+
+		/* Doubling up to one a CPU: the points of the scaling curve. */
+		for (t = 2; t <= r->machine.online_cpus; t *= 2)
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), ",%ld", t);
+		if (t / 2 < r->machine.online_cpus)
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), ",%ld",
+				 r->machine.online_cpus);
 		add_arg(s, "--threads", true);
-		add_arg(s, num, true);
+		add_arg(s, list, true);
 	}
 	for (i = 0; i < r->n_extra_args; i++) {
 		const char *a = r->extra_args[i];
@@ -216,7 +225,8 @@ static void step_args(const struct report *r, struct report_step *s)
 		add_arg(s, "--run-ms", true);
 		add_arg(s, num, true);
 	}
-	if (r->common.clock_set) {
+	/* Only where its help lists it: load and soak refuse a clock (wall time is theirs). */
+	if (r->common.clock_set && strstr(s->command->options, "--clock wall|cpu")) {
 		add_arg(s, "--clock", true);
 		add_arg(s, r->common.clock == CLOCK_MONOTONIC ? "wall" : "cpu", true);
 	}

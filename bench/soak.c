@@ -59,9 +59,12 @@ static const char options_help[] =
 	"  --fraction PCT   offered load, percent of the measured capacity (default 80)\n"
 	"  --rss-slack KIB  growth of the relay's RSS still called flat (default 1024)\n"
 	LOAD_SETUP_HELP
-	"  --quick          a 10-second soak with short capacity runs\n"
+	"  --runs N         capacity runs before the soak, as load's (default 3; 1..101)\n"
+	"  --run-ms MS      length of each capacity run (default 1000)\n"
+	"  --quick          a 10-second soak with capacity runs of 300 ms\n"
 	"  --json FILE      the capacity runs, the soak run and the RSS samples as JSON\n"
 	"  --help           this text\n"
+	"  --clock is refused: the rates are per second of wall time, as load's.\n"
 	"  Exit status 1 when anything is lost, damaged or duplicated, or the RSS grows.\n";
 
 static const struct option soak_longopts[] = {
@@ -156,6 +159,11 @@ static int soak_main(int argc, char **argv)
 	load_setup_defaults(&o.setup);
 	if (!bench_parse_options(&soak_option_table, argc, argv, &o, &common, &exit_code))
 		return exit_code;
+	if (common.clock_set) {
+		fprintf(stderr, "ksrtp-bench soak: --clock: the rates are per second of wall time\n");
+		bench_usage(stderr, &bench_soak_command);
+		return BENCH_EXIT_USAGE;
+	}
 	if (!o.seconds)
 		o.seconds = common.quick ? QUICK_SECONDS : DEFAULT_SECONDS;
 	l = load_start(&o.setup);
