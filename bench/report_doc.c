@@ -441,14 +441,17 @@ static void kernel_summary(json_object *j, const struct report_step *s, struct t
 
 /*
  * fanout: per N receivers, each contender's delivered packets/s per core
- * (its CPU time) and added latency a frame, the ratio per round; then the
- * multi-thread run, if there was one, against N times one thread's rate.
+ * (its CPU time) and added latency a frame, the ratio per round; then, if
+ * fanout ran with --threads, each thread count's delivered packets/s and its
+ * scaling efficiency (against that many times the same round's one-thread
+ * rate).
  */
 static void fanout_summary(FILE *f, const struct report_step *s, bool md)
 {
-	json_object *groups = report_member(s->json, "groups"), *th = report_member(s->json, "threads");
+	json_object *groups = report_member(s->json, "groups");
+	json_object *counts = report_member(report_member(s->json, "scaling"), "counts");
 	json_object *first = groups ? json_object_array_get_idx(groups, 0) : NULL;
-	json_object *cs = report_member(first, "contenders"), *one = NULL;
+	json_object *cs = report_member(first, "contenders");
 	size_t g, i, n = cs ? json_object_array_length(cs) : 0;
 	struct table t;
 
@@ -481,31 +484,29 @@ static void fanout_summary(FILE *f, const struct report_step *s, bool md)
 		}
 		set_figure(&t, (unsigned int)(1 + 2 * n),
 			   report_member(json_object_array_get_idx(cs, 0), "vs_reference"), 1, "x");
-		if (report_number(grp, "receivers") == report_number(th, "receivers"))
-			one = json_object_array_get_idx(cs, 0);
 	}
 	table_out(f, &t, md);
 	table_free(&t);
-	if (!th)
+	if (!counts)
 		return;
 	table_init(&t, "fanout --threads: forwarders at once, each its own ring, sessions and "
-		       "socket (one run)", 5);
+		       "socket; median (spread)", 5);
 	table_row(&t);
 	table_set(&t, 0, "threads");
 	table_set(&t, 1, "receivers");
 	table_set(&t, 2, "delivered pkt/s, all");
 	table_set(&t, 3, "CPU ns a packet");
-	table_set(&t, 4, "of threads x 1-thread rate");
-	table_row(&t);
-	table_set(&t, 0, "%.0f", report_number(th, "threads"));
-	table_set(&t, 1, "%.0f", report_number(th, "receivers"));
-	table_set(&t, 2, "%.0f", report_number(th, "packets_per_s"));
-	table_set(&t, 3, "%.0f", report_number(th, "cpu_ns_per_packet"));
-	/* against threads x the one-thread rate per core at the same N, measured above */
-	if (one)
-		table_set(&t, 4, "%.2f (%.0f x %.0f pkt/s)", report_number(th, "packets_per_s") /
-			  (report_number(th, "threads") * 1e6 * median_of(report_member(one, "mpkt_per_s"))),
-			  report_number(th, "threads"), 1e6 * median_of(report_member(one, "mpkt_per_s")));
+	table_set(&t, 4, "scaling efficiency");
+	for (i = 0; i < json_object_array_length(counts); i++) {
+		json_object *c = json_object_array_get_idx(counts, i);
+
+		table_row(&t);
+		table_set(&t, 0, "%.0f", report_number(c, "threads"));
+		table_set(&t, 1, "%.0f", report_number(c, "receivers"));
+		set_figure(&t, 2, report_member(c, "delivered_pkt_per_s"), 1, "");
+		set_figure(&t, 3, report_member(c, "cpu_ns_per_pkt"), 1, "");
+		set_figure(&t, 4, report_member(c, "scaling_efficiency"), 1, "");
+	}
 	table_out(f, &t, md);
 	table_free(&t);
 }
