@@ -558,6 +558,7 @@ int ksrtp_batch_submit(struct ksrtp_batch_ctx *ctx, u32 count, u32 flags, bool s
 	ctx->count = count;
 	ctx->seal = seal;
 	ctx->rtcp = rtcp;
+	ctx->all_or_nothing = flags & KSRTP_BATCH_ALL_OR_NOTHING;
 	for (i = 0; i < count; i++) {
 		struct ksrtp_job *j = &ctx->jobs[i];
 		struct ksrtp_crypt *c;
@@ -633,6 +634,9 @@ release:
 		if (j->slot_marked)
 			clear_bit_unlock(j->slot, f->busy_slots);
 	}
+	/* A negative result fails a URING_CMD, so io_uring cancels what is linked to it. */
+	if (ctx->all_or_nothing && done != ctx->count)
+		return -EBADMSG;
 	return done;
 }
 
@@ -693,7 +697,8 @@ long ksrtp_batch_user(struct ksrtp_file *f, const struct ksrtp_batch *b, bool se
 	if (copy_from_user(f->bctx->descs, udescs, size))
 		goto out;
 	ret = ksrtp_batch_run(f, f->bctx->descs, b->count, b->flags, seal);
-	if (ret >= 0 && copy_to_user(udescs, f->bctx->descs, size))
+	/* -EBADMSG (KSRTP_BATCH_ALL_OR_NOTHING) still hands back every status. */
+	if ((ret >= 0 || ret == -EBADMSG) && copy_to_user(udescs, f->bctx->descs, size))
 		ret = -EFAULT;
 out:
 	mutex_unlock(&f->lock);

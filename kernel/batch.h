@@ -29,6 +29,7 @@ struct ksrtp_batch_ctx {
 	u32 count;
 	bool seal;
 	bool rtcp;
+	bool all_or_nothing;		/* KSRTP_BATCH_ALL_OR_NOTHING */
 	struct ksrtp_wait wait;
 	/* io_uring batches only. */
 	struct io_uring_cmd *ioucmd;
@@ -53,7 +54,8 @@ int ksrtp_batch_submit(struct ksrtp_batch_ctx *ctx, u32 count, u32 flags, bool s
 /*
  * After every request has completed: commit, restore failed OPENs, set
  * each descriptor's len and status, release SAs and slots. Needs no
- * f->lock (per-SA locks only); may sleep. Returns how many succeeded.
+ * f->lock (per-SA locks only); may sleep. Returns how many succeeded, or
+ * -EBADMSG when not all did under KSRTP_BATCH_ALL_OR_NOTHING.
  */
 int ksrtp_batch_finish(struct ksrtp_batch_ctx *ctx);
 

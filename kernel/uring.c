@@ -16,6 +16,14 @@
  * usual case), the submitter's own count is the last: it finishes at once
  * and returns the result, sparing a task-work round trip.
  *
+ * Under KSRTP_BATCH_ALL_OR_NOTHING a batch with a failed descriptor ends
+ * in -EBADMSG, which fails the request: io_uring cancels the one linked
+ * after it (IOSQE_IO_LINK), the send of the slots the batch sealed. Such a
+ * batch always finishes in task work: up to at least 6.1, io_uring_cmd()
+ * passes a positive result of ->uring_cmd on as the issue's return value,
+ * which io_uring takes for a failure of the request, cancelling the link
+ * of a batch that sealed whole; io_uring_cmd_done() fails only on < 0.
+ *
  * Each batch in flight owns one of the file's batch contexts (at most
  * max_inflight, made on first use) and holds a reference on the file, and
  * one on each SA it uses, so close(), munmap() and SA_DEL are safe while
@@ -165,7 +173,7 @@ int ksrtp_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 	mutex_unlock(&f->lock);
 	if (!ksrtp_wait_arm(&ctx->wait))
 		return -EIOCBQUEUED;	/* batch_done() finishes; ctx is no longer ours */
-	if (READ_ONCE(ksrtp_uring_defer)) {
+	if (READ_ONCE(ksrtp_uring_defer) || (b.flags & KSRTP_BATCH_ALL_OR_NOTHING)) {
 		/* As if the last request had completed asynchronously. */
 		batch_done(&ctx->wait);
 		return -EIOCBQUEUED;

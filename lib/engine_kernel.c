@@ -30,6 +30,12 @@
 
 #define KSRTP_DEVICE_PATH "/dev/" KSRTP_DEVICE_NAME
 #define URING_ENTRIES 4
+/*
+ * Slots of the arena lent to lib/ring's linked path (engine_kernel.h), past
+ * those of the engine's own batches: a keyframe's worth of packets, or a
+ * forwarded batch, without a flush in between.
+ */
+#define LINK_SLOTS 256
 
 /*
  * Padding is plaintext RTP, so the library pads before SEAL and strips
@@ -52,6 +58,7 @@ struct kernel_pad {
 struct sa_slot {
 	uint32_t ssrc;
 	uint32_t sa;	/* 0: empty */
+	bool cryptex;	/* KSRTP_SA_CRYPTEX: SEAL may grow a packet by 4 (padding.h) */
 	struct kernel_pad *pad;
 };
 
@@ -97,7 +104,8 @@ static uint32_t sa_map_find(const struct sa_map *m, uint32_t ssrc)
 	return sa_map_slot(m, ssrc)->sa;
 }
 
-static int sa_map_insert(struct sa_map *m, uint32_t ssrc, uint32_t sa, struct kernel_pad *pad)
+static int sa_map_insert(struct sa_map *m, uint32_t ssrc, uint32_t sa, bool cryptex,
+			 struct kernel_pad *pad)
 {
 	struct sa_slot *slot;
 
@@ -121,6 +129,7 @@ static int sa_map_insert(struct sa_map *m, uint32_t ssrc, uint32_t sa, struct ke
 	slot = sa_map_slot(m, ssrc);
 	slot->ssrc = ssrc;
 	slot->sa = sa;
+	slot->cryptex = cryptex;
 	slot->pad = pad;
 	m->count++;
 	return 0;
@@ -159,7 +168,11 @@ struct ksrtp_kernel {
 	bool fallback;
 	bool ring_ok;
 	uint8_t *arena;
-	uint32_t nslots;		/* arena slots = packets per SEAL/OPEN */
+	uint32_t nslots;		/* slots of the engine's batches = packets per SEAL/OPEN */
+	uint32_t nlink;			/* link slots, after those (0: no linked path) */
+	uint32_t link_next;		/* the next link slot handed out */
+	uint32_t link_held;		/* link slots taken and not yet put back */
+	struct ksrtp_desc *link_descs;	/* nlink: the linked SEALs' descriptors */
 	uint32_t profiles;		/* INFO: bit per KSRTP_PROF_* */
 	bool cryptex;			/* INFO: SAs take KSRTP_SA_CRYPTEX */
 	struct sa_map sas[2];		/* [direction - 1] */
@@ -178,6 +191,25 @@ static int sys_err(int e)
 	return e == ENOMEM ? KSRTP_ENOMEM : KSRTP_EKERNEL;
 }
 
+static void prep_uring_cmd(struct io_uring_sqe *sqe, int fd, unsigned long cmd,
+			   const struct ksrtp_batch *b)
+{
+	/* liburing 2.3 has no URING_CMD helper: prep by hand, payload at addr3. */
+	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
+	sqe->cmd_op = (uint32_t)cmd;
+	memcpy(&sqe->addr3, b, sizeof(*b));
+}
+
+static int ioctl_batch(int fd, unsigned long cmd, struct ksrtp_batch *b)
+{
+	int r;
+
+	do
+		r = ioctl(fd, cmd, b);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : r;
+}
+
 /* One SEAL or OPEN of k->descs[0..n): the count that succeeded, or -errno. */
 static int kernel_submit(struct ksrtp_kernel *k, bool seal, bool rtcp, uint32_t n)
 {
@@ -191,20 +223,13 @@ static int kernel_submit(struct ksrtp_kernel *k, bool seal, bool rtcp, uint32_t 
 	struct io_uring_sqe *sqe;
 	int r;
 
-	if (k->transport == KSRTP_KERNEL_IOCTL) {
-		do
-			r = ioctl(k->fd, cmd, &b);
-		while (r < 0 && errno == EINTR);
-		return r < 0 ? -errno : r;
-	}
-	/* liburing 2.3 has no URING_CMD helper: prep by hand, payload at addr3. */
+	if (k->transport == KSRTP_KERNEL_IOCTL)
+		return ioctl_batch(k->fd, cmd, &b);
 	do {
 		sqe = io_uring_get_sqe(&k->ring);
 		if (!sqe)
 			return -EBUSY;
-		io_uring_prep_rw(IORING_OP_URING_CMD, sqe, k->fd, NULL, 0, 0);
-		sqe->cmd_op = (uint32_t)cmd;
-		memcpy(&sqe->addr3, &b, sizeof(b));
+		prep_uring_cmd(sqe, k->fd, cmd, &b);
 		/* The module completes the command inline: one enter, one CQE. */
 		do
 			r = io_uring_submit_and_wait(&k->ring, 1);
@@ -232,7 +257,7 @@ void ksrtp_kernel_close(struct ksrtp_kernel *k)
 	if (k->ring_ok)
 		io_uring_queue_exit(&k->ring);
 	if (k->arena)
-		munmap(k->arena, (size_t)k->nslots * KSRTP_SLOT_SIZE);
+		munmap(k->arena, ((size_t)k->nslots + k->nlink) * KSRTP_SLOT_SIZE);
 	/* Closing the file destroys its SAs; the module wipes their keys. */
 	if (k->fd >= 0)
 		close(k->fd);
@@ -244,6 +269,7 @@ void ksrtp_kernel_close(struct ksrtp_kernel *k)
 		free(k->sas[d].slots);
 	}
 	free(k->descs);
+	free(k->link_descs);
 	free(k->kpkts);
 	free(k->kpads);
 	free(k->upkts);
@@ -283,8 +309,20 @@ struct ksrtp_kernel *ksrtp_kernel_open(enum ksrtp_kernel_transport transport, bo
 	k->cryptex = info.flags & KSRTP_INFO_CRYPTEX;
 	/* One slot per packet of the largest batch the module takes in one call. */
 	k->nslots = info.max_batch < info.max_slots ? info.max_batch : info.max_slots;
-	k->arena = mmap(NULL, (size_t)k->nslots * KSRTP_SLOT_SIZE, PROT_READ | PROT_WRITE,
-			MAP_SHARED, k->fd, 0);
+	/*
+	 * The linked path needs io_uring to the module and a module that
+	 * fails a batch whole (KSRTP_BATCH_ALL_OR_NOTHING; older ones refuse
+	 * the flag, even on an empty batch).
+	 */
+	if (transport == KSRTP_KERNEL_URING && info.max_slots > k->nslots) {
+		struct ksrtp_batch probe = { .flags = KSRTP_BATCH_ALL_OR_NOTHING };
+
+		if (ioctl_batch(k->fd, KSRTP_IOC_SEAL, &probe) == 0)
+			k->nlink = info.max_slots - k->nslots < LINK_SLOTS ?
+					   info.max_slots - k->nslots : LINK_SLOTS;
+	}
+	k->arena = mmap(NULL, ((size_t)k->nslots + k->nlink) * KSRTP_SLOT_SIZE,
+			PROT_READ | PROT_WRITE, MAP_SHARED, k->fd, 0);
 	if (k->arena == MAP_FAILED) {
 		k->arena = NULL;
 		e = sys_err(errno);
@@ -296,7 +334,8 @@ struct ksrtp_kernel *ksrtp_kernel_open(enum ksrtp_kernel_transport transport, bo
 	k->kpads = calloc(k->nslots, sizeof(*k->kpads));
 	k->upkts = calloc(k->nslots, sizeof(*k->upkts));
 	k->uorig = calloc(k->nslots, sizeof(*k->uorig));
-	if (!k->descs || !k->kpkts || !k->kpads || !k->upkts || !k->uorig)
+	k->link_descs = calloc(k->nlink ? k->nlink : 1, sizeof(*k->link_descs));
+	if (!k->descs || !k->kpkts || !k->kpads || !k->upkts || !k->uorig || !k->link_descs)
 		goto fail;
 	if (getrandom(seeds, sizeof(seeds), 0) != sizeof(seeds) ||
 	    sa_map_init(&k->sas[0], seeds[0]) || sa_map_init(&k->sas[1], seeds[1]))
@@ -445,7 +484,7 @@ int ksrtp_kernel_add_stream(struct ksrtp_kernel *k, const struct ksrtp_policy *p
 	if (!err) {
 		err = sa_add(k, p, keys, rtcp_last_index, &id);
 		if (!err) {
-			err = sa_map_insert(m, p->ssrc, id, pad);
+			err = sa_map_insert(m, p->ssrc, id, p->flags & KSRTP_CRYPTEX, pad);
 			if (err) {
 				sa_del(k, id);
 				free(pad);
@@ -833,4 +872,94 @@ int ksrtp_kernel_one(struct ksrtp_kernel *k, enum ksrtp_kernel_op op, uint8_t *p
 	if (!p.status)
 		*len = p.len;
 	return p.status;
+}
+
+/* ---- the linked path (lib/ring) ---- */
+
+bool ksrtp_kernel_link_ok(const struct ksrtp_kernel *k, uint32_t ssrc)
+{
+	const struct sa_slot *slot = sa_map_slot(&k->sas[KSRTP_OUTBOUND - 1], ssrc);
+
+	return k->nlink && slot->sa && !slot->pad;
+}
+
+int ksrtp_kernel_link_take(struct ksrtp_kernel *k, struct ksrtp_pkt *v, unsigned int n)
+{
+	uint32_t first = k->link_next, i;
+
+	if (n > k->nlink - k->link_next)
+		return KSRTP_ENOSPACE;
+	for (i = 0; i < n; i++)
+		v[i] = (struct ksrtp_pkt){
+			.data = k->arena + ((size_t)k->nslots + first + i) * KSRTP_SLOT_SIZE,
+			.cap = KSRTP_SLOT_SIZE,
+		};
+	k->link_next += n;
+	k->link_held += n;
+	return (int)first;
+}
+
+void ksrtp_kernel_link_put(struct ksrtp_kernel *k, unsigned int n)
+{
+	k->link_held -= n < k->link_held ? n : k->link_held;
+	/* Handed out in order, back all at once: none held, all free. */
+	if (!k->link_held)
+		k->link_next = 0;
+}
+
+int ksrtp_kernel_link_desc(struct ksrtp_kernel *k, uint32_t idx, const struct ksrtp_pkt *p)
+{
+	uintptr_t off = (uintptr_t)p->data - (uintptr_t)k->arena;
+	const struct sa_slot *slot;
+	struct ksrtp_rtp_header h;
+	uint32_t s = (uint32_t)(off / KSRTP_SLOT_SIZE);
+	int err;
+
+	if ((uintptr_t)p->data < (uintptr_t)k->arena || off % KSRTP_SLOT_SIZE ||
+	    s < k->nslots || s >= k->nslots + k->nlink || idx >= k->nlink)
+		return KSRTP_EINVAL;
+	if (p->len > KSRTP_SLOT_SIZE - KSRTP_SEAL_TRAILER)
+		return KSRTP_ENOSPACE;
+	err = ksrtp_rtp_parse(p->data, p->len, &h);
+	if (err)
+		return err;
+	slot = sa_map_slot(&k->sas[KSRTP_OUTBOUND - 1], h.ssrc);
+	if (!slot->sa || slot->pad)
+		return KSRTP_ENOSTREAM;
+	k->link_descs[idx] = (struct ksrtp_desc){ .sa = slot->sa, .slot = s, .len = p->len };
+	/* SEAL adds the tag, and cryptex an empty header extension (padding.h). */
+	return (int)(p->len + KSRTP_GCM_TAG_LEN +
+		     (slot->cryptex ? ksrtp_pad_cryptex_growth(p->data) : 0));
+}
+
+static struct ksrtp_batch link_batch(struct ksrtp_kernel *k, uint32_t idx, uint32_t n)
+{
+	return (struct ksrtp_batch){
+		.descs = (uintptr_t)(k->link_descs + idx),
+		.count = n,
+		.flags = KSRTP_BATCH_ALL_OR_NOTHING,
+	};
+}
+
+void ksrtp_kernel_link_prep(struct ksrtp_kernel *k, struct io_uring_sqe *sqe, uint32_t idx,
+			    uint32_t n)
+{
+	struct ksrtp_batch b = link_batch(k, idx, n);
+
+	prep_uring_cmd(sqe, k->fd, KSRTP_IOC_SEAL, &b);
+}
+
+int ksrtp_kernel_link_seal_now(struct ksrtp_kernel *k, uint32_t idx, uint32_t n)
+{
+	struct ksrtp_batch b = link_batch(k, idx, n);
+
+	return ioctl_batch(k->fd, KSRTP_IOC_SEAL, &b);
+}
+
+int ksrtp_kernel_link_status(const struct ksrtp_kernel *k, uint32_t idx, uint32_t sealed_len)
+{
+	const struct ksrtp_desc *d = &k->link_descs[idx];
+	int32_t st = desc_status(d->status);
+
+	return st ? st : d->len == sealed_len ? 0 : KSRTP_EKERNEL;
 }

@@ -50,8 +50,11 @@
  * gso_size of its cmsg, copying each packet into a slot of its own.
  *
  * Sealing is the session's (ksrtp_protect_batch, any engine) before the
- * send; with the kernel engine that is one call into ksrtp.ko, not yet an
- * IOSQE_IO_LINK'ed URING_CMD in the same submission as the send.
+ * send; on a kernel-engine session with KSRTP_KERNEL_URING and the
+ * io_uring+gso transport, outbound frames and forwards are packetized
+ * straight into the module's arena and each GSO send is sealed by a
+ * URING_CMD linked (IOSQE_IO_LINK) in front of it, in the same submission:
+ * a send whose packets did not all seal is cancelled, never sent.
  *
  * Slots: every packet handed out (ksrtp_arena_get, ksrtp_ring_recv) is an
  * arena slot the caller owns until it gives it back with ksrtp_arena_put or
@@ -262,8 +265,10 @@ KSRTP_API void ksrtp_outbound_free(ksrtp_outbound *o);
  * Send one encoded frame: packetize into arena slots, seal them in one
  * ksrtp_protect_batch, send them as one train. Returns the packets sent,
  * or KSRTP_EINVAL (bad frame), KSRTP_ENOSPACE (not enough free slots),
- * or the code of a packet that failed to seal (then nothing is sent; the
- * stream's sequence numbers have moved on, as after a lost frame).
+ * or the code of a packet that failed to seal (then nothing is sent, on
+ * the linked path nothing of the GSO send it belongs to, so a frame of
+ * more than one send may have gone out in part; the stream's sequence
+ * numbers have moved on, as after a lost frame).
  */
 KSRTP_API int ksrtp_send_frame(ksrtp_outbound *o, const uint8_t *data, size_t len,
 			       uint32_t rtp_ts, bool keyframe);
@@ -345,9 +350,11 @@ struct ksrtp_forward_target {
  * Forward the opened (plain RTP) packets in[0..n) to each of t[0..nt):
  * copy them into n * nt arena slots, seal each peer's copies in one
  * ksrtp_protect_batch on its session, and send all nt trains in one
- * ksrtp_ring_send. in[] is only read. Returns the packets sent, or
- * KSRTP_EINVAL, KSRTP_ENOSPACE (n * nt slots are not free; nothing sent).
- * A copy that fails to seal is not sent and counts in tx_errors.
+ * ksrtp_ring_send (on the linked path, see the top of this file, a peer's
+ * copies go into its module's arena instead, sealed on the way out).
+ * in[] is only read. Returns the packets sent, or KSRTP_EINVAL,
+ * KSRTP_ENOSPACE (the ring slots the copies need are not free; nothing
+ * sent). A copy that fails to seal is not sent and counts in tx_errors.
  */
 KSRTP_API int ksrtp_forward(ksrtp_ring *r, const struct ksrtp_pkt *in, unsigned int n,
 			    const struct ksrtp_forward_target *t, unsigned int nt);

@@ -82,9 +82,10 @@ ksrtp_ring *ksrtp_ring_new(const struct ksrtp_ring_config *cfg, int *err)
 	r->tx = cfg->tx ? cfg->tx : KSRTP_TX_URING_GSO;
 	r->rx = cfg->rx;
 	r->ops = calloc(r->sq_entries, sizeof(*r->ops));
+	r->seals = calloc(r->sq_entries, sizeof(*r->seals));
 	r->mmsg = calloc(KSRTP_RING_GSO_MAX, sizeof(*r->mmsg));
 	r->mmsg_iov = calloc(KSRTP_RING_GSO_MAX, sizeof(*r->mmsg_iov));
-	if (!r->ops || !r->mmsg || !r->mmsg_iov)
+	if (!r->ops || !r->seals || !r->mmsg || !r->mmsg_iov)
 		goto fail_free;
 	ret = ksrtp_arena_init(&r->arena, slots);
 	if (ret)
@@ -122,10 +123,12 @@ void ksrtp_ring_free(ksrtp_ring *r)
 	ksrtp_ring_rx_destroy(r);
 	ksrtp_arena_destroy(&r->arena);
 	free(r->ops);
+	free(r->seals);
 	free(r->mmsg);
 	free(r->mmsg_iov);
 	free(r->fwd_v);
 	free(r->fwd_t);
+	free(r->fwd_link);
 	free(r);
 }
 

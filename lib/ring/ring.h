@@ -8,8 +8,8 @@
  * for all of its own completions before it returns (so its slots are back
  * and nothing it built on its stack is referenced any more); receive
  * completions met on the way are queued in r->pending for ksrtp_ring_recv.
- * user_data tells them apart: a send op's address (8-byte aligned), or
- * UD_RECV.
+ * user_data tells them apart: a send op's address (8-byte aligned), a
+ * seal op's address + UD_SEAL, or UD_RECV.
  */
 #ifndef KSRTP_RING_INTERNAL_H
 #define KSRTP_RING_INTERNAL_H
@@ -23,6 +23,7 @@
 #include "ksrtp/ring.h"
 
 #define UD_RECV 1u
+#define UD_SEAL 2u
 
 /* Slot states, so that a double put or a stray pointer is caught, not trusted. */
 enum slot_state {
@@ -96,6 +97,25 @@ struct send_op {
 	uint32_t first, count;	/* the train's packets this op carries */
 	uint32_t bytes;
 	uint16_t gso_size;	/* 0: not GSO */
+	struct seal_op *seal;	/* the linked SEAL it waits for, or NULL */
+	int res;		/* with a seal: its completion, kept until the seal's is in */
+};
+
+/*
+ * The kernel engine's URING_CMD SEAL of a send op's packets, linked
+ * (IOSQE_IO_LINK) in front of it (send.c). Lives in r->seals.
+ */
+struct seal_op {
+	struct ksrtp_kernel *k;
+	uint32_t idx;		/* the op's packets are k's link descriptors idx.. */
+	struct send_op *send;
+	int res;
+};
+
+/* A train in link slots of kernel engine k, to be sealed on the way out (engine_kernel.h). */
+struct ring_link {
+	struct ksrtp_kernel *k;		/* NULL: an ordinary train, sealed already */
+	uint32_t idx;			/* packet i is k's link descriptor idx + i */
 };
 
 /*
@@ -126,6 +146,8 @@ struct ksrtp_ring {
 	/* send */
 	struct send_op *ops;
 	uint32_t nops;		/* ops in flight (<= sq_entries) */
+	struct seal_op *seals;	/* sq_entries */
+	uint32_t nseals;	/* seal ops in flight (<= nops) */
 	uint32_t sq_entries;
 	struct mmsghdr *mmsg;	/* sendmmsg/recvmmsg scratch, KSRTP_RING_GSO_MAX entries */
 	struct iovec *mmsg_iov;
@@ -149,7 +171,8 @@ struct ksrtp_ring {
 	/* forward scratch */
 	struct ksrtp_pkt *fwd_v;
 	struct ksrtp_train *fwd_t;
-	size_t fwd_v_cap, fwd_t_cap;
+	struct ring_link *fwd_link;
+	size_t fwd_v_cap, fwd_t_cap, fwd_link_cap;
 
 	struct ksrtp_ring_stats st;
 };
@@ -158,6 +181,23 @@ struct ksrtp_ring {
 void ksrtp_ring_rx_cqe(struct ksrtp_ring *r, const struct io_uring_cqe *cqe);
 int ksrtp_ring_rx_init(struct ksrtp_ring *r);
 void ksrtp_ring_rx_destroy(struct ksrtp_ring *r);
+
+/*
+ * send.c: the kernel engine of session s when its outbound stream ssrc can
+ * take the linked path on r (io_uring + GSO, engine_kernel.h), else NULL.
+ */
+struct ksrtp_kernel *ksrtp_ring_link_engine(const struct ksrtp_ring *r, ksrtp_session *s,
+					    uint32_t ssrc);
+
+/*
+ * ksrtp_ring_send of trains already checked, link[k] saying how train k is
+ * sealed (link NULL: all sealed already; link trains only where
+ * ksrtp_ring_link_engine() said so, in the same call). The link slots stay the
+ * caller's to put back once this returns; a packet that failed to seal
+ * has its status in its train.
+ */
+int ksrtp_ring_send_linked(struct ksrtp_ring *r, struct ksrtp_train *t,
+			   const struct ring_link *link, unsigned int nt);
 
 /* Grow *v (of *cap elements of size sz) to hold n; 0 or KSRTP_ENOMEM. */
 int ksrtp_ring_reserve(void **v, size_t *cap, size_t n, size_t sz);

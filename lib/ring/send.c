@@ -13,16 +13,25 @@
  * The io_uring transports build one SENDMSG per train (GSO) or per packet,
  * submit them all with one io_uring_enter(), and wait for their own
  * completions. KSRTP_TX_GSO makes the same sendmsg()s directly, one
- * syscall a train, and takes their results the same way (send_completed). A kernel-engine seal by URING_CMD would be queued here in
- * front of its train's sends, linked with IOSQE_IO_LINK (queue_train() is
- * the place): a failed seal then cancels the sends it guards.
+ * syscall a train, and takes their results the same way (send_completed).
+ *
+ * The linked path (engine_kernel.h): a train in link slots of the kernel
+ * engine's arena, not yet sealed, goes as pairs of SQEs, the URING_CMD
+ * SEAL of one GSO send's packets (all or nothing) linked with
+ * IOSQE_IO_LINK to that send, every pair of the call in one
+ * io_uring_enter(). A SEAL with a failed packet fails whole and io_uring
+ * cancels its send, so plaintext never goes out; a SEAL that could not
+ * run at all (every batch context of the file busy) is done again by
+ * ioctl, and its packets are sent then.
  */
 #define _GNU_SOURCE /* struct mmsghdr, sendmmsg, recvmmsg */
 #include <errno.h>
 #include <poll.h>
 #include <unistd.h>
 
+#include "engine_kernel.h"
 #include "ring/ring.h"
+#include "session.h"
 
 /* The most bytes one GSO send carries: a UDP datagram's limit (65507 over IPv4), rounded down. */
 #define GSO_MAX_BYTES 65000
@@ -147,6 +156,8 @@ static void send_mmsg(struct ksrtp_ring *r, struct ksrtp_train *t)
 
 /* Reap until every send op in flight has completed. */
 static void reap_all(struct ksrtp_ring *r);
+static void link_fallback(struct ksrtp_ring *r, struct send_op *op, struct ksrtp_kernel *k,
+			  uint32_t idx);
 
 static void submit_and_reap(struct ksrtp_ring *r)
 {
@@ -154,7 +165,7 @@ static void submit_and_reap(struct ksrtp_ring *r)
 	int ret;
 
 	/* EAGAIN, EBUSY: out of kernel memory, or completions to reap first. */
-	while ((ret = io_uring_submit_and_wait(&r->uring, r->nops)) < 0 &&
+	while ((ret = io_uring_submit_and_wait(&r->uring, r->nops + r->nseals)) < 0 &&
 	       (ret == -EINTR || ((ret == -EAGAIN || ret == -EBUSY) && tries++ < 100))) {
 		if (ret != -EINTR)
 			poll(NULL, 0, 1);
@@ -170,9 +181,16 @@ static void submit_and_reap(struct ksrtp_ring *r)
 		r->uring_broken = true;
 		r->tx = KSRTP_TX_SENDMMSG;
 		r->st.last_errno = -ret;
-		for (i = 0; i < r->nops; i++)
-			send_each(r, r->ops[i].train, r->ops[i].first, r->ops[i].count);
+		for (i = 0; i < r->nops; i++) {
+			struct send_op *op = &r->ops[i];
+
+			if (op->seal)
+				link_fallback(r, op, op->seal->k, op->seal->idx);
+			else
+				send_each(r, op->train, op->first, op->count);
+		}
 		r->nops = 0;
+		r->nseals = 0;
 		return;
 	}
 	r->st.tx_calls++;
@@ -210,9 +228,11 @@ static void send_completed(struct ksrtp_ring *r, struct send_op *op, int res)
 	tx_error(r, op->count, res < 0 ? -res : EMSGSIZE);
 }
 
+static void link_completed(struct ksrtp_ring *r, struct seal_op *s);
+
 static void reap_all(struct ksrtp_ring *r)
 {
-	uint32_t outstanding = r->nops;
+	uint32_t outstanding = r->nops + r->nseals, i;
 
 	while (outstanding) {
 		struct io_uring_cqe *cqe;
@@ -226,26 +246,38 @@ static void reap_all(struct ksrtp_ring *r)
 			 * them failed, and never enter it again (a late
 			 * completion would name an op since reused).
 			 */
-			uint32_t i;
-
 			for (i = 0; i < r->nops; i++)
 				if (r->ops[i].train)
 					tx_error(r, r->ops[i].count, -ret);
 			r->uring_broken = true;
 			r->tx = KSRTP_TX_SENDMMSG;
+			r->nseals = 0;
 			break;
 		}
 		if (cqe->user_data == UD_RECV) {
 			ksrtp_ring_rx_cqe(r, cqe);
+		} else if (cqe->user_data & UD_SEAL) {
+			struct seal_op *s = (struct seal_op *)(uintptr_t)(cqe->user_data & ~(uint64_t)UD_SEAL);
+
+			s->res = cqe->res;
+			outstanding--;
 		} else {
 			struct send_op *op = io_uring_cqe_get_data(cqe);
 
-			send_completed(r, op, cqe->res);
-			op->train = NULL;
+			/* A linked send is judged with its seal, once both are in. */
+			if (op->seal) {
+				op->res = cqe->res;
+			} else {
+				send_completed(r, op, cqe->res);
+				op->train = NULL;
+			}
 			outstanding--;
 		}
 		io_uring_cqe_seen(&r->uring, cqe);
 	}
+	for (i = 0; i < r->nseals; i++)
+		link_completed(r, &r->seals[i]);
+	r->nseals = 0;
 	r->nops = 0;
 }
 
@@ -274,6 +306,7 @@ static void op_fill(struct send_op *op, struct ksrtp_train *t, uint32_t first, u
 	op->first = first;
 	op->count = count;
 	op->gso_size = gso_size;
+	op->seal = NULL;
 	op->bytes = 0;
 	for (i = 0; i < count; i++) {
 		op->iov[i].iov_base = t->v[first + i].data;
@@ -317,27 +350,150 @@ static void queue_op(struct ksrtp_ring *r, struct ksrtp_train *t, uint32_t first
 	io_uring_sqe_set_data(sqe, op);
 }
 
-/* The same as one sendmsg() now (KSRTP_TX_GSO); the outcome as an io_uring completion's. */
+/* op's sendmsg() now; the outcome as an io_uring completion's. */
+static void send_msg_now(struct ksrtp_ring *r, struct send_op *op)
+{
+	ssize_t n;
+
+	do
+		n = sendmsg(op->train->dest->fd, &op->msg, MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	r->st.tx_calls++;
+	send_completed(r, op, n < 0 ? -errno : (int)n);
+}
+
+/* The same as one sendmsg() now (KSRTP_TX_GSO). */
 static void send_op_now(struct ksrtp_ring *r, struct ksrtp_train *t, uint32_t first,
 			uint32_t count, uint16_t gso_size)
 {
 	struct send_op op;
-	ssize_t n;
 
 	op_fill(&op, t, first, count, gso_size);
-	do
-		n = sendmsg(t->dest->fd, &op.msg, MSG_DONTWAIT);
-	while (n < 0 && errno == EINTR);
-	r->st.tx_calls++;
-	send_completed(r, &op, n < 0 ? -errno : (int)n);
+	send_msg_now(r, &op);
+}
+
+/* ---- the linked path ---- */
+
+/*
+ * After a SEAL of op's packets that ran (all of them, or -EBADMSG): each
+ * packet's status into its train. True when every packet sealed to the
+ * length its iovec carries.
+ */
+static bool link_statuses(struct send_op *op, struct ksrtp_kernel *k, uint32_t idx)
+{
+	bool all = true;
+	uint32_t i;
+
+	for (i = 0; i < op->count; i++) {
+		int st = ksrtp_kernel_link_status(k, idx + i, (uint32_t)op->iov[i].iov_len);
+
+		op->train->v[op->first + i].status = st;
+		all = all && !st;
+	}
+	return all;
+}
+
+/* Nothing of op went out: its packets failed with status st (0: see link_statuses). */
+static void link_failed(struct ksrtp_ring *r, struct send_op *op, int st, int err)
+{
+	uint32_t i;
+
+	for (i = 0; st && i < op->count; i++)
+		op->train->v[op->first + i].status = st;
+	tx_error(r, op->count, err);
+}
+
+/*
+ * Where the linked SEAL could not run (no room for the pair, a broken
+ * ring, every batch context of the file busy): the same SEAL by ioctl,
+ * then the send, only if every packet sealed.
+ */
+static void link_fallback(struct ksrtp_ring *r, struct send_op *op, struct ksrtp_kernel *k,
+			  uint32_t idx)
+{
+	int res = ksrtp_kernel_link_seal_now(k, idx, op->count);
+
+	if (res < 0 && res != -EBADMSG)
+		link_failed(r, op, KSRTP_EKERNEL, -res);
+	else if (!link_statuses(op, k, idx) || res < 0)
+		link_failed(r, op, 0, EBADMSG);
+	else if (r->uring_broken)
+		send_each(r, op->train, op->first, op->count);
+	else
+		send_msg_now(r, op);
+}
+
+/* Both completions of a SEAL -> send pair are in. */
+static void link_completed(struct ksrtp_ring *r, struct seal_op *s)
+{
+	struct send_op *op = s->send;
+
+	if (s->res >= 0) {
+		/* Sealed and sent (a length the module got wrong is the packet's status). */
+		link_statuses(op, s->k, s->idx);
+		send_completed(r, op, op->res);
+	} else if (s->res == -EBADMSG) {
+		/* A packet failed to seal: io_uring cancelled the send (op->res -ECANCELED). */
+		link_statuses(op, s->k, s->idx);
+		link_failed(r, op, 0, EBADMSG);
+	} else {
+		/* The SEAL did not run, nothing is sealed, the send was cancelled. */
+		link_fallback(r, op, s->k, s->idx);
+	}
+	op->train = NULL;
+}
+
+/*
+ * Queue the SEAL of packets first..first+count of t (k's link descriptors
+ * idx..) and, linked to it, their SENDMSG: two SQEs of one submission.
+ */
+static void queue_linked(struct ksrtp_ring *r, struct ksrtp_train *t, struct ksrtp_kernel *k,
+			 uint32_t idx, uint32_t first, uint32_t count, uint16_t gso_size)
+{
+	struct io_uring_sqe *cmd, *send;
+	struct send_op *op;
+	struct seal_op *s;
+
+	/* Never split a pair across submissions: a lone linked SEAL would guard nothing. */
+	if (!r->uring_broken && (r->nops == r->sq_entries || io_uring_sq_space_left(&r->uring) < 2))
+		submit_and_reap(r);
+	if (r->uring_broken || io_uring_sq_space_left(&r->uring) < 2) {
+		struct send_op now;
+
+		op_fill(&now, t, first, count, gso_size);
+		link_fallback(r, &now, k, idx);
+		return;
+	}
+	cmd = io_uring_get_sqe(&r->uring);
+	send = io_uring_get_sqe(&r->uring);
+	op = &r->ops[r->nops++];
+	s = &r->seals[r->nseals++];
+	op_fill(op, t, first, count, gso_size);
+	op->seal = s;
+	*s = (struct seal_op){ .k = k, .idx = idx, .send = op };
+	ksrtp_kernel_link_prep(k, cmd, idx, count);
+	io_uring_sqe_set_flags(cmd, IOSQE_IO_LINK);
+	io_uring_sqe_set_data(cmd, (void *)((uintptr_t)s | UD_SEAL));
+	io_uring_prep_sendmsg(send, t->dest->fd, &op->msg, MSG_DONTWAIT);
+	io_uring_sqe_set_data(send, op);
+}
+
+struct ksrtp_kernel *ksrtp_ring_link_engine(const struct ksrtp_ring *r, ksrtp_session *s,
+					    uint32_t ssrc)
+{
+	if (r->tx != KSRTP_TX_URING_GSO || r->gso_refused || r->uring_broken || !s->kernel)
+		return NULL;
+	return ksrtp_kernel_link_ok(s->kernel, ssrc) ? s->kernel : NULL;
 }
 
 /*
  * Cut train t into GSO sends: runs of packets of one size (the segment),
  * each run ending early at a shorter packet, which it still carries (the
  * kernel allows the last segment to be short). A run of one is a plain send.
+ * With link, each run is sealed on the way (queue_linked).
  */
-static void queue_train(struct ksrtp_ring *r, struct ksrtp_train *t, bool gso, bool now)
+static void queue_train(struct ksrtp_ring *r, struct ksrtp_train *t, bool gso, bool now,
+			const struct ring_link *link)
 {
 	uint32_t i = 0;
 
@@ -353,7 +509,10 @@ static void queue_train(struct ksrtp_ring *r, struct ksrtp_train *t, bool gso, b
 		}
 		if (!gso)
 			j = i + 1;
-		if (now)
+		if (link)
+			queue_linked(r, t, link->k, link->idx + i, i, j - i,
+				     j - i > 1 ? (uint16_t)seg : 0);
+		else if (now)
 			send_op_now(r, t, i, j - i, j - i > 1 ? (uint16_t)seg : 0);
 		else
 			queue_op(r, t, i, j - i, j - i > 1 ? (uint16_t)seg : 0);
@@ -386,11 +545,17 @@ static bool trains_valid(const struct ksrtp_ring *r, const struct ksrtp_train *t
 
 int ksrtp_ring_send(ksrtp_ring *r, struct ksrtp_train *t, unsigned int nt)
 {
+	if (!r || (!t && nt) || !trains_valid(r, t, nt))
+		return KSRTP_EINVAL;
+	return ksrtp_ring_send_linked(r, t, NULL, nt);
+}
+
+int ksrtp_ring_send_linked(struct ksrtp_ring *r, struct ksrtp_train *t,
+			   const struct ring_link *link, unsigned int nt)
+{
 	uint64_t before;
 	unsigned int k, i;
 
-	if (!r || (!t && nt) || !trains_valid(r, t, nt))
-		return KSRTP_EINVAL;
 	before = r->st.tx_packets;
 	for (k = 0; k < nt; k++)
 		t[k].sent = 0;
@@ -405,17 +570,23 @@ int ksrtp_ring_send(ksrtp_ring *r, struct ksrtp_train *t, unsigned int nt)
 		break;
 	case KSRTP_TX_GSO:
 		for (k = 0; k < nt; k++)
-			queue_train(r, &t[k], !r->gso_refused, true);
+			queue_train(r, &t[k], !r->gso_refused, true, NULL);
 		break;
 	default:
-		for (k = 0; k < nt; k++)
-			queue_train(r, &t[k], r->tx == KSRTP_TX_URING_GSO && !r->gso_refused, false);
+		for (k = 0; k < nt; k++) {
+			const struct ring_link *l = link && link[k].k ? &link[k] : NULL;
+
+			queue_train(r, &t[k], l || (r->tx == KSRTP_TX_URING_GSO && !r->gso_refused),
+				    false, l);
+		}
 		if (r->nops)
 			submit_and_reap(r);
 		break;
 	}
 	for (k = 0; k < nt; k++)
-		for (i = 0; i < t[k].n; i++)
-			arena_give(&r->arena, (uint32_t)arena_slot_of(&r->arena, t[k].v[i].data));
+		if (!link || !link[k].k)
+			for (i = 0; i < t[k].n; i++)
+				arena_give(&r->arena,
+					   (uint32_t)arena_slot_of(&r->arena, t[k].v[i].data));
 	return (int)(r->st.tx_packets - before);
 }

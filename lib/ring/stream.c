@@ -5,10 +5,15 @@
  * unprotect_batch -> assembler -> frames, with a flush timer for gaps that
  * will not fill), and forwarding (one opened packet or a frame's worth,
  * sealed for N peers, N trains in one send).
+ *
+ * Where the session is on the kernel engine (engine_kernel.h, the linked
+ * path) packets are made straight in the module's arena and sealed on the
+ * way out, in the send's own io_uring submission.
  */
 #include <stdlib.h>
 #include <time.h>
 
+#include "engine_kernel.h"
 #include "ring/ring.h"
 
 #define INBOUND_BATCH 64
@@ -72,8 +77,44 @@ const struct ksrtp_packetizer *ksrtp_outbound_packetizer(const ksrtp_outbound *o
 	return &o->pz;
 }
 
+/*
+ * The linked path: packetize into k's link slots (descriptors idx..), each
+ * GSO send sealed by the URING_CMD linked in front of it.
+ */
+static int send_frame_linked(struct ksrtp_outbound *o, const struct ksrtp_frame *f,
+			     struct ksrtp_kernel *k, uint32_t idx, unsigned int n)
+{
+	struct ring_link link = { .k = k, .idx = idx };
+	struct ksrtp_train t;
+	int np, i, sent;
+
+	np = ksrtp_packetize(&o->pz, f, o->v, n);
+	for (i = 0; i < np; i++) {
+		int len = ksrtp_kernel_link_desc(k, idx + (uint32_t)i, &o->v[i]);
+
+		if (len < 0) {
+			np = len;
+			break;
+		}
+		o->v[i].len = (uint32_t)len;
+	}
+	if (np < 0) {
+		ksrtp_kernel_link_put(k, n);
+		return np;
+	}
+	t = (struct ksrtp_train){ .dest = &o->dest, .v = o->v, .n = (unsigned int)np };
+	sent = ksrtp_ring_send_linked(o->r, &t, &link, 1);
+	ksrtp_kernel_link_put(k, n);
+	/* A batch that failed to seal was not sent (its send cancelled): say why. */
+	for (i = 0; i < np; i++)
+		if (o->v[i].status)
+			return o->v[i].status;
+	return sent;
+}
+
 int ksrtp_send_frame_ex(ksrtp_outbound *o, const struct ksrtp_frame *f)
 {
+	struct ksrtp_kernel *k;
 	struct ksrtp_train t;
 	int n, np, sealed, i;
 
@@ -84,6 +125,13 @@ int ksrtp_send_frame_ex(ksrtp_outbound *o, const struct ksrtp_frame *f)
 		return n;
 	if (ksrtp_ring_reserve((void **)&o->v, &o->v_cap, (size_t)n, sizeof(*o->v)))
 		return KSRTP_ENOMEM;
+	k = ksrtp_ring_link_engine(o->r, o->s, o->pz.ssrc);
+	if (k) {
+		int idx = ksrtp_kernel_link_take(k, o->v, (unsigned int)n);
+
+		if (idx >= 0)
+			return send_frame_linked(o, f, k, (uint32_t)idx, (unsigned int)n);
+	}
 	np = ksrtp_arena_get(&o->r->arena, o->v, (unsigned int)n);
 	if (np < 0)
 		return np;
@@ -293,11 +341,56 @@ void ksrtp_inbound_stats(const ksrtp_inbound *in, struct ksrtp_inbound_stats *st
 
 /* ---- forwarding ---- */
 
+/* The SSRC every packet of in[0..n) has, or false when they differ. */
+static bool one_ssrc(const struct ksrtp_pkt *in, unsigned int n, uint32_t *ssrc)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (in[i].len < 12 || ksrtp_load_be32(in[i].data + 8) != ksrtp_load_be32(in[0].data + 8))
+			return false;
+	*ssrc = ksrtp_load_be32(in[0].data + 8);
+	return true;
+}
+
+/*
+ * Which peers take the linked path (their copies go straight into link
+ * slots of their session's kernel engine): r->fwd_link[j]. Returns how
+ * many do not, whose copies need ring slots.
+ */
+static unsigned int forward_links(struct ksrtp_ring *r, const struct ksrtp_pkt *in, unsigned int n,
+				  const struct ksrtp_forward_target *t, unsigned int nt)
+{
+	unsigned int j, unlinked = 0;
+	uint32_t ssrc;
+	bool same = one_ssrc(in, n, &ssrc);
+
+	for (j = 0; j < nt; j++) {
+		struct ksrtp_kernel *k = same ? ksrtp_ring_link_engine(r, t[j].session, ssrc) : NULL;
+		int idx = k ? ksrtp_kernel_link_take(k, r->fwd_v + (size_t)j * n, n) : -1;
+
+		r->fwd_link[j] = (struct ring_link){ .k = idx >= 0 ? k : NULL,
+						     .idx = idx >= 0 ? (uint32_t)idx : 0 };
+		unlinked += idx < 0;
+	}
+	return unlinked;
+}
+
+static void forward_links_put(struct ksrtp_ring *r, unsigned int n, unsigned int nt)
+{
+	unsigned int j;
+
+	for (j = 0; j < nt; j++)
+		if (r->fwd_link[j].k)
+			ksrtp_kernel_link_put(r->fwd_link[j].k, n);
+}
+
 int ksrtp_forward(ksrtp_ring *r, const struct ksrtp_pkt *in, unsigned int n,
 		  const struct ksrtp_forward_target *t, unsigned int nt)
 {
 	size_t total = (size_t)n * nt;
-	unsigned int i, j;
+	unsigned int i, j, unlinked;
+	int sent;
 
 	if (!r || (!in && n) || (!t && nt))
 		return KSRTP_EINVAL;
@@ -309,31 +402,48 @@ int ksrtp_forward(ksrtp_ring *r, const struct ksrtp_pkt *in, unsigned int n,
 			return KSRTP_EINVAL;
 	if (!total)
 		return 0;
-	if (total > r->arena.nfree)
-		return KSRTP_ENOSPACE;
 	if (ksrtp_ring_reserve((void **)&r->fwd_v, &r->fwd_v_cap, total, sizeof(*r->fwd_v)) ||
-	    ksrtp_ring_reserve((void **)&r->fwd_t, &r->fwd_t_cap, nt, sizeof(*r->fwd_t)))
+	    ksrtp_ring_reserve((void **)&r->fwd_t, &r->fwd_t_cap, nt, sizeof(*r->fwd_t)) ||
+	    ksrtp_ring_reserve((void **)&r->fwd_link, &r->fwd_link_cap, nt, sizeof(*r->fwd_link)))
 		return KSRTP_ENOMEM;
-	ksrtp_arena_get(&r->arena, r->fwd_v, (unsigned int)total);
+	unlinked = forward_links(r, in, n, t, nt);
+	if ((size_t)unlinked * n > r->arena.nfree) {
+		forward_links_put(r, n, nt);
+		return KSRTP_ENOSPACE;
+	}
 	for (j = 0; j < nt; j++) {
 		struct ksrtp_pkt *v = r->fwd_v + (size_t)j * n;
+		struct ksrtp_kernel *k = r->fwd_link[j].k;
 		unsigned int kept = 0;
 
+		if (!k)
+			ksrtp_arena_get(&r->arena, v, n);
 		for (i = 0; i < n; i++) {
 			memcpy(v[i].data, in[i].data, in[i].len);
 			v[i].len = in[i].len;
 		}
-		ksrtp_protect_batch(t[j].session, v, n);
-		/* Copies that did not seal are not sent; their slots go back now. */
+		if (!k)
+			ksrtp_protect_batch(t[j].session, v, n);
+		/* Copies that cannot seal are not sent; ring slots go back now. */
 		for (i = 0; i < n; i++) {
+			if (k) {
+				int len = ksrtp_kernel_link_desc(k, r->fwd_link[j].idx + kept, &v[i]);
+
+				v[i].status = len < 0 ? len : 0;
+				if (len >= 0)
+					v[i].len = (uint32_t)len;
+			}
 			if (v[i].status) {
 				r->st.tx_errors++;
-				ksrtp_arena_put(&r->arena, &v[i], 1);
+				if (!k)
+					ksrtp_arena_put(&r->arena, &v[i], 1);
 			} else {
 				v[kept++] = v[i];
 			}
 		}
 		r->fwd_t[j] = (struct ksrtp_train){ .dest = &t[j].dest, .v = v, .n = kept };
 	}
-	return ksrtp_ring_send(r, r->fwd_t, nt);
+	sent = ksrtp_ring_send_linked(r, r->fwd_t, r->fwd_link, nt);
+	forward_links_put(r, n, nt);
+	return sent;
 }

@@ -14,7 +14,12 @@
  *   answer with errors, never crash or warn (tests/vm/init greps dmesg);
  * - lib-engine: libksrtp's kernel engine over both transports: AUTO picks
  *   the module, KERNEL refuses what the module lacks, AUTO falls back per
- *   stream (profile, any_ssrc, max_sas), slot-size limit, SA_STATS.
+ *   stream (profile, any_ssrc, max_sas), slot-size limit, SA_STATS;
+ * - all-or-nothing-{ioctl,uring}: KSRTP_BATCH_ALL_OR_NOTHING fails a batch
+ *   with a bad descriptor (-EBADMSG), statuses still written back;
+ * - uring-linked-send: a SEAL linked to the sendmsg of its slots: the
+ *   sealed bytes arrive; one bad descriptor cancels the send (nothing
+ *   arrives).
  *
  * Statically linked: libksrtp.a, libIPSec_MB.a, liburing.a (2.3: no
  * URING_CMD helper, so io_uring_prep_rw + cmd_op + payload at addr3).
@@ -31,6 +36,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1539,6 +1545,163 @@ static void t_lib_engine(void)
 	ksrtp_session_free(s);
 }
 
+/* ---- KSRTP_BATCH_ALL_OR_NOTHING, and a SEAL linked to the send of its slots ---- */
+
+#define AON_N 3
+#define AON_PAYLOAD 100
+
+/* AON_N packets in slots 0..AON_N-1; the middle one names bad_sa (inbound: NOSTREAM) unless 0. */
+static void aon_batch(struct dev *d, struct ksrtp_desc *v, uint32_t out, uint32_t bad_sa,
+		      uint16_t seq)
+{
+	uint32_t i;
+
+	for (i = 0; i < AON_N; i++)
+		v[i] = (struct ksrtp_desc){ .sa = i == 1 && bad_sa ? bad_sa : out, .slot = i,
+					    .len = rtp_pkt(d, i, 42, (uint16_t)(seq + i),
+							   AON_PAYLOAD) };
+}
+
+static void all_or_nothing(batch_fn fn)
+{
+	struct ksrtp_desc v[AON_N];
+	uint32_t out, in;
+	struct dev d;
+
+	if (!dev_open(&d, NSLOTS)) {
+		failures++;
+		return;
+	}
+	EXPECT_EQ(sa_add(&d, 1, KSRTP_DIR_OUTBOUND, 42, key32, salt12, 0, 0, 0, &out), 0);
+	EXPECT_EQ(sa_add(&d, 1, KSRTP_DIR_INBOUND, 42, key32, salt12, 0, 0, 0, &in), 0);
+	/* The probe: an empty batch with the flag is a no-op. */
+	EXPECT_EQ(fn(&d, true, v, 0, KSRTP_BATCH_ALL_OR_NOTHING), 0);
+	aon_batch(&d, v, out, 0, 1);
+	EXPECT_EQ(fn(&d, true, v, AON_N, KSRTP_BATCH_ALL_OR_NOTHING), AON_N);
+	EXPECT(v[0].status == 0 && v[2].status == 0 && v[2].len == 12 + AON_PAYLOAD + 16);
+	/* One bad descriptor fails the call; every status still comes back. */
+	aon_batch(&d, v, out, in, 10);
+	EXPECT_EQ(fn(&d, true, v, AON_N, KSRTP_BATCH_ALL_OR_NOTHING), -EBADMSG);
+	EXPECT_EQ(v[1].status, KSRTP_ST_NOSTREAM);
+	EXPECT(v[0].status == 0 && v[0].len == 12 + AON_PAYLOAD + 16 && v[2].status == 0);
+	/* Not left in plaintext's place: the failed slot is untouched plaintext. */
+	EXPECT(slot(&d, 1)[12] == 0xab && slot(&d, 1)[12 + AON_PAYLOAD - 1] == 0xab);
+	/* Without the flag, the same batch counts its successes. */
+	aon_batch(&d, v, out, in, 20);
+	EXPECT_EQ(fn(&d, true, v, AON_N, 0), AON_N - 1);
+	/* OPEN takes it too: the sealed good batch opens, a replay fails it. */
+	aon_batch(&d, v, out, 0, 30);
+	EXPECT_EQ(fn(&d, true, v, AON_N, 0), AON_N);
+	v[0].sa = in;
+	v[1].sa = in;
+	v[2].sa = in;
+	EXPECT_EQ(fn(&d, false, v, AON_N, KSRTP_BATCH_ALL_OR_NOTHING), AON_N);
+	v[0].len += 16;
+	v[1].len += 16;
+	v[2].len += 16;
+	EXPECT_EQ(fn(&d, false, v, AON_N, KSRTP_BATCH_ALL_OR_NOTHING), -EBADMSG);
+	dev_close(&d);
+}
+
+static void t_aon_ioctl(void)
+{
+	all_or_nothing(batch_ioctl);
+}
+
+static void t_aon_uring(void)
+{
+	all_or_nothing(batch_uring);
+}
+
+/*
+ * The SEAL (all or nothing) of AON_N slots linked (IOSQE_IO_LINK) to one
+ * sendmsg of the same slots on a datagram socket pair, one submission:
+ * sealed, the datagram arrives with the sealed bytes; with one bad
+ * descriptor the SEAL fails (-EBADMSG), io_uring cancels the send
+ * (-ECANCELED) and nothing arrives. (Such a batch finishes in task work,
+ * kernel/uring.c says why: a good one inline would cancel its send on 6.1.)
+ */
+static void linked_send(struct dev *d, int sv[2], uint32_t out, uint32_t bad_sa, uint16_t seq)
+{
+	struct ksrtp_desc v[AON_N];
+	struct ksrtp_batch b = { .descs = (uintptr_t)v, .count = AON_N,
+				 .flags = KSRTP_BATCH_ALL_OR_NOTHING };
+	struct iovec iov[AON_N];
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = AON_N };
+	uint8_t got[AON_N * SLOT], want[AON_N * SLOT];
+	int res[2] = { 1, 1 }, i;
+	size_t total = 0;
+	ssize_t n;
+
+	aon_batch(d, v, out, bad_sa, seq);
+	for (i = 0; i < AON_N; i++) {
+		iov[i] = (struct iovec){ .iov_base = slot(d, (uint32_t)i), .iov_len = v[i].len + 16 };
+		total += iov[i].iov_len;
+	}
+	for (i = 0; i < 2; i++) {
+		struct io_uring_sqe *sqe = io_uring_get_sqe(&d->ring);
+
+		if (i == 0) {
+			io_uring_prep_rw(IORING_OP_URING_CMD, sqe, d->fd, NULL, 0, 0);
+			sqe->cmd_op = KSRTP_IOC_SEAL;
+			memcpy(&sqe->addr3, &b, sizeof(b));
+			io_uring_sqe_set_flags(sqe, IOSQE_IO_LINK);
+		} else {
+			io_uring_prep_sendmsg(sqe, sv[0], &msg, MSG_DONTWAIT);
+		}
+		io_uring_sqe_set_data64(sqe, (uint64_t)i);
+	}
+	EXPECT_EQ(io_uring_submit(&d->ring), 2);
+	for (i = 0; i < 2; i++) {
+		struct io_uring_cqe *cqe;
+
+		if (io_uring_wait_cqe(&d->ring, &cqe)) {
+			failures++;
+			return;
+		}
+		res[cqe->user_data & 1] = cqe->res;
+		io_uring_cqe_seen(&d->ring, cqe);
+	}
+	n = recv(sv[1], got, sizeof(got), MSG_DONTWAIT);
+	if (bad_sa) {
+		EXPECT_EQ(res[0], -EBADMSG);
+		EXPECT_EQ(res[1], -ECANCELED);
+		EXPECT_EQ(v[1].status, KSRTP_ST_NOSTREAM);
+		EXPECT(n < 0 && errno == EAGAIN);
+		return;
+	}
+	EXPECT_EQ(res[0], AON_N);
+	EXPECT_EQ(res[1], (long long)total);
+	EXPECT_EQ(n, (long long)total);
+	for (i = 0, total = 0; i < AON_N; i++) {
+		EXPECT_EQ(v[i].len, iov[i].iov_len);
+		memcpy(want + total, slot(d, (uint32_t)i), iov[i].iov_len);
+		total += iov[i].iov_len;
+	}
+	/* The wire got the sealed slots: ciphertext, not the 0xab payload. */
+	EXPECT(n == (ssize_t)total && !memcmp(got, want, total) && got[12] != 0xab);
+}
+
+static void t_uring_linked_send(void)
+{
+	uint32_t out, in;
+	struct dev d;
+	int sv[2];
+
+	if (!dev_open(&d, NSLOTS) || socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv)) {
+		failures++;
+		return;
+	}
+	EXPECT_EQ(sa_add(&d, 1, KSRTP_DIR_OUTBOUND, 42, key32, salt12, 0, 0, 0, &out), 0);
+	EXPECT_EQ(sa_add(&d, 1, KSRTP_DIR_INBOUND, 42, key32, salt12, 0, 0, 0, &in), 0);
+	linked_send(&d, sv, out, 0, 1);
+	linked_send(&d, sv, out, in, 10);
+	linked_send(&d, sv, out, 0, 20);
+	close(sv[0]);
+	close(sv[1]);
+	dev_close(&d);
+}
+
 /*
  * With arguments, only the checks named (tests/vm/init's async run after
  * reloading the module on an asynchronous gcm(aes)), reported under
@@ -1586,5 +1749,8 @@ int main(int argc, char **argv)
 	run("lib-engine", t_lib_engine);
 	run("uring-concurrent", t_uring_concurrent);
 	run("uring-sa-del-inflight", t_uring_sa_del_inflight);
+	run("all-or-nothing-ioctl", t_aon_ioctl);
+	run("all-or-nothing-uring", t_aon_uring);
+	run("uring-linked-send", t_uring_linked_send);
 	return failures ? 1 : 0;
 }

@@ -182,14 +182,24 @@ struct ksrtp_desc {
 
 /* ksrtp_batch.flags */
 #define KSRTP_BATCH_RTCP	(1u << 0)	/* packets are (S)RTCP, not (S)RTP */
-#define KSRTP_BATCH_FLAGS	KSRTP_BATCH_RTCP
+/*
+ * The batch succeeds whole or the call fails: when any descriptor's status
+ * is not KSRTP_ST_OK the call returns -EBADMSG (the descriptors, statuses
+ * included, are still written back). A SEAL linked (IOSQE_IO_LINK) to the
+ * send of its slots then has the send cancelled (-ECANCELED): no slot whose
+ * packet failed to seal, plaintext, goes out with the others. Modules
+ * before this flag refuse it (EINVAL): an empty batch with it probes.
+ */
+#define KSRTP_BATCH_ALL_OR_NOTHING	(1u << 1)
+#define KSRTP_BATCH_FLAGS	(KSRTP_BATCH_RTCP | KSRTP_BATCH_ALL_OR_NOTHING)
 
 /*
  * KSRTP_IOC_SEAL / KSRTP_IOC_OPEN argument, and the URING_CMD payload (16
  * bytes, fits a normal SQE). The call returns the number of descriptors
  * whose status is KSRTP_ST_OK (the CQE's res for URING_CMD), or -errno when
  * the batch itself is invalid: EINVAL (flags, count > max_batch), EFAULT
- * (descs), ENXIO (no arena mmap()ed yet).
+ * (descs), ENXIO (no arena mmap()ed yet); or EBADMSG, see
+ * KSRTP_BATCH_ALL_OR_NOTHING.
  *
  * ioctl() returns when the batch is done. A URING_CMD batch is
  * asynchronous: its CQE is posted once every packet has completed, and
