@@ -8,7 +8,9 @@
  *
  *   video  libvpx VP8 (real time, CBR 2.5 Mbit/s, 640x360 at 30 fps) of a
  *          generated moving pattern, packetized by libksrtp (RFC 7741,
- *          1200-octet payloads: every packet of a frame full but the last)
+ *          1200-octet payloads) twice: every packet of a frame full but the
+ *          last (the default), and KSRTP_PKTZ_EQUAL_SPLIT (as many packets,
+ *          equally sized, the last shorter by less than one octet a packet)
  *   audio  a synthetic Opus-like talk-spurt trace from a seeded PRNG: talk
  *          spurts of 0.5..3 s with a 60..160-octet packet every 20 ms,
  *          silences of 0.5..4 s with a 3..8-octet comfort-noise (DTX)
@@ -131,7 +133,7 @@ static void pattern(vpx_image_t *img, unsigned int n)
 	}
 }
 
-/* Packetize one encoded frame into the trace. */
+/* Packetize one encoded frame into the trace; n is its frame number. */
 static int video_frame(struct ksrtp_packetizer *pz, struct trace *t, const uint8_t *data,
 		       uint32_t len, bool key, uint32_t n)
 {
@@ -161,18 +163,22 @@ static int video_frame(struct ksrtp_packetizer *pz, struct trace *t, const uint8
 	return 0;
 }
 
-static int video_trace(struct trace *t, unsigned int frames)
+/* The encode, packetized by default into t[0] and with KSRTP_PKTZ_EQUAL_SPLIT into t[1]. */
+static int video_trace(struct trace t[2], unsigned int frames)
 {
-	const struct ksrtp_packetizer_config pc = {
+	struct ksrtp_packetizer_config pc = {
 		.ssrc = SSRC, .codec = KSRTP_CODEC_VP8, .payload_type = 96, .mtu = VIDEO_MTU,
 	};
-	struct ksrtp_packetizer pz;
+	struct ksrtp_packetizer pz[2];
 	vpx_codec_enc_cfg_t cfg;
 	vpx_codec_ctx_t enc;
 	vpx_image_t img;
-	unsigned int i;
-	int err = ksrtp_packetizer_init(&pz, &pc);
+	unsigned int i, k;
+	int err = ksrtp_packetizer_init(&pz[0], &pc);
 
+	pc.flags = KSRTP_PKTZ_EQUAL_SPLIT;
+	if (!err)
+		err = ksrtp_packetizer_init(&pz[1], &pc);
 	if (err) {
 		fprintf(stderr, "ksrtp-bench privacy: ksrtp_packetizer_init: %s\n",
 			ksrtp_strerror(err));
@@ -212,10 +218,11 @@ static int video_trace(struct trace *t, unsigned int frames)
 			err = -1;
 		}
 		while (!err && (pkt = vpx_codec_get_cx_data(&enc, &it)))
-			if (pkt->kind == VPX_CODEC_CX_FRAME_PKT)
-				err = video_frame(&pz, t, pkt->data.frame.buf,
+			for (k = 0; k < 2 && !err && pkt->kind == VPX_CODEC_CX_FRAME_PKT; k++)
+				err = video_frame(&pz[k], &t[k], pkt->data.frame.buf,
 						  (uint32_t)pkt->data.frame.sz,
-						  pkt->data.frame.flags & VPX_FRAME_IS_KEY, t->frames);
+						  pkt->data.frame.flags & VPX_FRAME_IS_KEY,
+						  t[k].frames);
 	}
 	vpx_img_free(&img);
 	vpx_codec_destroy(&enc);
@@ -277,24 +284,29 @@ struct policy {
 	const char *name;
 	uint8_t policy;
 	uint16_t size;
+	bool equal_split;	/* video: the KSRTP_PKTZ_EQUAL_SPLIT packetization */
 };
 
 static const struct policy video_policies[] = {
-	{ "off", KSRTP_PAD_OFF, 0 },
-	{ "bucket 64", KSRTP_PAD_BUCKET, 64 },
-	{ "bucket 256", KSRTP_PAD_BUCKET, 256 },
-	{ "train", KSRTP_PAD_TRAIN, 0 },
-	{ "train, bucket 64", KSRTP_PAD_TRAIN, 64 },
-	{ "train, bucket 256", KSRTP_PAD_TRAIN, 256 },
-	{ "constant 1212", KSRTP_PAD_CONSTANT, 1212 },
+	{ "off", KSRTP_PAD_OFF, 0, false },
+	{ "bucket 64", KSRTP_PAD_BUCKET, 64, false },
+	{ "bucket 256", KSRTP_PAD_BUCKET, 256, false },
+	{ "train", KSRTP_PAD_TRAIN, 0, false },
+	{ "train, bucket 64", KSRTP_PAD_TRAIN, 64, false },
+	{ "train, bucket 256", KSRTP_PAD_TRAIN, 256, false },
+	{ "constant 1212", KSRTP_PAD_CONSTANT, 1212, false },
+	{ "off, equal split", KSRTP_PAD_OFF, 0, true },
+	{ "train, equal split", KSRTP_PAD_TRAIN, 0, true },
+	{ "train, bucket 64, eq", KSRTP_PAD_TRAIN, 64, true },
+	{ "train, bucket 256, eq", KSRTP_PAD_TRAIN, 256, true },
 };
 
 static const struct policy audio_policies[] = {
-	{ "off", KSRTP_PAD_OFF, 0 },
-	{ "bucket 16", KSRTP_PAD_BUCKET, 16 },
-	{ "bucket 64", KSRTP_PAD_BUCKET, 64 },
-	{ "bucket 256", KSRTP_PAD_BUCKET, 256 },
-	{ "constant 172", KSRTP_PAD_CONSTANT, 172 },
+	{ "off", KSRTP_PAD_OFF, 0, false },
+	{ "bucket 16", KSRTP_PAD_BUCKET, 16, false },
+	{ "bucket 64", KSRTP_PAD_BUCKET, 64, false },
+	{ "bucket 256", KSRTP_PAD_BUCKET, 256, false },
+	{ "constant 172", KSRTP_PAD_CONSTANT, 172, false },
 };
 
 struct outcome {
@@ -402,6 +414,7 @@ static json_object *outcome_json(const struct policy *p, const struct outcome *o
 	json_object_object_add(j, "policy", json_object_new_string(p->name));
 	json_object_object_add(j, "pad_policy", json_object_new_int(p->policy));
 	json_object_object_add(j, "pad_size", json_object_new_int(p->size));
+	json_object_object_add(j, "equal_split", json_object_new_boolean(p->equal_split));
 	json_object_object_add(j, "packets", json_object_new_int64((int64_t)o->packets));
 	json_object_object_add(j, "refused", json_object_new_int64((int64_t)o->refused));
 	json_object_object_add(j, "distinct_sizes", json_object_new_int64(o->distinct));
@@ -424,8 +437,12 @@ static json_object *outcome_json(const struct policy *p, const struct outcome *o
 	return j;
 }
 
-#define MAX_POLICIES 8
+#define MAX_POLICIES 12
 
+/*
+ * Seal t (t[1], the equal-split packetization, for policies that ask for it)
+ * under each policy and print the table; overhead is against ps[0] on t[0].
+ */
 static int run_trace(const char *title, const struct trace *t, const struct policy *ps,
 		     unsigned int np, unsigned int bin, bool video, json_object *arr)
 {
@@ -434,17 +451,17 @@ static int run_trace(const char *title, const struct trace *t, const struct poli
 	int err = 0;
 
 	for (done = 0; done < np && !err; done++)
-		err = seal_trace(t, &ps[done], &o[done]);
+		err = seal_trace(&t[ps[done].equal_split], &ps[done], &o[done]);
 	if (!err) {
 		printf("\n%s: %zu packets in %u %s, %.0f kbit/s sealed without padding\n", title,
 		       t->n, t->frames, video ? "frames" : "packet slots",
 		       (double)o[0].bytes * 8 / 1e3 / (video ? t->frames / (double)VIDEO_FPS
 							     : t->duration_s));
-		printf("  %-18s %9s %8s %9s %12s %9s%s\n", "policy", "packets", "refused",
+		printf("  %-22s %9s %8s %9s %12s %9s%s\n", "policy", "packets", "refused",
 		       "distinct", "wire bytes", "overhead", video ? "  uniform frames" : "");
 	}
 	for (i = 0; i < np && !err; i++) {
-		printf("  %-18s %9llu %8llu %9u %12llu %8.1f%%", ps[i].name,
+		printf("  %-22s %9llu %8llu %9u %12llu %8.1f%%", ps[i].name,
 		       (unsigned long long)o[i].packets, (unsigned long long)o[i].refused,
 		       o[i].distinct, (unsigned long long)o[i].bytes,
 		       100.0 * ((double)o[i].bytes / (double)o[0].bytes - 1));
@@ -499,7 +516,7 @@ static const struct bench_option_table privacy_option_table = {
 static int privacy_main(int argc, char **argv)
 {
 	struct privacy_options o = { 0 };
-	struct trace video = { 0 }, audio = { 0 };
+	struct trace video[2] = { { 0 }, { 0 } }, audio = { 0 };
 	struct bench_machine machine;
 	json_object *root, *jv, *ja;
 	int exit_code, err;
@@ -517,7 +534,9 @@ static int privacy_main(int argc, char **argv)
 	       "  Each trace is sealed once per policy with ksrtp_protect() (user engine,\n"
 	       "  AEAD_AES_128_GCM: 16-octet tag) and the sealed sizes are counted; no\n"
 	       "  timing. Video: libvpx VP8 real time, CBR %u kbit/s, %ux%u at %u fps,\n"
-	       "  %u frames of a moving pattern, packetized with %u-octet payloads.\n"
+	       "  %u frames of a moving pattern, packetized with %u-octet payloads,\n"
+	       "  every packet full but the last, and for the ', equal split' / ', eq'\n"
+	       "  rows with KSRTP_PKTZ_EQUAL_SPLIT (as many packets, equal sizes).\n"
 	       "  Audio: %u s of Opus-like talk spurts (60..160 octets every 20 ms) and\n"
 	       "  silences (3..8-octet DTX packets every 400 ms), seeded PRNG.\n"
 	       "  refused: packets the policy could not pad (RTP padding is at most 255\n"
@@ -527,9 +546,9 @@ static int privacy_main(int argc, char **argv)
 	root = json_object_new_object();
 	jv = json_object_new_array();
 	ja = json_object_new_array();
-	err = video_trace(&video, o.frames);
+	err = video_trace(video, o.frames);
 	if (!err)
-		err = run_trace("video (VP8)", &video, video_policies,
+		err = run_trace("video (VP8)", video, video_policies,
 				sizeof(video_policies) / sizeof(video_policies[0]), 128, true, jv);
 	if (!err)
 		err = audio_trace(&audio, o.audio_seconds);
@@ -546,7 +565,8 @@ static int privacy_main(int argc, char **argv)
 	if (!err && o.common.json_path && bench_json_write(o.common.json_path, root))
 		err = -1;
 	json_object_put(root);
-	trace_free(&video);
+	trace_free(&video[0]);
+	trace_free(&video[1]);
 	trace_free(&audio);
 	return err ? BENCH_EXIT_FAIL : BENCH_EXIT_OK;
 }

@@ -19,6 +19,8 @@
  *
  * Every packet of one frame is exactly 12 + mtu bytes except the last, which
  * is shorter or equal, so a frame leaves as one UDP GSO train (UDP_SEGMENT).
+ * With KSRTP_PKTZ_EQUAL_SPLIT the packets are as many but equally sized
+ * (the last at most count - 1 bytes shorter), which size padding can hide.
  * Sequence number, marker bit and the codec's PictureID / TL0PICIDX / KEYIDX
  * are kept per stream; the RTP timestamp is the frame's 90 kHz time plus the
  * stream's random offset (RFC 3550 section 5.1).
@@ -249,6 +251,18 @@ enum ksrtp_packetizer_flags {
 	KSRTP_PKTZ_VP9_FLEXIBLE = 1u << 4,	/* VP9 flexible mode: P_DIFFs from each frame */
 	/* Start from the config's seq, ts_offset, picture_id, tl0picidx, keyidx (else random). */
 	KSRTP_PKTZ_EXPLICIT_START = 1u << 5,
+	/*
+	 * Any codec. The same packet count as without it, but the frame's RTP
+	 * payload (descriptors and data) shared out equally: every packet
+	 * ceil(payload / count) octets but the last, which is shorter by
+	 * less than count octets (not by up to mtu). Still one GSO train (all
+	 * equal, the last shorter), and with KSRTP_PAD_TRAIN (ksrtp.h) the
+	 * last pads up to the others, so every packet of a frame leaves with
+	 * one size and the frame shows only its packet count. Costs nothing
+	 * in packets; a VP9 SS longer than the share is the one exception (the
+	 * first packet then carries it and one octet of data).
+	 */
+	KSRTP_PKTZ_EQUAL_SPLIT = 1u << 6,
 };
 
 struct ksrtp_packetizer_config {

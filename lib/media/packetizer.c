@@ -4,11 +4,13 @@
  * into packets written straight into the caller's buffers.
  *
  * Every packet but the last carries exactly mtu bytes of RTP payload
- * (descriptor plus data), so the sealed packets of a frame are one UDP GSO
- * train (all segments gso_size, the last one shorter or equal). Only the
- * first octet of the payload descriptor changes between the packets of a
- * frame (VP8 S and PID, VP9 B and E), plus a VP9 scalability structure in
- * the first packet; the first packet carries correspondingly less data.
+ * (descriptor plus data), or with KSRTP_PKTZ_EQUAL_SPLIT the same number of
+ * packets carry ceil(payload / count) bytes each, so the sealed packets of a
+ * frame are one UDP GSO train (all segments gso_size, the last one shorter
+ * or equal). Only the first octet of the payload descriptor changes between
+ * the packets of a frame (VP8 S and PID, VP9 B and E), plus a VP9
+ * scalability structure in the first packet; the first packet carries
+ * correspondingly less data.
  */
 #include <sys/random.h>
 
@@ -23,6 +25,8 @@ struct plan {
 	uint8_t first[KSRTP_VP9_DESC_MAX + KSRTP_VP9_SS_MAX];	/* the first packet's */
 	size_t desc_len, first_len;
 	unsigned int count;
+	/* RTP payload octets (descriptor and data) of the first, middle and last packets. */
+	size_t head, body, tail;
 };
 
 static uint16_t picture_id_mask(const struct ksrtp_packetizer *p)
@@ -34,7 +38,8 @@ int ksrtp_packetizer_init(struct ksrtp_packetizer *p, const struct ksrtp_packeti
 {
 	const uint16_t known = KSRTP_PKTZ_PICTURE_ID_7 | KSRTP_PKTZ_NO_PICTURE_ID |
 			       KSRTP_PKTZ_LAYERS | KSRTP_PKTZ_KEYIDX | KSRTP_PKTZ_VP9_FLEXIBLE |
-			       KSRTP_PKTZ_EXPLICIT_START;
+			       KSRTP_PKTZ_EXPLICIT_START | KSRTP_PKTZ_EQUAL_SPLIT;
+	const uint16_t any_codec = KSRTP_PKTZ_EXPLICIT_START | KSRTP_PKTZ_EQUAL_SPLIT;
 	uint16_t mtu, flags;
 
 	if (!p || !cfg)
@@ -48,7 +53,7 @@ int ksrtp_packetizer_init(struct ksrtp_packetizer *p, const struct ksrtp_packeti
 	if (((flags & KSRTP_PKTZ_KEYIDX) && cfg->codec != KSRTP_CODEC_VP8) ||
 	    ((flags & KSRTP_PKTZ_VP9_FLEXIBLE) &&
 	     (cfg->codec != KSRTP_CODEC_VP9 || (flags & KSRTP_PKTZ_NO_PICTURE_ID))) ||
-	    (cfg->codec == KSRTP_CODEC_GENERIC && (flags & ~KSRTP_PKTZ_EXPLICIT_START)))
+	    (cfg->codec == KSRTP_CODEC_GENERIC && (flags & ~any_codec)))
 		return KSRTP_EINVAL;
 	memset(p, 0, sizeof(*p));
 	p->ssrc = cfg->ssrc;
@@ -110,7 +115,47 @@ static int vp8_check_parts(const struct ksrtp_frame *f)
 	return sum == f->len ? 0 : KSRTP_EINVAL;
 }
 
-/* The descriptors, the picture fields and the packet count of frame f. */
+/*
+ * How the frame's total RTP payload (descriptors and data) is shared out
+ * over the pl->count packets. By default every packet is full (mtu) but the
+ * last. With KSRTP_PKTZ_EQUAL_SPLIT each carries ceil(total / count) octets
+ * but the last, which carries what is left: less than count octets fewer,
+ * and at least its descriptor and one octet of data, since count packets of
+ * mtu were needed. Exactly equal packets with a shorter last one, rather
+ * than sizes one octet apart: the GSO sender (lib/ring/send.c) ends a
+ * train at the first shorter packet. A VP9 SS longer than that share would
+ * leave the first packet no data; it then carries one octet of data and the
+ * rest share what is left (the frame then leaves in at most two GSO sends).
+ */
+static void split(const struct ksrtp_packetizer *p, const struct ksrtp_frame *f, struct plan *pl)
+{
+	size_t total = pl->first_len + (pl->count - 1) * pl->desc_len + f->len, share;
+
+	if (pl->count == 1) {
+		pl->head = total;
+		pl->body = pl->tail = 0;
+		return;
+	}
+	if (!(p->flags & KSRTP_PKTZ_EQUAL_SPLIT)) {
+		pl->head = pl->body = p->mtu;
+	} else {
+		share = (total + pl->count - 1) / pl->count;
+		pl->head = share > pl->first_len ? share : pl->first_len + 1;
+		pl->body = pl->head == share ? share
+					     : (total - pl->head + pl->count - 2) / (pl->count - 1);
+	}
+	pl->tail = total - pl->head - (pl->count - 2) * pl->body;
+}
+
+/* RTP payload octets of packet i. */
+static size_t payload_len(const struct plan *pl, unsigned int i)
+{
+	if (i == 0)
+		return pl->head;
+	return i + 1 == pl->count ? pl->tail : pl->body;
+}
+
+/* The descriptors, the picture fields, the packet count and sizes of frame f. */
 static int plan(const struct ksrtp_packetizer *p, const struct ksrtp_frame *f, struct plan *pl)
 {
 	bool new_picture = !p->in_picture;
@@ -182,6 +227,7 @@ static int plan(const struct ksrtp_packetizer *p, const struct ksrtp_frame *f, s
 		pl->count = 1 + (unsigned int)((f->len - chunk0 + chunk - 1) / chunk);
 	else
 		return KSRTP_EINVAL;
+	split(p, f, pl);
 	return 0;
 }
 
@@ -200,7 +246,7 @@ int ksrtp_packetize(struct ksrtp_packetizer *p, const struct ksrtp_frame *f, str
 		    unsigned int n)
 {
 	bool more = f && (f->flags & KSRTP_FRAME_MORE_LAYERS), begins;
-	uint32_t ts, off = 0, left;
+	uint32_t ts, off = 0;
 	uint8_t pid, last_pid = 0;
 	uint64_t bytes = 0;
 	struct plan pl;
@@ -215,24 +261,17 @@ int ksrtp_packetize(struct ksrtp_packetizer *p, const struct ksrtp_frame *f, str
 	if (pl.count > n)
 		return KSRTP_ENOSPACE;
 	/* Check every buffer before writing any: failure leaves no trace. */
-	for (i = 0, left = f->len; i < pl.count; i++) {
-		size_t d = i ? pl.desc_len : pl.first_len, c = p->mtu - d;
-
-		if (c > left)
-			c = left;
-		left -= (uint32_t)c;
-		if (!v[i].data || v[i].cap < KSRTP_MEDIA_RTP_HEADER + d + c + KSRTP_MAX_TRAILER)
+	for (i = 0; i < pl.count; i++)
+		if (!v[i].data || v[i].cap < KSRTP_MEDIA_RTP_HEADER + payload_len(&pl, i) +
+						     KSRTP_MAX_TRAILER)
 			return KSRTP_ENOSPACE;
-	}
 	ts = p->ts_offset + f->rtp_ts;
 	for (i = 0; i < pl.count; i++) {
 		const uint8_t *desc = i ? pl.desc : pl.first;
-		size_t d = i ? pl.desc_len : pl.first_len, c = p->mtu - d;
+		size_t d = i ? pl.desc_len : pl.first_len, c = payload_len(&pl, i) - d;
 		bool last = i + 1 == pl.count;
 		uint8_t *pkt = v[i].data, *pl0 = pkt + KSRTP_MEDIA_RTP_HEADER;
 
-		if (c > f->len - off)
-			c = f->len - off;
 		/* RFC 3550 5.1 / RFC 7741 4.1 / RFC 9628 4.1: marker on a picture's last packet. */
 		ksrtp_media_rtp_header(pkt, last && !more, p->payload_type, (uint16_t)(p->seq + i),
 				       ts, p->ssrc);
