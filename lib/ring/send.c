@@ -455,7 +455,8 @@ static void queue_linked(struct ksrtp_ring *r, struct ksrtp_train *t, struct ksr
 	struct seal_op *s;
 
 	/* Never split a pair across submissions: a lone linked SEAL would guard nothing. */
-	if (!r->uring_broken && (r->nops == r->sq_entries || io_uring_sq_space_left(&r->uring) < 2))
+	if (!r->uring_broken && r->nops &&
+	    (r->nops == r->sq_entries || io_uring_sq_space_left(&r->uring) < 2))
 		submit_and_reap(r);
 	if (r->uring_broken || io_uring_sq_space_left(&r->uring) < 2) {
 		struct send_op now;

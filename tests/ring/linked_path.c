@@ -10,14 +10,19 @@
  * VM, tests/vm/engine-tests):
  *  - frames of 1 to 60 packets arrive sealed and byte for byte what a
  *    packetizer of the same configuration makes, opened by a user-engine
- *    receiver; each frame goes in one io_uring_enter;
+ *    receiver; each frame goes in one io_uring_enter; and the same from a
+ *    ring with one SQ entry, no room for a linked pair (the linked path
+ *    then seals by ioctl first, and the seal failure below is tested on
+ *    it too);
  *  - a frame whose seal fails part way (the stream's index space runs out
  *    at the ROC 2^32 - 1 wrap, KSRTP_EINDEX) returns that code and none of
  *    its packets arrives: the sealed ones are not sent without the others,
  *    the unsealed ones never in plaintext; the next frames on a good
  *    stream still arrive;
  *  - ksrtp_forward to 5 receivers, each its own session and keys, in one
- *    io_uring_enter, each receiver's copies open with its keys only;
+ *    io_uring_enter, each receiver's copies open with its keys only; 24
+ *    packets of different sizes (24 sends, so 24 SEALs on one file, more
+ *    than the module takes in flight) all arrive;
  *  - every slot of the ring is back afterwards.
  * Where the path is linked, a frame and a fan-out larger than the ring's
  * own arena (8 slots) go out anyway, 100 times over (their packets never
@@ -30,6 +35,7 @@
 
 #define PEERS 5
 #define FWD_N 8
+#define UNEQUAL_N 24
 #define BIG_FRAME_PACKETS 20
 #define MTU 1200
 #define ROUNDS 100
@@ -140,9 +146,13 @@ static uint64_t tx_calls(ksrtp_ring *r)
 
 static struct expected e;
 
-/* Frames of 1..60 packets, byte-correct, one enter each. */
+/*
+ * Frames of 1..60 packets, byte-correct, one enter each (one_enter; a ring
+ * whose submission queue has no room for a SEAL -> send pair seals by ioctl
+ * and sends by sendmsg instead).
+ */
 static void frames(const struct ksrtp_config *cfg, ksrtp_ring *tx, ksrtp_ring *rx,
-		   const struct ksrtp_dest *to, const uint8_t *data)
+		   const struct ksrtp_dest *to, const uint8_t *data, bool one_enter)
 {
 	struct ksrtp_packetizer_config pc = pz_cfg(1000);
 	ksrtp_session *stx = session(cfg, KSRTP_OUTBOUND, 0, 0);
@@ -163,7 +173,7 @@ static void frames(const struct ksrtp_config *cfg, ksrtp_ring *tx, ksrtp_ring *r
 
 		expect_frame(&ref, &e, &f);
 		CHECK_ERR(ksrtp_send_frame_ex(o, &f), (int)e.n);
-		CHECK(tx_calls(tx) == calls + 1);
+		CHECK(!one_enter || tx_calls(tx) == calls + 1);
 		receive_expected(rx, srx, &e, 0);
 	}
 	rt_check_slots(tx);
@@ -241,6 +251,22 @@ static void forward(const struct ksrtp_config *cfg, ksrtp_ring *fw, int out)
 	CHECK(tx_calls(fw) == calls + 1);
 	for (j = 0; j < PEERS; j++)
 		receive_expected(rx[j], srx[j], &e, 0);
+	/*
+	 * 24 packets of as many sizes to one peer: a send (and so a SEAL) each,
+	 * more than the module keeps in flight on a file (max_inflight 16):
+	 * all arrive.
+	 */
+	for (k = 0; k < UNEQUAL_N; k++) {
+		e.v[k] = (struct ksrtp_pkt){ .data = e.buf[k], .cap = KSRTP_ARENA_SLOT,
+					     .len = rt_fill(e.buf[k], (uint16_t)(550 + k),
+							    200 + 37 * k) };
+	}
+	e.n = UNEQUAL_N;
+	calls = tx_calls(fw);
+	CHECK_ERR(ksrtp_forward(fw, e.v, UNEQUAL_N, t, 1), UNEQUAL_N);
+	printf("%u sends of different sizes: %llu calls\n", UNEQUAL_N,
+	       (unsigned long long)(tx_calls(fw) - calls));
+	receive_expected(rx[0], srx[0], &e, 0);
 	/* Peer 0's copies do not open with peer 1's keys. */
 	for (k = 0; k < FWD_N; k++)
 		in[k].len = rt_fill(plain[k], (uint16_t)(600 + k), rt_payload(k, FWD_N, true));
@@ -319,8 +345,11 @@ int main(void)
 	struct sockaddr_in self, sink;
 	struct rt_link l;
 	struct ksrtp_dest to;
-	ksrtp_ring *tx, *rx;
+	const struct ksrtp_ring_config sq1 = { .tx = KSRTP_TX_URING_GSO, .rx = KSRTP_RX_RECVMMSG,
+					       .arena_slots = 256, .rx_slots = 16, .sq_entries = 1 };
+	ksrtp_ring *tx, *rx, *tx_sq1;
 	ksrtp_session *probe;
+	int err = 0;
 	uint8_t *data = malloc(64 * MTU);
 	int out, sink_fd;
 	unsigned int i;
@@ -334,6 +363,9 @@ int main(void)
 	to = (struct ksrtp_dest){ .fd = l.tx };
 	tx = rt_ring(KSRTP_TX_URING_GSO, KSRTP_RX_RECVMMSG, 0, 256, 16);
 	rx = rt_ring(KSRTP_TX_SENDTO, KSRTP_RX_RECVMMSG, 0, 1024, 256);
+	tx_sq1 = ksrtp_ring_new(&sq1, &err);
+	if (!tx_sq1)
+		RT_FATAL("ring with one SQ entry: %s", ksrtp_strerror(err));
 	CHECK_ERR(ksrtp_ring_listen(rx, l.rx), 0);
 	/*
 	 * Linked where the stream is the module's and the transport URING_CMD:
@@ -350,8 +382,10 @@ int main(void)
 		test_not_applicable("the linked path (kernel engine, URING_CMD): the copy path "
 				    "is tested instead");
 
-	frames(&cfg, tx, rx, &to, data);
+	frames(&cfg, tx, rx, &to, data, true);
+	frames(&cfg, tx_sq1, rx, &to, data, false);
 	seal_fails(&cfg, tx, rx, &to, data);
+	seal_fails(&cfg, tx_sq1, rx, &to, data);
 	out = rt_socket(&self);
 	forward(&cfg, tx, out);
 	sink_fd = rt_socket(&sink);
@@ -360,6 +394,7 @@ int main(void)
 	close(sink_fd);
 	close(out);
 	ksrtp_ring_free(tx);
+	ksrtp_ring_free(tx_sq1);
 	ksrtp_ring_free(rx);
 	rt_link_close(&l);
 	free(data);
