@@ -729,18 +729,14 @@ static int kernel_flush(struct ksrtp_kernel *k, enum ksrtp_kernel_op op, uint32_
 			p->status = KSRTP_EKERNEL;
 			continue;
 		}
-		if (unlikely(pad)) {
-			if (seal && pad->pad.policy && len >= KSRTP_GCM_TAG_LEN)
-				ksrtp_pad_sent(&pad->pad, slot, len - KSRTP_GCM_TAG_LEN);
-			if (!seal && pad->strip) {
-				int m = strip_opened(k, pad, slot, len);
+		if (unlikely(pad) && !seal && pad->strip) {
+			int m = strip_opened(k, pad, slot, len);
 
-				if (m < 0) {
-					p->status = m;
-					continue;
-				}
-				len = (uint32_t)m;
+			if (m < 0) {
+				p->status = m;
+				continue;
 			}
+			len = (uint32_t)m;
 		}
 		memcpy(p->data, slot, len);
 		p->len = len;
@@ -778,6 +774,14 @@ static int kernel_stage(struct ksrtp_kernel *k, enum ksrtp_kernel_op op, struct 
 		len = pad_for_seal(pad, slot, p);
 		if (len < 0)
 			return len;
+		/*
+		 * A batch is padded whole before SEAL, so the train takes each
+		 * packet as it is staged (the user engine, once it is sealed):
+		 * else no packet of a frame would join the ones before it in
+		 * the same batch.
+		 */
+		ksrtp_pad_sent(&pad->pad, slot, (uint32_t)len +
+			       (pad->cryptex ? ksrtp_pad_cryptex_growth(slot) : 0));
 	}
 	k->descs[i] = (struct ksrtp_desc){ .sa = id, .slot = i, .len = (uint32_t)len };
 	k->kpkts[i] = p;
