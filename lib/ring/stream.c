@@ -248,9 +248,12 @@ void ksrtp_inbound_free(ksrtp_inbound *in)
 /* Open a received batch and push what authenticated; the slots go back. */
 static void inbound_take(struct ksrtp_inbound *in, unsigned int n)
 {
+	int ret = ksrtp_unprotect_batch(in->cfg.session, in->v, n);
 	unsigned int i;
 
-	ksrtp_unprotect_batch(in->cfg.session, in->v, n);
+	/* Refused as a whole (no crypto engine): no status was set, none opened. */
+	for (i = 0; ret < 0 && i < n; i++)
+		in->v[i].status = ret;
 	for (i = 0; i < n; i++) {
 		switch (in->v[i].status) {
 		case 0:
