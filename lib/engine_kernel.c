@@ -149,7 +149,8 @@ static void sa_map_remove(struct sa_map *m, uint32_t ssrc)
 	for (;;) {
 		uint32_t home;
 
-		m->slots[i].sa = 0;
+		/* All of it: a pad left behind would be freed again with the map. */
+		m->slots[i] = (struct sa_slot){ 0 };
 		do {
 			j = (j + 1) & m->mask;
 			if (!m->slots[j].sa)
