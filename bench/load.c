@@ -199,7 +199,7 @@ static void receive_batch(struct gen_thread *g, unsigned int r)
 	struct ksrtp_pkt v[LOAD_RX_BATCH];
 	unsigned int i, sender;
 	uint64_t counter;
-	int n, opened;
+	int n;
 
 	for (i = 0; i < LOAD_RX_BATCH; i++) {
 		iov[i] = (struct iovec){ .iov_base = g->buf + (size_t)i * LOAD_SLOT,
@@ -212,10 +212,9 @@ static void receive_batch(struct gen_thread *g, unsigned int r)
 	for (i = 0; i < (unsigned int)n; i++)
 		v[i] = (struct ksrtp_pkt){ .data = iov[i].iov_base, .len = msgs[i].msg_len,
 					   .cap = LOAD_SLOT };
-	/* A batch refused whole (KSRTP_ENOMEM) leaves every status 0: none opened. */
-	opened = ksrtp_unprotect_batch(l->rx[r], v, (unsigned int)n);
+	ksrtp_unprotect_batch(l->rx[r], v, (unsigned int)n);
 	for (i = 0; i < (unsigned int)n; i++) {
-		if (opened < 0 || v[i].status || !check_packet(l, v[i].data, v[i].len, &sender, &counter) ||
+		if (v[i].status || !check_packet(l, v[i].data, v[i].len, &sender, &counter) ||
 		    track_mark(&l->track[r * l->setup.senders + sender], counter))
 			g->bad++;
 		else

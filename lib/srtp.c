@@ -497,6 +497,20 @@ static always_inline int unprotect_decrypted(struct rtp_job *j, const struct ksr
 	return 0;
 }
 
+/*
+ * A batch that cannot run at all (no ipsec-mb manager for this thread): every
+ * status says so, so that no caller reading statuses alone takes a packet
+ * for sealed or opened.
+ */
+static int batch_refused(struct ksrtp_pkt *v, unsigned int n, int err)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		v[i].status = err;
+	return err;
+}
+
 int ksrtp_protect_batch(ksrtp_session *s, struct ksrtp_pkt *v, unsigned int n)
 {
 	struct rtp_job jobs[BATCH_CHUNK];
@@ -511,7 +525,7 @@ int ksrtp_protect_batch(ksrtp_session *s, struct ksrtp_pkt *v, unsigned int n)
 		return ksrtp_kernel_batch(s->kernel, KSRTP_KOP_PROTECT, v, n);
 	mgr = ksrtp_imb();
 	if (!mgr)
-		return KSRTP_ENOMEM;
+		return batch_refused(v, n, KSRTP_ENOMEM);
 	for (base = 0; base < n; base += BATCH_CHUNK) {
 		unsigned int chunk = n - base < BATCH_CHUNK ? n - base : BATCH_CHUNK;
 
@@ -552,7 +566,7 @@ int ksrtp_unprotect_batch(ksrtp_session *s, struct ksrtp_pkt *v, unsigned int n)
 		return ksrtp_kernel_batch(s->kernel, KSRTP_KOP_UNPROTECT, v, n);
 	mgr = ksrtp_imb();
 	if (!mgr)
-		return KSRTP_ENOMEM;
+		return batch_refused(v, n, KSRTP_ENOMEM);
 	for (base = 0; base < n; base += BATCH_CHUNK) {
 		unsigned int chunk = n - base < BATCH_CHUNK ? n - base : BATCH_CHUNK;
 

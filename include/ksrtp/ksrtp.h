@@ -376,7 +376,9 @@ KSRTP_API int ksrtp_unprotect_rtcp(ksrtp_session *s, uint8_t *pkt, size_t *len);
  * Seal or open n packets in one call. Each v[i].status says how packet i
  * fared; one bad packet never affects another. Returns the number of
  * packets that succeeded, or a negative code when the arguments themselves
- * are invalid (s or v NULL).
+ * are invalid (s or v NULL) or the batch cannot run at all (KSRTP_ENOMEM:
+ * no crypto context for this thread), in which case every status is that
+ * code too.
  */
 KSRTP_API int ksrtp_protect_batch(ksrtp_session *s, struct ksrtp_pkt *v, unsigned int n);
 KSRTP_API int ksrtp_unprotect_batch(ksrtp_session *s, struct ksrtp_pkt *v, unsigned int n);

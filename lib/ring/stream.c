@@ -19,19 +19,6 @@
 #define INBOUND_BATCH 64
 #define INBOUND_MAX_BATCHES 16	/* a poll returns to its caller after this many */
 
-/*
- * A batch call's result ret: one refused as a whole (no crypto engine)
- * set no packet's status, so each gets ret; none is taken as sealed or
- * opened.
- */
-static void batch_checked(struct ksrtp_pkt *v, unsigned int n, int ret)
-{
-	unsigned int i;
-
-	for (i = 0; ret < 0 && i < n; i++)
-		v[i].status = ret;
-}
-
 /* ---- outbound ---- */
 
 struct ksrtp_outbound {
@@ -263,7 +250,8 @@ static void inbound_take(struct ksrtp_inbound *in, unsigned int n)
 {
 	unsigned int i;
 
-	batch_checked(in->v, n, ksrtp_unprotect_batch(in->cfg.session, in->v, n));
+	/* Statuses say it all, a batch refused whole included (ksrtp.h). */
+	ksrtp_unprotect_batch(in->cfg.session, in->v, n);
 	for (i = 0; i < n; i++) {
 		switch (in->v[i].status) {
 		case 0:
@@ -436,7 +424,7 @@ int ksrtp_forward(ksrtp_ring *r, const struct ksrtp_pkt *in, unsigned int n,
 			v[i].len = in[i].len;
 		}
 		if (!k)
-			batch_checked(v, n, ksrtp_protect_batch(t[j].session, v, n));
+			ksrtp_protect_batch(t[j].session, v, n);
 		/* Copies that cannot seal are not sent; ring slots go back now. */
 		for (i = 0; i < n; i++) {
 			if (k) {
