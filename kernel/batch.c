@@ -305,15 +305,19 @@ static int open_rtp(struct ksrtp_job *j, struct ksrtp_crypt *c, struct ksrtp_wai
 /*
  * Put the ciphertext back after a decryption that must not stand: encrypt
  * the (plaintext) region again with the same IV, tag to kernel scratch.
- * If even that fails, wipe the region: never leave plaintext behind.
+ * Only when the decryption ran (restore: it succeeded or only the tag was
+ * wrong): a driver error may come before any byte was decrypted, and
+ * encrypting the ciphertext would then write the plaintext. Otherwise, or
+ * if the restoring encryption fails, wipe the region: never leave
+ * plaintext behind.
  */
-static void undo_open_rtp(struct ksrtp_job *j, struct ksrtp_crypt *c)
+static void undo_open_rtp(struct ksrtp_job *j, struct ksrtp_crypt *c, bool restore)
 {
 	u32 aad_len = rtp_aad_len(j), ct_len = j->len - TAG_LEN - aad_len;
 
 	if (!ct_len)
 		return;
-	if (!rtp_sg(c, false, j, j->len - TAG_LEN, NULL) &&
+	if (restore && !rtp_sg(c, false, j, j->len - TAG_LEN, NULL) &&
 	    !rtp_sg(c, true, j, j->len - TAG_LEN, c->tag) &&
 	    !ksrtp_crypt_sync(c, j->sa->rtp_tfm, true, false, aad_len, ct_len))
 		return;
@@ -427,14 +431,16 @@ static int open_rtcp(struct ksrtp_job *j, struct ksrtp_crypt *c, struct ksrtp_wa
 	return 1;
 }
 
-static void undo_open_rtcp(struct ksrtp_job *j, struct ksrtp_crypt *c)
+/* As undo_open_rtp(). */
+static void undo_open_rtcp(struct ksrtp_job *j, struct ksrtp_crypt *c, bool restore)
 {
 	u32 ct_len = j->hdr_len - RTCP_HEADER_LEN;
 	u8 *pkt = j->pkt;
 
 	if (!(j->trailer & KSRTP_SRTCP_E_FLAG) || !ct_len)
 		return;
-	if (!sg_build(c, false, pkt, RTCP_HEADER_LEN, &c->tail, SRTCP_INDEX_LEN,
+	if (restore &&
+	    !sg_build(c, false, pkt, RTCP_HEADER_LEN, &c->tail, SRTCP_INDEX_LEN,
 		      pkt + RTCP_HEADER_LEN, ct_len, NULL, 0) &&
 	    !sg_build(c, true, pkt, RTCP_HEADER_LEN, &c->tail, SRTCP_INDEX_LEN,
 		      pkt + RTCP_HEADER_LEN, ct_len, c->tag, TAG_LEN) &&
@@ -494,9 +500,11 @@ static void open_rtp_reguess(struct ksrtp_job *j, struct ksrtp_crypt *c)
 	spin_unlock(&sa->lock);
 	if (index < 0 || index == j->index)
 		return;
-	undo_open_rtp(j, c);
+	undo_open_rtp(j, c, true);
 	j->index = index;
 	ksrtp_gcm_iv(c->iv, sa->rtp_salt, sa->ssrc, index);
+	/* The ciphertext is back: -EBADMSG would have it encrypted again. */
+	c->err = -EINVAL;
 	if (rtp_sg(c, false, j, j->len, NULL))
 		return;
 	c->err = ksrtp_crypt_sync(c, sa->rtp_tfm, false, true, rtp_aad_len(j),
@@ -507,6 +515,7 @@ static bool open_finish(struct ksrtp_job *j, struct ksrtp_crypt *c, bool rtcp, s
 {
 	struct ksrtp_sa *sa = j->sa;
 	struct ksrtp_replay *r = rtcp ? &sa->rtcp_replay : &sa->rtp_replay;
+	bool restore;
 	int err = 0;
 
 	if (!rtcp && c->err == -EBADMSG)
@@ -534,10 +543,12 @@ static bool open_finish(struct ksrtp_job *j, struct ksrtp_crypt *c, bool rtcp, s
 			ksrtp_cryptex_decode(j->pkt, j->cc, j->ext_profile);
 		return true;
 	}
+	/* -EBADMSG: decrypted, tag wrong; any other error: the slot's state is unknown. */
+	restore = !c->err || c->err == -EBADMSG;
 	if (rtcp)
-		undo_open_rtcp(j, c);
+		undo_open_rtcp(j, c, restore);
 	else
-		undo_open_rtp(j, c);
+		undo_open_rtp(j, c, restore);
 	return false;
 }
 
