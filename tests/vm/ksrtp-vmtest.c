@@ -907,10 +907,25 @@ static void *scribbler(void *arg)
 	return NULL;
 }
 
+/* Random CSRC count, and half the time an RFC 8285 extension of random length. */
+static void cryptex_header(uint8_t *p, uint32_t len)
+{
+	uint32_t cc = rnd_below(16), words = rnd_below(8), ext = 12 + 4 * cc;
+
+	p[0] = (uint8_t)(0x80 | cc);
+	if (rnd_below(2) && ext + 4 + 4 * words <= len) {
+		p[0] |= 0x10;
+		p[ext] = 0xbe;
+		p[ext + 1] = 0xde;
+		p[ext + 2] = 0;
+		p[ext + 3] = (uint8_t)words;
+	}
+}
+
 static void t_abuse_scribble(void)
 {
 	struct ksrtp_desc v[XBATCH];
-	uint32_t out, in, i, k;
+	uint32_t out, in, cx_out, cx_in, i, k;
 	pthread_t th;
 	struct dev d;
 
@@ -920,15 +935,28 @@ static void t_abuse_scribble(void)
 	}
 	EXPECT_EQ(sa_add(&d, 2, KSRTP_DIR_OUTBOUND, 7, key32, salt12, 0, 0, 0, &out), 0);
 	EXPECT_EQ(sa_add(&d, 2, KSRTP_DIR_INBOUND, 7, key32, salt12, 0, 0, 0, &in), 0);
+	/* Cryptex moves the extension header around CSRCs the scribbler rewrites. */
+	EXPECT_EQ(sa_add(&d, 2, KSRTP_DIR_OUTBOUND, 8, key32, salt12, KSRTP_SA_CRYPTEX, 0, 0,
+			 &cx_out), 0);
+	EXPECT_EQ(sa_add(&d, 2, KSRTP_DIR_INBOUND, 8, key32, salt12,
+			 KSRTP_SA_CRYPTEX | KSRTP_SA_REQUIRE_CRYPTEX, 0, 0, &cx_in), 0);
+	memset(v, 0, sizeof(v));
 	stop = false;
 	pthread_create(&th, NULL, scribbler, d.arena);
-	for (k = 0; k < 400; k++) {
-		bool rtcp = k % 3 == 0;
+	for (k = 0; k < 600; k++) {
+		bool rtcp = k % 3 == 0, cryptex = k % 6 >= 4;
+		uint32_t ssrc = cryptex ? 8 : 7;
 
 		for (i = 0; i < XBATCH; i++) {
-			v[i].sa = k & 1 ? in : out;
+			v[i].sa = cryptex ? (k & 1 ? cx_in : cx_out) : (k & 1 ? in : out);
 			v[i].slot = i;
-			v[i].len = rtp_pkt(&d, i, 7, (uint16_t)(k * XBATCH + i), rnd_below(1500));
+			/* A cryptex OPEN takes what the SEAL before it sealed. */
+			if (cryptex && (k & 1) && v[i].status == KSRTP_ST_OK)
+				continue;
+			v[i].len = rtp_pkt(&d, i, ssrc, (uint16_t)(k * XBATCH + i),
+					   rnd_below(1500));
+			if (cryptex)
+				cryptex_header(slot(&d, i), v[i].len);
 			if (rnd_below(4) == 0)
 				rnd_fill(slot(&d, i), v[i].len);
 		}
@@ -936,7 +964,8 @@ static void t_abuse_scribble(void)
 								  rtcp ? KSRTP_BATCH_RTCP : 0);
 		EXPECT(r >= 0 && r <= XBATCH);
 		for (i = 0; i < XBATCH; i++)
-			EXPECT(v[i].status <= 0 && v[i].status >= -11 && v[i].len <= SLOT);
+			EXPECT(v[i].status <= 0 && v[i].status >= KSRTP_ST_NOCRYPTEX &&
+			       v[i].len <= SLOT);
 	}
 	stop = true;
 	pthread_join(th, NULL);
