@@ -309,7 +309,10 @@ static int open_rtp(struct ksrtp_job *j, struct ksrtp_crypt *c, struct ksrtp_wai
  * wrong): a driver error may come before any byte was decrypted, and
  * encrypting the ciphertext would then write the plaintext. Otherwise, or
  * if the restoring encryption fails, wipe the region: never leave
- * plaintext behind.
+ * plaintext behind. That a driver writes its output before it reports
+ * -EBADMSG is not promised by the crypto API, only done by generic gcm,
+ * AES-NI and pcrypt: the load-time self-test's tamper check (the slot must
+ * be the forged packet again) refuses a driver that does not.
  */
 static void undo_open_rtp(struct ksrtp_job *j, struct ksrtp_crypt *c, bool restore)
 {
