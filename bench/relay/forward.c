@@ -3,7 +3,10 @@
  * The packet path of one worker: a batch in, opened in one call, each packet
  * copied once per receiver of its stream, the copies sealed in one call per
  * receiver (each receiver is its own session, its own keys), and all of them
- * sent in one go, a train per receiver (io.c). Nothing here takes a lock or
+ * sent in one go, a train per receiver (io.c). SRTCP takes the same path,
+ * opened and sealed one packet at a time (the library has no RTCP batch),
+ * so that the receivers' RTCP is their own session's (RFC 3711 section 3.4:
+ * each SRTCP index is per receiver's stream). Nothing here takes a lock or
  * allocates: the worker owns every session and buffer it touches.
  */
 #include <string.h>
@@ -16,19 +19,23 @@ static bool is_rtcp(const struct ksrtp_pkt *p)
 	return p->len >= 2 && p->data[1] >= 192 && p->data[1] <= 223;
 }
 
-/* The SSRC of an opened RTP packet (RFC 3550 section 5.1: octets 8..11). */
-static uint32_t rtp_ssrc(const struct ksrtp_pkt *p)
+/*
+ * The SSRC of an opened packet: RTP's at octets 8..11 (RFC 3550 section
+ * 5.1), RTCP's first packet's sender at octets 4..7 (section 6.4.1), the
+ * one the library keys SRTCP by.
+ */
+static uint32_t pkt_ssrc(const struct ksrtp_pkt *p, bool rtcp)
 {
-	const uint8_t *d = p->data;
+	const uint8_t *d = p->data + (rtcp ? 4 : 8);
 
-	return (uint32_t)d[8] << 24 | (uint32_t)d[9] << 16 | (uint32_t)d[10] << 8 | d[11];
+	return (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 | (uint32_t)d[2] << 8 | d[3];
 }
 
 /* Fanout of an opened packet: its receivers in *first, their count returned. */
 static unsigned int receivers_of(const struct relay_config *cfg, const struct ksrtp_pkt *p,
-				 const unsigned int **first)
+				 bool rtcp, const unsigned int **first)
 {
-	int s = relay_config_stream(cfg, rtp_ssrc(p));
+	int s = relay_config_stream(cfg, pkt_ssrc(p, rtcp));
 
 	/* Opened means the session has the stream, and the session matches cfg. */
 	if (s < 0)
@@ -46,10 +53,39 @@ static void fail_all(struct ksrtp_pkt *v, unsigned int n, int err)
 }
 
 /* Without a session (it could not be made) nothing seals, and nothing goes out in clear. */
-static void seal(ksrtp_session *s, struct ksrtp_pkt *v, unsigned int n)
+static void seal(ksrtp_session *s, struct ksrtp_pkt *v, unsigned int n, bool rtcp)
 {
-	if (ksrtp_protect_batch(s, v, n) < 0)
-		fail_all(v, n, KSRTP_EINVAL);
+	unsigned int i;
+
+	if (!rtcp) {
+		if (ksrtp_protect_batch(s, v, n) < 0)
+			fail_all(v, n, KSRTP_EINVAL);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		size_t len = v[i].len;
+
+		v[i].status = s ? ksrtp_protect_rtcp(s, v[i].data, &len, v[i].cap) : KSRTP_EINVAL;
+		v[i].len = (uint32_t)len;
+	}
+}
+
+/* The same for opening: the inbound session, every sender stream. */
+static void open_batch(ksrtp_session *s, struct ksrtp_pkt *v, unsigned int n, bool rtcp)
+{
+	unsigned int i;
+
+	if (!rtcp) {
+		if (ksrtp_unprotect_batch(s, v, n) < 0)
+			fail_all(v, n, KSRTP_EINVAL);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		size_t len = v[i].len;
+
+		v[i].status = s ? ksrtp_unprotect_rtcp(s, v[i].data, &len) : KSRTP_EINVAL;
+		v[i].len = (uint32_t)len;
+	}
 }
 
 static void swap_pkt(struct ksrtp_pkt *a, struct ksrtp_pkt *b)
@@ -60,9 +96,12 @@ static void swap_pkt(struct ksrtp_pkt *a, struct ksrtp_pkt *b)
 	*b = p;
 }
 
-/* Copy, seal and send the opened packets rx[start..end); they fan out to total copies. */
+/*
+ * Copy, seal and send the opened packets rx[start..end), all RTP or all
+ * RTCP; they fan out to total copies.
+ */
 static void seal_and_send(struct relay_forward *f, unsigned int start, unsigned int end,
-			  unsigned int total)
+			  unsigned int total, bool rtcp)
 {
 	const struct relay_config *cfg = f->cfg;
 	unsigned int i, k, n, r, sum = 0, sealed = 0, nt = 0, unsent;
@@ -75,7 +114,7 @@ static void seal_and_send(struct relay_forward *f, unsigned int start, unsigned 
 	memset(f->count, 0, cfg->nreceivers * sizeof(*f->count));
 	for (i = start; i < end; i++)
 		if (!f->rx[i].status)
-			for (n = receivers_of(cfg, &f->rx[i], &rcv), k = 0; k < n; k++)
+			for (n = receivers_of(cfg, &f->rx[i], rtcp, &rcv), k = 0; k < n; k++)
 				f->count[rcv[k]]++;
 	/* Each receiver's copies side by side: one protect_batch, one train per receiver. */
 	for (r = 0; r < cfg->nreceivers; r++) {
@@ -86,7 +125,7 @@ static void seal_and_send(struct relay_forward *f, unsigned int start, unsigned 
 	for (i = start; i < end; i++) {
 		if (f->rx[i].status)
 			continue;
-		for (n = receivers_of(cfg, &f->rx[i], &rcv), k = 0; k < n; k++) {
+		for (n = receivers_of(cfg, &f->rx[i], rtcp, &rcv), k = 0; k < n; k++) {
 			struct ksrtp_pkt *t = &f->tx[f->first[rcv[k]] + f->count[rcv[k]]++];
 
 			memcpy(t->data, f->rx[i].data, f->rx[i].len);
@@ -99,7 +138,7 @@ static void seal_and_send(struct relay_forward *f, unsigned int start, unsigned 
 
 		if (!f->count[r])
 			continue;
-		seal(f->out[r], v, f->count[r]);
+		seal(f->out[r], v, f->count[r], rtcp);
 		/* What sealed to the front of the train; the rest goes back unsent. */
 		for (i = 0, k = 0; i < f->count[r]; i++)
 			if (!v[i].status)
@@ -115,43 +154,47 @@ static void seal_and_send(struct relay_forward *f, unsigned int start, unsigned 
 	f->counters.forwarded += sealed - unsent;
 }
 
+/* Open rx[start..end), all RTP or all RTCP, and forward it in chunks whose copies fit. */
+static void forward(struct relay_forward *f, unsigned int start, unsigned int end, bool rtcp)
+{
+	const unsigned int *rcv;
+	unsigned int i, first, total;
+
+	open_batch(f->in, &f->rx[start], end - start, rtcp);
+	for (i = start; i < end;) {
+		for (first = i, total = 0; i < end; i++) {
+			unsigned int k = f->rx[i].status ? 0 :
+					 receivers_of(f->cfg, &f->rx[i], rtcp, &rcv);
+
+			if (total + k > RELAY_TX_SLOTS)
+				break;
+			total += k;
+		}
+		seal_and_send(f, first, i, total, rtcp);
+	}
+}
+
 int relay_forward_batch(struct relay_forward *f, int timeout_ms)
 {
-	unsigned int i, m = 0, start, total;
-	const unsigned int *rcv;
+	unsigned int i, m = 0;
 	int n;
 
 	n = relay_io_recv(f->io, f->rx, RELAY_BATCH, timeout_ms);
 	if (n <= 0)
 		return 0;
 	f->counters.received += (unsigned int)n;
-	/* RTP to the front: RTCP is the relay's own business, not forwarded. */
+	/* RTP to the front, RTCP behind it: each kind opened and sealed its own way. */
 	for (i = 0; i < (unsigned int)n; i++) {
 		if (is_rtcp(&f->rx[i])) {
 			f->counters.rtcp++;
 			continue;
 		}
-		if (i != m) {
-			struct ksrtp_pkt p = f->rx[m];
-
-			f->rx[m] = f->rx[i];
-			f->rx[i] = p;
-		}
+		if (i != m)
+			swap_pkt(&f->rx[m], &f->rx[i]);
 		m++;
 	}
-	if (ksrtp_unprotect_batch(f->in, f->rx, m) < 0)
-		fail_all(f->rx, m, KSRTP_EINVAL);
-	/* In chunks whose copies fit the tx slots. */
-	for (i = 0; i < m;) {
-		for (start = i, total = 0; i < m; i++) {
-			unsigned int k = f->rx[i].status ? 0 : receivers_of(f->cfg, &f->rx[i], &rcv);
-
-			if (total + k > RELAY_TX_SLOTS)
-				break;
-			total += k;
-		}
-		seal_and_send(f, start, i, total);
-	}
+	forward(f, 0, m, false);
+	forward(f, m, (unsigned int)n, true);
 	relay_io_release(f->io, f->rx, (unsigned int)n);
 	return n;
 }

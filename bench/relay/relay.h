@@ -6,7 +6,9 @@
  * sender stream's keys (ksrtp_unprotect_batch) and forwarded to every
  * receiver configured for that stream, sealed again with that receiver's
  * own keys (ksrtp_protect_batch), one session per receiver as an SFU keeps
- * one SRTP context per peer connection.
+ * one SRTP context per peer connection. SRTCP from a sender (RFC 5761
+ * demultiplexing) goes the same way, keyed by the SSRC of its first packet
+ * (ksrtp_unprotect_rtcp, then ksrtp_protect_rtcp per receiver).
  *
  *   main.c     arguments, signals, starting and stopping the workers
  *   config.c   the config file: parser and validation
@@ -143,7 +145,7 @@ uint64_t relay_io_overflow(const struct relay_io *io);
 struct relay_counters {
 	uint64_t received;
 	uint64_t forwarded;	/* packets sealed and sent, all receivers */
-	uint64_t rtcp;		/* RTCP, not forwarded (an SFU terminates it) */
+	uint64_t rtcp;		/* of received: RTCP (forwarded as SRTCP, like RTP) */
 	uint64_t seal_errors;
 	uint64_t send_errors;
 	uint64_t rx_overflow;	/* dropped by the kernel: receive buffer full */
