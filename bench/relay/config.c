@@ -3,10 +3,13 @@
  * ksrtp-relay's config file: one directive a line, "name=value" fields in
  * any order, '#' to the end of the line is a comment.
  *
- *   listen 0.0.0.0:5004
+ *   listen 0.0.0.0:5004 | listen [::]:5004
  *   stream ssrc=0x11223344 profile=AEAD_AES_128_GCM key=<hex> salt=<hex> [replay_window=N]
  *   receiver addr=192.0.2.7:6000 profile=AES_CM_128_HMAC_SHA1_80 key=<hex> salt=<hex>
  *            streams=all | streams=0x11223344,0x55667788
+ *
+ * Addresses are IPv4 "a.b.c.d:port" or IPv6 "[v6]:port"; the listen
+ * address's family is the relay's, every receiver must be of it.
  *
  * Everything is checked before anything is used, and an error names the
  * file, the line and the field, never a field's value: a key pasted into the
@@ -45,13 +48,36 @@ const char *relay_profile_name(enum ksrtp_profile p)
 	return "?";
 }
 
-const char *relay_addr_str(const struct sockaddr_in *a, char *buf, size_t len)
+const char *relay_addr_str(const union relay_addr *a, char *buf, size_t len)
 {
-	char ip[INET_ADDRSTRLEN];
+	char ip[INET6_ADDRSTRLEN];
 
-	inet_ntop(AF_INET, &a->sin_addr, ip, sizeof(ip));
-	snprintf(buf, len, "%s:%u", ip, ntohs(a->sin_port));
+	if (a->sa.sa_family == AF_INET6) {
+		inet_ntop(AF_INET6, &a->in6.sin6_addr, ip, sizeof(ip));
+		snprintf(buf, len, "[%s]:%u", ip, relay_addr_port(a));
+	} else {
+		inet_ntop(AF_INET, &a->in.sin_addr, ip, sizeof(ip));
+		snprintf(buf, len, "%s:%u", ip, relay_addr_port(a));
+	}
 	return buf;
+}
+
+socklen_t relay_addr_len(const union relay_addr *a)
+{
+	return a->sa.sa_family == AF_INET6 ? sizeof(a->in6) : sizeof(a->in);
+}
+
+unsigned int relay_addr_port(const union relay_addr *a)
+{
+	return ntohs(a->sa.sa_family == AF_INET6 ? a->in6.sin6_port : a->in.sin_port);
+}
+
+void relay_addr_set_port(union relay_addr *a, unsigned int port)
+{
+	if (a->sa.sa_family == AF_INET6)
+		a->in6.sin6_port = htons((uint16_t)port);
+	else
+		a->in.sin_port = htons((uint16_t)port);
 }
 
 /* Where the parser is, for error messages. */
@@ -90,25 +116,28 @@ static int parse_u32(const char *s, uint32_t *out)
 	return 0;
 }
 
-/* "a.b.c.d:port"; port in [min_port, 65535]. */
+/* "a.b.c.d:port" or "[v6]:port" (RFC 3986 section 3.2.2); port in [min_port, 65535]. */
 static int parse_addr(struct parse *p, const char *field, const char *s, unsigned int min_port,
-		      struct sockaddr_in *out)
+		      union relay_addr *out)
 {
-	const char *colon = strrchr(s, ':');
-	char ip[INET_ADDRSTRLEN];
+	bool v6 = *s == '[';
+	const char *start = s + v6, *end = v6 ? strchr(start, ']') : strrchr(s, ':');
+	char ip[INET6_ADDRSTRLEN];
 	uint32_t port;
 
-	if (!colon || (size_t)(colon - s) >= sizeof(ip))
-		return fail(p, "%s: want IPv4-address:port", field);
-	memcpy(ip, s, (size_t)(colon - s));
-	ip[colon - s] = 0;
+	if (!end || (v6 && end[1] != ':') || (size_t)(end - start) >= sizeof(ip))
+		return fail(p, "%s: want IPv4-address:port or [IPv6-address]:port", field);
+	memcpy(ip, start, (size_t)(end - start));
+	ip[end - start] = 0;
 	memset(out, 0, sizeof(*out));
-	out->sin_family = AF_INET;
-	if (inet_pton(AF_INET, ip, &out->sin_addr) != 1)
-		return fail(p, "%s: not an IPv4 address", field);
-	if (parse_u32(colon + 1, &port) || port < min_port || port > 65535)
+	out->sa.sa_family = v6 ? AF_INET6 : AF_INET;
+	if (v6 ? inet_pton(AF_INET6, ip, &out->in6.sin6_addr) != 1 :
+		 inet_pton(AF_INET, ip, &out->in.sin_addr) != 1)
+		return fail(p, "%s: not an %s address", field, v6 ? "IPv6" : "IPv4");
+	end += v6;
+	if (parse_u32(end + 1, &port) || port < min_port || port > 65535)
 		return fail(p, "%s: port out of range (%u..65535)", field, min_port);
-	out->sin_port = htons((uint16_t)port);
+	relay_addr_set_port(out, port);
 	return 0;
 }
 
@@ -275,7 +304,7 @@ static int parse_line(struct parse *p, char *line, struct relay_config *c, bool 
 		char *addr = rest + strspn(rest, " \t"), *end = addr + strcspn(addr, " \t");
 
 		if (end[strspn(end, " \t")])
-			return fail(p, "listen: want one IPv4-address:port");
+			return fail(p, "listen: want one address:port");
 		*end = 0;
 		if (*have_listen)
 			return fail(p, "listen given twice");
@@ -388,6 +417,10 @@ static int finish(struct parse *p, struct relay_config *c, bool have_listen)
 		const struct relay_receiver *r = &c->receivers[i];
 
 		p->line = r->config_line;
+		if (r->addr.sa.sa_family != c->listen.sa.sa_family)
+			return fail(p, "addr: an %s receiver, but the relay listens on %s",
+				    r->addr.sa.sa_family == AF_INET6 ? "IPv6" : "IPv4",
+				    c->listen.sa.sa_family == AF_INET6 ? "IPv6" : "IPv4");
 		for (j = 0; j < i; j++)
 			if (!memcmp(&c->receivers[j].addr, &r->addr, sizeof(r->addr)))
 				return fail(p, "duplicate receiver addr (also on line %u)",

@@ -29,7 +29,7 @@
 
 struct relay_io {
 	int fd;
-	struct sockaddr_in local;
+	union relay_addr local;
 	ksrtp_ring *ring;
 	struct ksrtp_dest dest[RELAY_MAX_RECEIVERS];
 	struct ksrtp_train train[RELAY_MAX_RECEIVERS];
@@ -44,22 +44,25 @@ static void set_buffer(int fd, int force, int plain)
 		setsockopt(fd, SOL_SOCKET, plain, &size, sizeof(size));
 }
 
-struct relay_io *relay_io_open(const struct sockaddr_in *addr, char *err, size_t errlen)
+struct relay_io *relay_io_open(const union relay_addr *addr, char *err, size_t errlen)
 {
 	struct relay_io *io = calloc(1, sizeof(*io));
 	socklen_t len = sizeof(io->local);
-	char a[32];
+	char a[RELAY_ADDR_STRLEN];
 	int one = 1;
 
 	if (!io) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	io->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	io->fd = socket(addr->sa.sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	/* IPv6 only: the relay is one family (config.c), [::] never takes IPv4 too. */
 	if (io->fd < 0 ||
+	    (addr->sa.sa_family == AF_INET6 &&
+	     setsockopt(io->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one))) ||
 	    setsockopt(io->fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) ||
-	    bind(io->fd, (const struct sockaddr *)addr, sizeof(*addr)) ||
-	    getsockname(io->fd, (struct sockaddr *)&io->local, &len)) {
+	    bind(io->fd, &addr->sa, relay_addr_len(addr)) ||
+	    getsockname(io->fd, &io->local.sa, &len)) {
 		snprintf(err, errlen, "listen %s: %s", relay_addr_str(addr, a, sizeof(a)),
 			 strerror(errno));
 		relay_io_close(io);
@@ -74,7 +77,7 @@ int relay_io_start(struct relay_io *io, char *err, size_t errlen)
 {
 	struct ksrtp_ring_config rc = { .arena_slots = RELAY_ARENA_SLOTS,
 					.rx_slots = RELAY_RX_SLOTS };
-	char a[32];
+	char a[RELAY_ADDR_STRLEN];
 	int e = 0;
 
 	io->ring = ksrtp_ring_new(&rc, &e);
@@ -96,7 +99,7 @@ void relay_io_close(struct relay_io *io)
 	free(io);
 }
 
-void relay_io_local(const struct relay_io *io, struct sockaddr_in *out)
+void relay_io_local(const struct relay_io *io, union relay_addr *out)
 {
 	*out = io->local;
 }
@@ -131,8 +134,8 @@ unsigned int relay_io_send(struct relay_io *io, const struct relay_train *t, uns
 	int sent;
 
 	for (k = 0; k < nt; k++) {
-		io->dest[k] = (struct ksrtp_dest){ .fd = io->fd, .addr_len = sizeof(*t[k].to),
-						   .addr = (const struct sockaddr *)t[k].to };
+		io->dest[k] = (struct ksrtp_dest){ .fd = io->fd, .addr_len = relay_addr_len(t[k].to),
+						   .addr = &t[k].to->sa };
 		io->train[k] = (struct ksrtp_train){ .dest = &io->dest[k], .v = t[k].v,
 						     .n = t[k].n };
 		total += t[k].n;

@@ -186,8 +186,8 @@ static void reload(struct relay *r)
 
 static int start(struct relay *r, unsigned int threads)
 {
-	struct sockaddr_in listen = r->cfg->listen;
-	char err[512], addr[32];
+	union relay_addr listen = r->cfg->listen;
+	char err[512], addr[RELAY_ADDR_STRLEN];
 	unsigned int i;
 
 	for (i = 0; i < threads; i++) {
@@ -198,7 +198,7 @@ static int start(struct relay *r, unsigned int threads)
 		}
 		r->nworkers++;
 		/* Port 0 in the config: the others join the port the first one got. */
-		listen.sin_port = htons((uint16_t)relay_worker_port(r->workers[0]));
+		relay_addr_set_port(&listen, relay_worker_port(r->workers[0]));
 	}
 	fprintf(stderr, "ksrtp-relay: listening on %s, %u workers, %s engine, %u streams, "
 			"%u receivers\n", relay_addr_str(&listen, addr, sizeof(addr)), threads,

@@ -39,6 +39,20 @@
 
 /* ---- config.c ---- */
 
+/*
+ * A UDP address, IPv4 or IPv6 (sa.sa_family says which). One family per
+ * relay: the listen address's; receivers must be of it (a config error
+ * otherwise), so no socket is dual-stack and no address is v4-mapped.
+ */
+union relay_addr {
+	struct sockaddr sa;
+	struct sockaddr_in in;
+	struct sockaddr_in6 in6;
+};
+
+/* "a.b.c.d:port" or "[v6]:port": room for either. */
+#define RELAY_ADDR_STRLEN (INET6_ADDRSTRLEN + 8)
+
 struct relay_keys {
 	enum ksrtp_profile profile;
 	uint8_t key[RELAY_KEY_MAX];
@@ -57,7 +71,7 @@ struct relay_stream {
 
 /* A peer the relay forwards to, with keys of its own. */
 struct relay_receiver {
-	struct sockaddr_in addr;
+	union relay_addr addr;
 	struct relay_keys keys;
 	bool all_streams;		/* streams=all */
 	uint32_t *ssrcs;		/* else these (sorted) */
@@ -70,7 +84,7 @@ struct relay_receiver {
  * freed (keys wiped) only after every worker has moved to its successor.
  */
 struct relay_config {
-	struct sockaddr_in listen;
+	union relay_addr listen;
 	struct relay_stream *streams;	/* sorted by SSRC */
 	unsigned int nstreams;
 	struct relay_receiver *receivers;
@@ -95,15 +109,19 @@ int relay_config_stream(const struct relay_config *c, uint32_t ssrc);
 bool relay_keys_equal(const struct relay_keys *a, const struct relay_keys *b);
 bool relay_receiver_wants(const struct relay_receiver *r, uint32_t ssrc);
 const char *relay_profile_name(enum ksrtp_profile p);
-/* "a.b.c.d:port" into buf (INET_ADDRSTRLEN + 6 bytes). */
-const char *relay_addr_str(const struct sockaddr_in *a, char *buf, size_t len);
+/* "a.b.c.d:port" or "[v6]:port" into buf (RELAY_ADDR_STRLEN bytes). */
+const char *relay_addr_str(const union relay_addr *a, char *buf, size_t len);
+/* The length of a's sockaddr, for bind() and sendmsg(). */
+socklen_t relay_addr_len(const union relay_addr *a);
+unsigned int relay_addr_port(const union relay_addr *a);
+void relay_addr_set_port(union relay_addr *a, unsigned int port);
 
 /* ---- io.c ---- */
 
 struct relay_io;
 
 /* A socket bound to addr with SO_REUSEPORT (port 0: a free one). */
-struct relay_io *relay_io_open(const struct sockaddr_in *addr, char *err, size_t errlen);
+struct relay_io *relay_io_open(const union relay_addr *addr, char *err, size_t errlen);
 /*
  * Its ring, receiving: called by the thread that uses it, because io_uring
  * runs a receive's completion work in the thread that armed it (a ring
@@ -113,7 +131,7 @@ struct relay_io *relay_io_open(const struct sockaddr_in *addr, char *err, size_t
 int relay_io_start(struct relay_io *io, char *err, size_t errlen);
 void relay_io_close(struct relay_io *io);
 /* The bound address (the port picked when asked for port 0). */
-void relay_io_local(const struct relay_io *io, struct sockaddr_in *out);
+void relay_io_local(const struct relay_io *io, union relay_addr *out);
 /* The transports in use, "io_uring+gso/multishot" and the like. */
 const char *relay_io_name(const struct relay_io *io, char *buf, size_t len);
 
@@ -129,7 +147,7 @@ int relay_io_get(struct relay_io *io, struct ksrtp_pkt *v, unsigned int n);
 
 /* Sealed packets for one receiver. */
 struct relay_train {
-	const struct sockaddr_in *to;
+	const union relay_addr *to;
 	struct ksrtp_pkt *v;
 	unsigned int n;
 };
@@ -187,7 +205,7 @@ struct relay_worker;
 
 /* A worker with its socket bound to listen (SO_REUSEPORT), running cfg. */
 struct relay_worker *relay_worker_start(unsigned int id, const struct relay_config *cfg,
-					const struct sockaddr_in *listen,
+					const union relay_addr *listen,
 					enum ksrtp_engine engine, char *err, size_t errlen);
 /* The port it is bound to (after relay_worker_start). */
 unsigned int relay_worker_port(const struct relay_worker *w);

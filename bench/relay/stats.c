@@ -146,7 +146,7 @@ void relay_stats_print(FILE *f, const struct relay_config *cfg,
 	for (i = 0; i < cfg->nreceivers; i++) {
 		const struct relay_receiver *r = &cfg->receivers[i];
 		struct ksrtp_stats s = sum_stats(workers, nworkers, true, i);
-		char addr[32];
+		char addr[RELAY_ADDR_STRLEN];
 
 		fprintf(f, "receiver addr=%s profile=%s line=%u sealed=%llu bytes=%llu\n",
 			relay_addr_str(&r->addr, addr, sizeof(addr)),

@@ -306,7 +306,7 @@ static void *run(void *arg)
 }
 
 struct relay_worker *relay_worker_start(unsigned int id, const struct relay_config *cfg,
-					const struct sockaddr_in *listen,
+					const union relay_addr *listen,
 					enum ksrtp_engine engine, char *err, size_t errlen)
 {
 	struct relay_worker *w = calloc(1, sizeof(*w));
@@ -345,10 +345,10 @@ fail:
 
 unsigned int relay_worker_port(const struct relay_worker *w)
 {
-	struct sockaddr_in a;
+	union relay_addr a;
 
 	relay_io_local(w->f.io, &a);
-	return ntohs(a.sin_port);
+	return relay_addr_port(&a);
 }
 
 enum ksrtp_engine relay_worker_engine(const struct relay_worker *w)

@@ -52,7 +52,15 @@ static const struct bad_config {
 	{ "listen 127.0.0.1:0\nforward everything\n", 2, "unknown directive 'forward'" },
 	{ "listen 127.0.0.1:0\nlisten 127.0.0.1:1\n", 2, "listen given twice" },
 	{ GOOD_STREAM, 0, "no listen line" },
-	{ "listen 127.0.0.1:0 127.0.0.1:1\n", 1, "listen: want one IPv4-address:port" },
+	{ "listen 127.0.0.1:0 127.0.0.1:1\n", 1, "listen: want one address:port" },
+	/* IPv6: brackets, a real address, and one family per relay. */
+	{ "listen [::1:0\n", 1, "listen: want IPv4-address:port or [IPv6-address]:port" },
+	{ "listen [::g]:0\n", 1, "listen: not an IPv6 address" },
+	{ "listen [::1]:0\n" GOOD_STREAM GOOD_RECV, 3,
+	  "addr: an IPv4 receiver, but the relay listens on IPv6" },
+	{ "listen 127.0.0.1:0\n" GOOD_STREAM "receiver addr=[::1]:7000 profile=AEAD_AES_128_GCM "
+	  "key=" K16 " salt=" S12 " streams=all\n", 3,
+	  "addr: an IPv6 receiver, but the relay listens on IPv4" },
 	/* A key pasted on a line of its own, or before an '=': named, not shown. */
 	{ "listen 127.0.0.1:0\n" K16 "\n", 2, "unknown directive '(not shown)'" },
 	{ "listen 127.0.0.1:0\nstream ssrc=7 " S12 "=1 profile=AEAD_AES_128_GCM key=" K16
