@@ -53,11 +53,7 @@ int main(void)
 		 SSRC, sk.profile->name, sk.key_hex, sk.salt_hex, ntohs(ra.sin_port),
 		 rk.profile->name, rk.key_hex, rk.salt_hex);
 	snprintf(moved, sizeof(moved), "listen 127.0.0.1:1%s", strchr(good, '\n'));
-	rt_relay_init(&relay);
-	if (rt_relay_start(&relay, good, NULL)) {
-		fprintf(stderr, "relay did not start:\n%s", rt_read_file(relay.log));
-		return T_FAIL;
-	}
+	rt_relay_start_or_fail(&relay, good, NULL);
 	for (i = 0; i < 5; i++)
 		rt_send(sfd, tx, &relay.addr, SSRC, (uint16_t)i, 64, pkt);
 	CHECK(count_received(rfd, rx) == 5);

@@ -69,11 +69,7 @@ int main(void)
 			     ntohs(recv_addr[i].sin6_port), recv_keys[i].profile->name,
 			     recv_keys[i].key_hex, recv_keys[i].salt_hex);
 	}
-	rt_relay_init(&relay);
-	if (rt_relay_start(&relay, config, NULL)) {
-		fprintf(stderr, "relay did not start:\n%s", rt_read_file(relay.log));
-		return T_FAIL;
-	}
+	rt_relay_start_or_fail(&relay, config, NULL);
 	CHECK(strstr(rt_read_file(relay.log), "listening on [::1]:") != NULL);
 	relay6 = (struct sockaddr_in6){ .sin6_family = AF_INET6, .sin6_addr = in6addr_loopback,
 					.sin6_port = relay.addr.sin_port };

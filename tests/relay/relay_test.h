@@ -314,6 +314,53 @@ static inline int rt_relay_start(struct rt_relay *r, const char *config_text,
 	return 0;
 }
 
+/* rt_relay_init() and rt_relay_start(), or the test fails with the relay's log. */
+static inline void rt_relay_start_or_fail(struct rt_relay *r, const char *config_text,
+					  const char *const *extra)
+{
+	rt_relay_init(r);
+	if (rt_relay_start(r, config_text, extra)) {
+		fprintf(stderr, "relay did not start:\n%s", rt_read_file(r->log));
+		exit(T_FAIL);
+	}
+}
+
+/*
+ * One sender fanned out to n receivers on 127.0.0.1: the sender's keys
+ * (profile 0, from sender_seed) on an outbound stream ssrc of tx and a socket;
+ * receiver i's keys (profile 1 + i, from recv_seed + i) on an inbound stream
+ * ssrc of a new session rx[i] and a socket; and in config the relay's config
+ * naming them all (listen, the sender's stream, one receiver line each).
+ * The sender's socket.
+ */
+static inline int rt_fanout_setup(ksrtp_session *tx, uint32_t ssrc,
+				  unsigned long long sender_seed, struct rt_keys *sender_keys,
+				  struct sockaddr_in *sender_addr, int n,
+				  unsigned long long recv_seed, struct rt_keys *recv_keys,
+				  struct sockaddr_in *recv_addr, int *recv_fd, ksrtp_session **rx,
+				  char *config)
+{
+	char *c = config;
+	int i, sender_fd;
+
+	rt_keys_make(sender_keys, &test_profiles[0], sender_seed);
+	CHECK_ERR(rt_add_stream(tx, sender_keys, ssrc, KSRTP_OUTBOUND), 0);
+	sender_fd = rt_socket(sender_addr);
+	c += sprintf(c, "listen 127.0.0.1:0\nstream ssrc=%u profile=%s key=%s salt=%s\n", ssrc,
+		     sender_keys->profile->name, sender_keys->key_hex, sender_keys->salt_hex);
+	for (i = 0; i < n; i++) {
+		/* Profiles 1, 2, 3: 256-bit GCM and both AES-CM tag lengths. */
+		rt_keys_make(&recv_keys[i], &test_profiles[1 + i], recv_seed + (unsigned int)i);
+		recv_fd[i] = rt_socket(&recv_addr[i]);
+		rx[i] = rt_session();
+		CHECK_ERR(rt_add_stream(rx[i], &recv_keys[i], ssrc, KSRTP_INBOUND), 0);
+		c += sprintf(c, "receiver addr=127.0.0.1:%u profile=%s key=%s salt=%s streams=%u\n",
+			     ntohs(recv_addr[i].sin_port), recv_keys[i].profile->name,
+			     recv_keys[i].key_hex, recv_keys[i].salt_hex, ssrc);
+	}
+	return sender_fd;
+}
+
 /* Wait up to ms for it to exit: true and r->status set, or false. */
 static inline bool rt_relay_wait(struct rt_relay *r, int ms)
 {

@@ -61,11 +61,7 @@ int main(void)
 			  SSRC, sk.profile->name, sk.key_hex, sk.salt_hex);
 	c = receiver_line(c, &ra[0], &rk[0]);
 	receiver_line(c, &ra[1], &rk[1]);
-	rt_relay_init(&relay);
-	if (rt_relay_start(&relay, cfg, NULL)) {
-		fprintf(stderr, "relay did not start:\n%s", rt_read_file(relay.log));
-		return T_FAIL;
-	}
+	rt_relay_start_or_fail(&relay, cfg, NULL);
 	for (i = 0; i < 10; i++) {
 		size_t len = rt_send(sfd, tx, &relay.addr, SSRC, (uint16_t)i, 100, pkt);
 

@@ -52,31 +52,15 @@ int main(void)
 	int recv_fd[NRECV], sender_fd, i;
 	static bool seen[NRECV][NPKT];
 	uint8_t pkt[RT_PKT], want[RT_PKT];
-	char config[4096], *c = config;
+	char config[4096];
 	const char *stats;
 	struct rt_relay relay;
 	unsigned int got[NRECV] = { 0 };
 	uint32_t k;
 
-	rt_keys_make(&sender_keys, &test_profiles[0], 31);
-	CHECK_ERR(rt_add_stream(tx, &sender_keys, SSRC, KSRTP_OUTBOUND), 0);
-	sender_fd = rt_socket(&sender_addr);
-	c += sprintf(c, "listen 127.0.0.1:0\nstream ssrc=%u profile=%s key=%s salt=%s\n", SSRC,
-		     sender_keys.profile->name, sender_keys.key_hex, sender_keys.salt_hex);
-	for (i = 0; i < NRECV; i++) {
-		rt_keys_make(&recv_keys[i], &test_profiles[1 + i], 130 + i);
-		recv_fd[i] = rt_socket(&recv_addr[i]);
-		rx[i] = rt_session();
-		CHECK_ERR(rt_add_stream(rx[i], &recv_keys[i], SSRC, KSRTP_INBOUND), 0);
-		c += sprintf(c, "receiver addr=127.0.0.1:%u profile=%s key=%s salt=%s streams=%u\n",
-			     ntohs(recv_addr[i].sin_port), recv_keys[i].profile->name,
-			     recv_keys[i].key_hex, recv_keys[i].salt_hex, SSRC);
-	}
-	rt_relay_init(&relay);
-	if (rt_relay_start(&relay, config, NULL)) {
-		fprintf(stderr, "relay did not start:\n%s", rt_read_file(relay.log));
-		return T_FAIL;
-	}
+	sender_fd = rt_fanout_setup(tx, SSRC, 31, &sender_keys, &sender_addr, NRECV, 130, recv_keys,
+				    recv_addr, recv_fd, rx, config);
+	rt_relay_start_or_fail(&relay, config, NULL);
 	for (k = 0; k < NPKT; k++) {
 		send_sr(sender_fd, tx, &relay.addr, k, false);
 		if (k % 16 == 15)

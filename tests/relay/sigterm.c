@@ -31,11 +31,7 @@ int main(void)
 		 "receiver addr=127.0.0.1:%u profile=%s key=%s salt=%s streams=all\n",
 		 SSRC, sk.profile->name, sk.key_hex, sk.salt_hex, ntohs(ra.sin_port),
 		 rk.profile->name, rk.key_hex, rk.salt_hex);
-	rt_relay_init(&relay);
-	if (rt_relay_start(&relay, cfg, NULL)) {
-		fprintf(stderr, "relay did not start:\n%s", rt_read_file(relay.log));
-		return T_FAIL;
-	}
+	rt_relay_start_or_fail(&relay, cfg, NULL);
 	for (i = 0; i < NPKT; i++)
 		rt_send(sfd, tx, &relay.addr, SSRC, (uint16_t)i, 200, pkt);
 	kill(relay.pid, SIGTERM);

@@ -77,11 +77,7 @@ int main(void)
 		sfd[i] = rt_socket(&sa[i]);
 		c = stream_line(c, SSRC0 + i, &sk[i]);
 	}
-	rt_relay_init(&relay);
-	if (rt_relay_start(&relay, cfg, extra)) {
-		fprintf(stderr, "relay did not start:\n%s", rt_read_file(relay.log));
-		return T_FAIL;
-	}
+	rt_relay_start_or_fail(&relay, cfg, extra);
 	for (k = 0; k < NPKT; k++)
 		for (i = 0; i < NSEND; i++)
 			rt_send(sfd[i], tx, &relay.addr, SSRC0 + i, (uint16_t)k, 120, pkt);
