@@ -23,14 +23,6 @@
 #define DATA_NF (12 + 5)	/* I P L, 15-bit PictureID, layer octet, TL0PICIDX */
 #define PDIFF_F (12 + 3)	/* I P F, 15-bit PictureID, then the P_DIFF */
 
-struct hostile {
-	const char *what;
-	void (*mutate)(struct mt_packet *p);
-	bool key;
-	uint32_t len;
-	unsigned int malformed, inconsistent, lost;
-};
-
 static void marker_without_e(struct mt_packet *p)
 {
 	p[2].data[12] &= (uint8_t)~KSRTP_VP9_E;
@@ -85,7 +77,7 @@ static void b_again(struct mt_packet *p)
 	p[1].data[12] |= KSRTP_VP9_B;
 }
 
-static const struct hostile non_flexible[] = {
+static const struct mt_hostile non_flexible[] = {
 	{ "marker without E", marker_without_e, false, 3000, 1, 0, 1 },
 	{ "D on SID 0", d_on_layer_0, false, 3000, 1, 0, 1 },
 	{ "TID 1 with P = 0", tid_without_p, true, 3000, 1, 0, 1 },
@@ -121,72 +113,31 @@ static void i_dropped(struct mt_packet *p)
 	p[1].data[12] &= (uint8_t)~KSRTP_VP9_I;
 }
 
-static const struct hostile flexible[] = {
+static const struct mt_hostile flexible[] = {
 	{ "P_DIFF 0", p_diff_zero, false, 3000, 1, 0, 1 },
 	{ "four P_DIFFs", four_p_diffs, false, 3000, 1, 0, 1 },
 	{ "P_DIFF changes", p_diff_changes, false, 3000, 0, 1, 0 },
 	{ "I dropped", i_dropped, false, 3000, 0, 1, 0 },
 };
 
-static void run(const struct hostile *cases, unsigned int ncases, uint16_t flags)
+static void run(const struct mt_hostile *cases, unsigned int ncases, uint16_t flags)
 {
 	unsigned long long rng = 1234 + flags;
-	unsigned int i, malformed = 0, inconsistent = 0, lost = 0, refused = 0;
 	struct ksrtp_packetizer pz;
-	struct ksrtp_assembler_stats stats;
 	struct mt_stream st;
-	struct mt_rx rx;
+	unsigned int i;
 
 	mt_packetizer(&pz, KSRTP_CODEC_VP9, 0, flags, 65530);
 	mt_stream_init(&st, KSRTP_CODEC_VP9, 2 * ncases + 1);
 	for (i = 0; i < 2 * ncases + 1; i++) {
-		const struct hostile *c = &cases[i / 2];
+		const struct mt_hostile *c = &cases[i / 2];
 
 		mt_stream_add(&st, &pz, i % 2 ? c->len : 3000, i == 0 || (i % 2 && c->key), &rng);
 	}
-	for (i = 0; i < ncases; i++) {
-		const struct mt_frame *f = &st.f[2 * i + 1];
-
-		if (f->npkts != (cases[i].len > 2400 ? 3u : 1u))
+	for (i = 0; i < ncases; i++)
+		if (st.f[2 * i + 1].npkts != (cases[i].len > 2400 ? 3u : 1u))
 			MT_FATAL("the stream is not laid out as the cases expect");
-		cases[i].mutate(&st.p[f->first_pkt]);
-		malformed += cases[i].malformed;
-		inconsistent += cases[i].inconsistent;
-		lost += cases[i].lost;
-	}
-	mt_rx_init(&rx, mt_assembler(KSRTP_CODEC_VP9, 0, 0), &st);
-	for (i = 0; i < st.np; i++) {
-		int err = mt_push(rx.a, &st.p[i]);
-
-		CHECK(err == 0 || err == KSRTP_EMALFORMED);
-		refused += err != 0;
-		mt_rx_drain(&rx);
-	}
-	ksrtp_assembler_flush(rx.a);
-	mt_rx_drain(&rx);
-	ksrtp_assembler_stats(rx.a, &stats);
-	for (i = 0; i < st.nf; i++) {
-		if (rx.got[i] != !(i % 2)) {
-			fprintf(stderr, "frame %u (%s) delivered %u times\n", i,
-				i % 2 ? cases[i / 2].what : "genuine", rx.got[i]);
-			test_failures++;
-		}
-		if (i && !(i % 2))
-			CHECK(rx.flags[i] & KSRTP_FI_DISCONT);
-	}
-	CHECK(refused == lost);
-	if (stats.malformed != malformed || stats.inconsistent != inconsistent ||
-	    stats.lost != lost) {
-		fprintf(stderr,
-			"malformed %llu (want %u), inconsistent %llu (want %u), lost %llu (want %u)\n",
-			(unsigned long long)stats.malformed, malformed,
-			(unsigned long long)stats.inconsistent, inconsistent,
-			(unsigned long long)stats.lost, lost);
-		test_failures++;
-	}
-	CHECK(stats.frames == ncases + 1 && !stats.late && !stats.duplicates);
-	mt_rx_free(&rx);
-	ksrtp_assembler_free(rx.a);
+	mt_hostile_run(KSRTP_CODEC_VP9, &st, cases, ncases);
 	mt_stream_free(&st);
 }
 

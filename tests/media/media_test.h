@@ -320,4 +320,68 @@ static inline void mt_put_be16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)v;
 }
 
+/*
+ * A hostile payload descriptor test (hostile_vp8.c, hostile_vp9.c): case k
+ * mutates the packets of frame 2k + 1 of a stream whose even frames are
+ * genuine. Every case frame must be dropped and counted as the case says
+ * (malformed, inconsistent, lost: refused by push), never delivered; every
+ * genuine frame is delivered, the ones after a case marked DISCONT.
+ */
+struct mt_hostile {
+	const char *what;
+	void (*mutate)(struct mt_packet *p);	/* the frame's packets */
+	bool key;
+	uint32_t len;				/* the case frame's length */
+	unsigned int malformed, inconsistent, lost;
+};
+
+/* Mutate st (laid out as above, checked by the caller) and run the cases through an assembler. */
+static inline void mt_hostile_run(uint8_t codec, struct mt_stream *st,
+				  const struct mt_hostile *cases, unsigned int ncases)
+{
+	unsigned int i, malformed = 0, inconsistent = 0, lost = 0, refused = 0;
+	struct ksrtp_assembler_stats stats;
+	struct mt_rx rx;
+
+	for (i = 0; i < ncases; i++) {
+		cases[i].mutate(&st->p[st->f[2 * i + 1].first_pkt]);
+		malformed += cases[i].malformed;
+		inconsistent += cases[i].inconsistent;
+		lost += cases[i].lost;
+	}
+	mt_rx_init(&rx, mt_assembler(codec, 0, 0), st);
+	for (i = 0; i < st->np; i++) {
+		int err = mt_push(rx.a, &st->p[i]);
+
+		CHECK(err == 0 || err == KSRTP_EMALFORMED);
+		refused += err != 0;
+		mt_rx_drain(&rx);
+	}
+	ksrtp_assembler_flush(rx.a);
+	mt_rx_drain(&rx);
+	ksrtp_assembler_stats(rx.a, &stats);
+	for (i = 0; i < st->nf; i++) {
+		if (rx.got[i] != !(i % 2)) {
+			fprintf(stderr, "frame %u (%s) delivered %u times\n", i,
+				i % 2 ? cases[i / 2].what : "genuine", rx.got[i]);
+			test_failures++;
+		}
+		if (i && !(i % 2))
+			CHECK(rx.flags[i] & KSRTP_FI_DISCONT);
+	}
+	CHECK(refused == lost);
+	if (stats.malformed != malformed || stats.inconsistent != inconsistent ||
+	    stats.lost != lost) {
+		fprintf(stderr,
+			"malformed %llu (want %u), inconsistent %llu (want %u), lost %llu (want %u)\n",
+			(unsigned long long)stats.malformed, malformed,
+			(unsigned long long)stats.inconsistent, inconsistent,
+			(unsigned long long)stats.lost, lost);
+		test_failures++;
+	}
+	CHECK(stats.frames == ncases + 1 && !stats.late && !stats.duplicates);
+	mt_rx_free(&rx);
+	ksrtp_assembler_free(rx.a);
+}
+
 #endif /* KSRTP_TESTS_MEDIA_TEST_H */
