@@ -72,32 +72,29 @@ static void bad(ksrtp_session *rx, const struct rx_model *m, const uint8_t *pkt,
 		t->replay += 2;
 }
 
+/* bad() as unit_mutations() calls it. */
+struct bad_ctx {
+	ksrtp_session *rx;
+	const struct rx_model *m;
+	struct tally *t;
+};
+
+static void bad_cb(void *ctx, const uint8_t *pkt, size_t len, const char *what)
+{
+	struct bad_ctx *c = ctx;
+
+	bad(c->rx, c->m, pkt, len, c->t, what);
+}
+
 static void unprotect_battery(ksrtp_session *rx, const struct rx_model *m, const uint8_t *sealed,
 			      size_t slen, struct tally *t)
 {
+	struct bad_ctx c = { rx, m, t };
 	uint8_t pkt[CAP];
-	size_t len, i;
-	unsigned int b, v;
+	size_t i;
 	char what[96];
 
-	for (len = 0; len < slen; len++) {
-		snprintf(what, sizeof(what), "truncated to %zu of %zu", len, slen);
-		bad(rx, m, sealed, len, t, what);
-	}
-	for (i = 0; i < slen; i++) {
-		for (b = 0; b < 8; b++) {
-			memcpy(pkt, sealed, slen);
-			pkt[i] ^= (uint8_t)(1u << b);
-			snprintf(what, sizeof(what), "bit %u of byte %zu flipped", b, i);
-			bad(rx, m, pkt, slen, t, what);
-		}
-	}
-	for (v = 0; v < 4; v += v == 1 ? 2 : 1) {
-		memcpy(pkt, sealed, slen);
-		pkt[0] = (uint8_t)((pkt[0] & 0x3f) | v << 6);
-		snprintf(what, sizeof(what), "version %u", v);
-		bad(rx, m, pkt, slen, t, what);
-	}
+	unit_mutations(sealed, slen, pkt, bad_cb, &c);
 	/* Index rewritten to far ahead, 0, and the largest 31-bit value: the tag covers it. */
 	{
 		static const uint32_t idx[] = { 0, 1000, 0x7ffffffeu, 0x7fffffffu };

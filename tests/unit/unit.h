@@ -345,6 +345,42 @@ static inline void unit_guard_free(struct unit_guard *g)
  * left no state behind; packet, length and the bytes around it must be
  * untouched. Returns the code of the first run.
  */
+/* A test's check of one bad packet; ctx is the test's own. */
+typedef void (*unit_bad_fn)(void *ctx, const uint8_t *pkt, size_t len, const char *what);
+
+/*
+ * The mutations an unprotect battery starts with, each handed to bad() with
+ * a description: the sealed packet cut short to every length below slen,
+ * each of its bits flipped in turn, and its version set to 0, 1 and 3.
+ * pkt is scratch room for slen bytes.
+ */
+static inline void unit_mutations(const uint8_t *sealed, size_t slen, uint8_t *pkt,
+				  unit_bad_fn bad, void *ctx)
+{
+	size_t len, i;
+	unsigned int b, v;
+	char what[96];
+
+	for (len = 0; len < slen; len++) {
+		snprintf(what, sizeof(what), "truncated to %zu of %zu", len, slen);
+		bad(ctx, sealed, len, what);
+	}
+	for (i = 0; i < slen; i++) {
+		for (b = 0; b < 8; b++) {
+			memcpy(pkt, sealed, slen);
+			pkt[i] ^= (uint8_t)(1u << b);
+			snprintf(what, sizeof(what), "bit %u of byte %zu flipped", b, i);
+			bad(ctx, pkt, slen, what);
+		}
+	}
+	for (v = 0; v < 4; v += v == 1 ? 2 : 1) {
+		memcpy(pkt, sealed, slen);
+		pkt[0] = (uint8_t)((pkt[0] & 0x3f) | v << 6);
+		snprintf(what, sizeof(what), "version %u", v);
+		bad(ctx, pkt, slen, what);
+	}
+}
+
 typedef int (*unit_protect_fn)(ksrtp_session *, uint8_t *, size_t *, size_t);
 typedef int (*unit_unprotect_fn)(ksrtp_session *, uint8_t *, size_t *);
 
