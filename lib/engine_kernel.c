@@ -660,7 +660,8 @@ static __attribute__((cold, noinline)) void count_refused(struct ksrtp_kernel *k
  * length, or KSRTP_ENOSPACE / KSRTP_EMALFORMED with the caller's packet
  * untouched.
  */
-static int pad_for_seal(const struct kernel_pad *pad, uint8_t *slot, const struct ksrtp_pkt *p)
+static int pad_for_seal(const struct kernel_pad *pad, uint8_t *slot, const struct ksrtp_pkt *p,
+			uint32_t grow)
 {
 	uint32_t max = p->cap - KSRTP_MAX_TRAILER;
 	struct ksrtp_rtp_header h;
@@ -670,8 +671,7 @@ static int pad_for_seal(const struct kernel_pad *pad, uint8_t *slot, const struc
 		return err;
 	if (max > KSRTP_SLOT_SIZE - KSRTP_SEAL_TRAILER)
 		max = KSRTP_SLOT_SIZE - KSRTP_SEAL_TRAILER;
-	return ksrtp_pad_apply(&pad->pad, slot, p->len, h.header_len, max,
-			       pad->cryptex ? ksrtp_pad_cryptex_growth(slot) : 0);
+	return ksrtp_pad_apply(&pad->pad, slot, p->len, h.header_len, max, grow);
 }
 
 /*
@@ -772,7 +772,10 @@ static int kernel_stage(struct ksrtp_kernel *k, enum ksrtp_kernel_op op, struct 
 
 	memcpy(slot, p->data, p->len);
 	if (unlikely(pad) && op == KSRTP_KOP_PROTECT && pad->pad.policy) {
-		len = pad_for_seal(pad, slot, p);
+		/* What SEAL adds for cryptex (padding.h): the P bit does not change it. */
+		uint32_t grow = pad->cryptex ? ksrtp_pad_cryptex_growth(slot) : 0;
+
+		len = pad_for_seal(pad, slot, p, grow);
 		if (len < 0)
 			return len;
 		/*
@@ -781,8 +784,7 @@ static int kernel_stage(struct ksrtp_kernel *k, enum ksrtp_kernel_op op, struct 
 		 * else no packet of a frame would join the ones before it in
 		 * the same batch.
 		 */
-		ksrtp_pad_sent(&pad->pad, slot, (uint32_t)len +
-			       (pad->cryptex ? ksrtp_pad_cryptex_growth(slot) : 0));
+		ksrtp_pad_sent(&pad->pad, slot, (uint32_t)len + grow);
 	}
 	k->descs[i] = (struct ksrtp_desc){ .sa = id, .slot = i, .len = (uint32_t)len };
 	k->kpkts[i] = p;
