@@ -26,6 +26,14 @@ relay-static: $(RELAY_STATIC)
 # The relay tests run the relay: build it first.
 $(filter $(BUILD)/tests/relay/%,$(TEST_BINS)): $(BUILD)/ksrtp-relay
 
+# tests/relay/packet_path_calls runs the relay under this LD_PRELOAD shim. Never
+# sanitized: it hands each call on, to the sanitizer runtime in a SAN=1 build.
+COUNT_CALLS_SO := $(BUILD)/tests/relay/preload/count_calls.so
+$(COUNT_CALLS_SO): tests/relay/preload/count_calls.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(filter-out -fsanitize%,$(KSRTP_CFLAGS)) -shared -o $@ $< -ldl
+$(BUILD)/tests/relay/packet_path_calls: $(COUNT_CALLS_SO)
+
 # At 80% of the capacity it measures first: no packet lost, duplicated or
 # failing to authenticate, and the relay's RSS flat. Never a timing.
 check-soak:
