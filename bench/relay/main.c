@@ -28,7 +28,7 @@ struct relay {
 	struct relay_config *cfg;
 	struct relay_worker *workers[MAX_THREADS];
 	unsigned int nworkers;
-	enum ksrtp_engine engine;
+	struct ksrtp_config session;	/* every worker's sessions: engine, kernel transport */
 	unsigned long reloads;
 };
 
@@ -42,6 +42,9 @@ static void usage(FILE *f)
 		"                     socket on the listen port (SO_REUSEPORT) and sessions\n"
 		"  --engine E         auto (default: the kernel's when /dev/ksrtp is usable),\n"
 		"                     user or kernel\n"
+		"  --kernel-transport T\n"
+		"                     how the kernel engine reaches ksrtp.ko: ioctl (default,\n"
+		"                     one ioctl a batch) or uring (one io_uring URING_CMD)\n"
 		"  --stats-file PATH  where SIGUSR1 and exit write the counters (default stderr)\n"
 		"  --notify-fd FD     once listening, write \"ready port=N\\n\" to FD, close it\n"
 		"  --help\n\n"
@@ -70,6 +73,7 @@ static int parse_args(struct relay *r, int argc, char **argv, unsigned int *thre
 	static const struct option options[] = {
 		{ "threads", required_argument, NULL, 't' },
 		{ "engine", required_argument, NULL, 'e' },
+		{ "kernel-transport", required_argument, NULL, 'k' },
 		{ "stats-file", required_argument, NULL, 's' },
 		{ "notify-fd", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
@@ -88,13 +92,24 @@ static int parse_args(struct relay *r, int argc, char **argv, unsigned int *thre
 			break;
 		case 'e':
 			if (!strcmp(optarg, "auto")) {
-				r->engine = KSRTP_ENGINE_AUTO;
+				r->session.engine = KSRTP_ENGINE_AUTO;
 			} else if (!strcmp(optarg, "user")) {
-				r->engine = KSRTP_ENGINE_USER;
+				r->session.engine = KSRTP_ENGINE_USER;
 			} else if (!strcmp(optarg, "kernel")) {
-				r->engine = KSRTP_ENGINE_KERNEL;
+				r->session.engine = KSRTP_ENGINE_KERNEL;
 			} else {
 				fprintf(stderr, "ksrtp-relay: --engine: want auto, user or kernel\n");
+				return 2;
+			}
+			break;
+		case 'k':
+			if (!strcmp(optarg, "ioctl")) {
+				r->session.kernel_transport = KSRTP_KERNEL_IOCTL;
+			} else if (!strcmp(optarg, "uring")) {
+				r->session.kernel_transport = KSRTP_KERNEL_URING;
+			} else {
+				fprintf(stderr,
+					"ksrtp-relay: --kernel-transport: want ioctl or uring\n");
 				return 2;
 			}
 			break;
@@ -191,7 +206,7 @@ static int start(struct relay *r, unsigned int threads)
 	unsigned int i;
 
 	for (i = 0; i < threads; i++) {
-		r->workers[i] = relay_worker_start(i, r->cfg, &listen, r->engine, err, sizeof(err));
+		r->workers[i] = relay_worker_start(i, r->cfg, &listen, &r->session, err, sizeof(err));
 		if (!r->workers[i]) {
 			fprintf(stderr, "ksrtp-relay: %s\n", err);
 			return -1;
@@ -202,14 +217,15 @@ static int start(struct relay *r, unsigned int threads)
 	}
 	fprintf(stderr, "ksrtp-relay: listening on %s, %u workers, %s engine, %u streams, "
 			"%u receivers\n", relay_addr_str(&listen, addr, sizeof(addr)), threads,
-		relay_worker_engine(r->workers[0]) == KSRTP_ENGINE_KERNEL ? "kernel" : "user",
-		r->cfg->nstreams, r->cfg->nreceivers);
+		relay_worker_engine(r->workers[0]) != KSRTP_ENGINE_KERNEL ? "user" :
+		r->session.kernel_transport == KSRTP_KERNEL_URING ? "kernel (uring)" :
+		"kernel (ioctl)", r->cfg->nstreams, r->cfg->nreceivers);
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	struct relay r = { .engine = KSRTP_ENGINE_AUTO };
+	struct relay r = { .session.engine = KSRTP_ENGINE_AUTO };
 	unsigned int threads = 1, i;
 	int notify_fd = -1, rc, sig;
 	char err[512];

@@ -191,22 +191,32 @@ struct relay_forward {
  */
 int relay_forward_batch(struct relay_forward *f, int timeout_ms);
 
+/* A stream's or a receiver's figures in a snapshot, and the engine carrying it. */
+struct relay_figures {
+	struct ksrtp_stats stats;
+	int engine;	/* KSRTP_ENGINE_USER or KSRTP_ENGINE_KERNEL; negative: not set up */
+};
+
 /* The per-stream and per-receiver figures of one worker, for stats.c. */
 struct relay_snapshot {
 	struct relay_counters counters;
 	struct ksrtp_session_stats inbound;	/* what the inbound session refused, why */
-	struct ksrtp_stats *streams;	/* [nstreams]: config's streams, inbound */
-	struct ksrtp_stats *receivers;	/* [nreceivers]: sums of their outbound streams */
+	struct relay_figures *streams;	/* [nstreams]: config's streams, inbound */
+	struct relay_figures *receivers; /* [nreceivers]: sums of their outbound streams */
 	unsigned int nstreams;		/* the config's, or 0 when out of memory */
 	unsigned int nreceivers;
 };
 
 struct relay_worker;
 
-/* A worker with its socket bound to listen (SO_REUSEPORT), running cfg. */
+/*
+ * A worker with its socket bound to listen (SO_REUSEPORT), running cfg, its
+ * sessions made from session (engine and kernel transport).
+ */
 struct relay_worker *relay_worker_start(unsigned int id, const struct relay_config *cfg,
 					const union relay_addr *listen,
-					enum ksrtp_engine engine, char *err, size_t errlen);
+					const struct ksrtp_config *session, char *err,
+					size_t errlen);
 /* The port it is bound to (after relay_worker_start). */
 unsigned int relay_worker_port(const struct relay_worker *w);
 /*

@@ -15,9 +15,11 @@
 
 #include "relay.h"
 
-static const char *engine_name(enum ksrtp_engine e)
+/* An engine, or a stream's (KSRTP_ENGINE_USER/KERNEL, negative: none set up). */
+static const char *engine_name(int e)
 {
-	return e == KSRTP_ENGINE_KERNEL ? "kernel" : e == KSRTP_ENGINE_USER ? "user" : "auto";
+	return e == KSRTP_ENGINE_KERNEL ? "kernel" : e == KSRTP_ENGINE_USER ? "user" :
+	       e == KSRTP_ENGINE_AUTO ? "auto" : "none";
 }
 
 static void print_counters(FILE *f, const char *what, const struct relay_counters *c)
@@ -86,25 +88,27 @@ static void print_inbound(FILE *f, struct relay_worker *const *workers, unsigned
 	fputc('\n', f);
 }
 
-static struct ksrtp_stats sum_stats(struct relay_worker *const *workers, unsigned int n,
-				    bool receiver, unsigned int i)
+/* A stream's or receiver's figures over every worker; the engine is the first worker's. */
+static struct relay_figures sum_figures(struct relay_worker *const *workers, unsigned int n,
+					bool receiver, unsigned int i)
 {
-	struct ksrtp_stats sum;
+	struct relay_figures sum = { .engine = -1 };
 	unsigned int k;
 
-	memset(&sum, 0, sizeof(sum));
 	for (k = 0; k < n; k++) {
 		const struct relay_snapshot *s = relay_worker_snapshot(workers[k]);
-		const struct ksrtp_stats *st;
+		const struct relay_figures *fig;
 
 		if (i >= (receiver ? s->nreceivers : s->nstreams))
 			continue;
-		st = receiver ? &s->receivers[i] : &s->streams[i];
-		sum.packets += st->packets;
-		sum.bytes += st->bytes;
-		sum.auth_failures += st->auth_failures;
-		sum.replays += st->replays;
-		sum.malformed += st->malformed;
+		fig = receiver ? &s->receivers[i] : &s->streams[i];
+		sum.stats.packets += fig->stats.packets;
+		sum.stats.bytes += fig->stats.bytes;
+		sum.stats.auth_failures += fig->stats.auth_failures;
+		sum.stats.replays += fig->stats.replays;
+		sum.stats.malformed += fig->stats.malformed;
+		if (sum.engine < 0)
+			sum.engine = fig->engine;
 	}
 	return sum;
 }
@@ -133,25 +137,27 @@ void relay_stats_print(FILE *f, const struct relay_config *cfg,
 	print_inbound(f, workers, nworkers);
 	for (i = 0; i < cfg->nstreams; i++) {
 		const struct relay_stream *st = &cfg->streams[i];
-		struct ksrtp_stats s = sum_stats(workers, nworkers, false, i);
+		struct relay_figures s = sum_figures(workers, nworkers, false, i);
 
 		fprintf(f,
-			"stream ssrc=0x%08x profile=%s line=%u packets=%llu bytes=%llu "
+			"stream ssrc=0x%08x profile=%s line=%u engine=%s packets=%llu bytes=%llu "
 			"auth_failures=%llu replays=%llu malformed=%llu\n",
 			st->ssrc, relay_profile_name(st->keys.profile), st->config_line,
-			(unsigned long long)s.packets, (unsigned long long)s.bytes,
-			(unsigned long long)s.auth_failures, (unsigned long long)s.replays,
-			(unsigned long long)s.malformed);
+			engine_name(s.engine), (unsigned long long)s.stats.packets,
+			(unsigned long long)s.stats.bytes,
+			(unsigned long long)s.stats.auth_failures,
+			(unsigned long long)s.stats.replays, (unsigned long long)s.stats.malformed);
 	}
 	for (i = 0; i < cfg->nreceivers; i++) {
 		const struct relay_receiver *r = &cfg->receivers[i];
-		struct ksrtp_stats s = sum_stats(workers, nworkers, true, i);
+		struct relay_figures s = sum_figures(workers, nworkers, true, i);
 		char addr[RELAY_ADDR_STRLEN];
 
-		fprintf(f, "receiver addr=%s profile=%s line=%u sealed=%llu bytes=%llu\n",
+		fprintf(f, "receiver addr=%s profile=%s line=%u engine=%s sealed=%llu bytes=%llu\n",
 			relay_addr_str(&r->addr, addr, sizeof(addr)),
 			relay_profile_name(r->keys.profile), r->config_line,
-			(unsigned long long)s.packets, (unsigned long long)s.bytes);
+			engine_name(s.engine), (unsigned long long)s.stats.packets,
+			(unsigned long long)s.stats.bytes);
 	}
 	fflush(f);
 }

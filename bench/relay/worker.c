@@ -25,7 +25,7 @@ struct relay_worker {
 	unsigned int id;
 	pthread_t thread;
 	bool running;
-	enum ksrtp_engine engine;
+	struct ksrtp_config session;	/* what every session of this worker is made from */
 	struct relay_forward f;
 	/* Requests: written by main, then req bumped; ack = req when done. */
 	const struct relay_config *pending;
@@ -39,14 +39,6 @@ struct relay_worker {
 	char start_err[256];		/* why the thread could not start its transport */
 };
 
-static ksrtp_session *new_session(enum ksrtp_engine engine, int *err)
-{
-	struct ksrtp_config c;
-
-	memset(&c, 0, sizeof(c));
-	c.engine = engine;
-	return ksrtp_session_new(&c, err);
-}
 
 static int add_stream(ksrtp_session *s, const struct relay_keys *k, uint32_t ssrc,
 		      enum ksrtp_direction dir)
@@ -127,7 +119,7 @@ static int sync_receiver(struct relay_worker *w, const struct relay_config *oc, 
 				ksrtp_remove_stream(*out, ssrc, KSRTP_OUTBOUND);
 		}
 	} else {
-		*out = new_session(w->engine, &err);
+		*out = ksrtp_session_new(&w->session, &err);
 		if (!*out)
 			return err;
 	}
@@ -171,7 +163,7 @@ static int apply(struct relay_worker *w, const struct relay_config *nc)
 		return KSRTP_ENOMEM;
 	}
 	if (!f->in)
-		f->in = new_session(w->engine, &err);
+		f->in = ksrtp_session_new(&w->session, &err);
 	if (f->in)
 		err = sync_inbound(f, oc, nc);
 	for (r = 0; r < nc->nreceivers; r++) {
@@ -222,12 +214,26 @@ static void add_stats(struct ksrtp_stats *sum, const struct ksrtp_stats *s)
 	sum->malformed += s->malformed;
 }
 
+/* Add a stream's figures and engine in session s to *fig (nothing if s has no such stream). */
+static void stream_figures(ksrtp_session *s, uint32_t ssrc, enum ksrtp_direction dir,
+			   struct relay_figures *fig)
+{
+	struct ksrtp_stats st;
+	int engine;
+
+	if (!s || ksrtp_stream_stats(s, ssrc, dir, &st))
+		return;
+	engine = ksrtp_stream_engine(s, ssrc, dir);
+	add_stats(&fig->stats, &st);
+	if (fig->engine < 0)
+		fig->engine = engine;
+}
+
 /* The worker's figures, for the config it runs; counters read by their owner only. */
 static void take_snapshot(struct relay_worker *w)
 {
 	const struct relay_config *cfg = w->f.cfg;
 	struct relay_snapshot *s = &w->snap;
-	struct ksrtp_stats st;
 	unsigned int i, r;
 	void *p;
 
@@ -245,14 +251,16 @@ static void take_snapshot(struct relay_worker *w)
 	memset(&s->inbound, 0, sizeof(s->inbound));
 	if (w->f.in)
 		ksrtp_session_stats(w->f.in, &s->inbound);
-	for (i = 0; i < s->nstreams; i++)
-		if (w->f.in && !ksrtp_stream_stats(w->f.in, cfg->streams[i].ssrc, KSRTP_INBOUND, &st))
-			s->streams[i] = st;
-	for (r = 0; r < s->nreceivers; r++)
-		for (i = 0; w->f.out[r] && i < cfg->nstreams; i++)
-			if (!ksrtp_stream_stats(w->f.out[r], cfg->streams[i].ssrc, KSRTP_OUTBOUND,
-						&st))
-				add_stats(&s->receivers[r], &st);
+	for (i = 0; i < s->nstreams; i++) {
+		s->streams[i].engine = -1;
+		stream_figures(w->f.in, cfg->streams[i].ssrc, KSRTP_INBOUND, &s->streams[i]);
+	}
+	for (r = 0; r < s->nreceivers; r++) {
+		s->receivers[r].engine = -1;
+		for (i = 0; i < cfg->nstreams; i++)
+			stream_figures(w->f.out[r], cfg->streams[i].ssrc, KSRTP_OUTBOUND,
+				       &s->receivers[r]);
+	}
 }
 
 static void handle_requests(struct relay_worker *w)
@@ -307,7 +315,8 @@ static void *run(void *arg)
 
 struct relay_worker *relay_worker_start(unsigned int id, const struct relay_config *cfg,
 					const union relay_addr *listen,
-					enum ksrtp_engine engine, char *err, size_t errlen)
+					const struct ksrtp_config *session, char *err,
+					size_t errlen)
 {
 	struct relay_worker *w = calloc(1, sizeof(*w));
 	int e;
@@ -317,7 +326,7 @@ struct relay_worker *relay_worker_start(unsigned int id, const struct relay_conf
 		return NULL;
 	}
 	w->id = id;
-	w->engine = engine;
+	w->session = *session;
 	w->f.io = relay_io_open(listen, err, errlen);
 	if (!w->f.io)
 		goto fail;

@@ -19,7 +19,8 @@ int main(void)
 	int recv_fd[NRECV], sender_fd, i, seq;
 	static bool seen[NRECV][NPKT];
 	uint8_t pkt[RT_PKT], want[RT_PKT];
-	char config[4096];
+	char config[4096], line[64];
+	const char *stats;
 	struct rt_relay relay;
 	unsigned int got[NRECV] = { 0 };
 
@@ -64,6 +65,15 @@ int main(void)
 		CHECK(got[i] == NPKT);
 		if (got[i] != NPKT)
 			fprintf(stderr, "receiver %d got %u of %d\n", i, got[i], NPKT);
+	}
+	/* Each stream on the engine that can carry it (the kernel's in tests/vm). */
+	stats = rt_relay_stats(&relay);
+	snprintf(line, sizeof(line), "stream ssrc=0x%08x", SSRC);
+	CHECK(rt_stat_is(stats, line, "engine", rt_expected_engine(sender_keys.profile)));
+	for (i = 0; i < NRECV; i++) {
+		snprintf(line, sizeof(line), "receiver addr=127.0.0.1:%u ",
+			 ntohs(recv_addr[i].sin_port));
+		CHECK(rt_stat_is(stats, line, "engine", rt_expected_engine(recv_keys[i].profile)));
 	}
 	CHECK(rt_relay_stop(&relay) == 0);
 	fputs(rt_read_file(relay.log), stderr);

@@ -201,8 +201,15 @@ static inline void rt_relay_path(char *out, size_t len)
 	}
 	self[n] = 0;
 	/* $(BUILD)/tests/relay/NAME -> $(BUILD) */
-	for (up = 0; up < 3; up++)
-		*strrchr(self, '/') = 0;
+	for (up = 0; up < 3; up++) {
+		char *slash = strrchr(self, '/');
+
+		if (!slash) {
+			fprintf(stderr, "%s: not under $(BUILD)/tests/relay/\n", self);
+			exit(T_FAIL);
+		}
+		*slash = 0;
+	}
 	snprintf(out, len, "%s/ksrtp-relay", self);
 }
 
@@ -253,7 +260,7 @@ static inline int rt_relay_start(struct rt_relay *r, const char *config_text,
 				 const char *const *extra)
 {
 	char path[PATH_MAX], fdarg[16], line[64];
-	const char *argv[24];
+	const char *argv[28];
 	int pipefd[2], argc = 0, i, port;
 	struct pollfd pfd;
 	ssize_t n;
@@ -270,7 +277,14 @@ static inline int rt_relay_start(struct rt_relay *r, const char *config_text,
 	argv[argc++] = fdarg;
 	argv[argc++] = "--stats-file";
 	argv[argc++] = r->stats;
-	for (i = 0; extra && extra[i] && argc < 22; i++)
+	/* In tests/vm the relay runs on the engine under test too. */
+	if (getenv("KSRTP_TEST_ENGINE")) {
+		argv[argc++] = "--engine";
+		argv[argc++] = test_env("KSRTP_TEST_ENGINE", "user");
+		argv[argc++] = "--kernel-transport";
+		argv[argc++] = test_env("KSRTP_TEST_TRANSPORT", "ioctl");
+	}
+	for (i = 0; extra && extra[i] && argc < 26; i++)
 		argv[argc++] = extra[i];
 	argv[argc++] = r->config;
 	argv[argc] = NULL;
@@ -459,6 +473,30 @@ static inline long long rt_stat(const char *stats, const char *line, const char 
 		l = eol ? eol + 1 : NULL;
 	}
 	return -1;
+}
+
+/* Whether the stats line starting with `line` has key=want (a word). */
+static inline bool rt_stat_is(const char *stats, const char *line, const char *key,
+			      const char *want)
+{
+	const char *l = strstr(stats, line), *v;
+	char k[64];
+
+	snprintf(k, sizeof(k), " %s=%s", key, want);
+	while (l && l != stats && l[-1] != '\n')
+		l = strstr(l + 1, line);
+	v = l ? strstr(l, k) : NULL;
+	return v && v < strchrnul(l, '\n') && strchr(" \n", v[strlen(k)]);
+}
+
+/*
+ * The engine that must carry a relay stream of profile p: under
+ * KSRTP_TEST_ENGINE=kernel or auto (tests/vm), the kernel's for the GCM
+ * profiles (auto falls back to the user engine for AES-CM); else the user's.
+ */
+static inline const char *rt_expected_engine(const struct test_profile *p)
+{
+	return strcmp(test_env("KSRTP_TEST_ENGINE", "user"), "user") && p->gcm ? "kernel" : "user";
 }
 
 #endif /* KSRTP_TESTS_RELAY_TEST_H */
