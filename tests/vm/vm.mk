@@ -44,7 +44,7 @@ VM_BENCH_ARGS ?= $(filter --quick,$(BENCH_ARGS))
 VM_RELAY := $(BUILD)/ksrtp-relay
 VM_INITRAMFS_ARGS = $(foreach t,$(VM_ENGINE_TESTS),-f $(BUILD)/tests/$(t)=/t/tests/$(t)) \
 	-f $(VM_ENGINE_LIST)=/etc/engine-tests -f $(VM_BENCH)=/bin/ksrtp-bench \
-	-f $(VM_RELAY)=/t/ksrtp-relay \
+	-f $(VM_RELAY)=/t/ksrtp-relay -f $(COUNT_CALLS_SO)=/t/tests/relay/preload/count_calls.so \
 	$(addprefix -l ,$(VM_DLOPEN_LIBS))
 
 .PHONY: check-vm vm-initramfs bench-vm
@@ -56,7 +56,8 @@ $(VM_DIR)/ksrtp-vmtest: tests/vm/ksrtp-vmtest.c include/uapi/linux/ksrtp.h \
 
 # The module is rebuilt for the VM's kernel each time (Kbuild makes that cheap
 # when nothing changed); so is the initramfs (about a second).
-vm-initramfs: $(VM_PROGS) $(VM_ENGINE_BINS) $(VM_EXPECTED) $(VM_BENCH) $(VM_RELAY)
+vm-initramfs: $(VM_PROGS) $(VM_ENGINE_BINS) $(VM_EXPECTED) $(VM_BENCH) $(VM_RELAY) \
+		$(COUNT_CALLS_SO)
 	@$(MAKE) --no-print-directory module KDIR=$(VM_KDIR)
 	tests/vm/mkinitramfs $(VM_INITRAMFS_ARGS) \
 		$(VM_DIR)/initramfs.cpio.gz $(VM_KVER) kernel/ksrtp.ko tests/vm/init $(VM_PROGS)
