@@ -7,7 +7,8 @@
 #                       (under a minute), BENCH_ARGS for more report options
 #                       (ksrtp-bench report --help)
 #   make check-bench    (part of make check) every subcommand with --quick through
-#                       ksrtp-bench report, the VM's kernel run left to check-vm
+#                       ksrtp-bench report, the VM's kernel run left to check-vm;
+#                       and load --quick over IPv6 with SRTCP (bench-load-ipv6-srtcp)
 #   make bench-static   ksrtp-bench and ksrtp-relay for a machine without packages,
 #                       in $(BUILD)/static/
 BENCH_SRCS := $(wildcard bench/*.c)
@@ -61,6 +62,18 @@ check-bench:
 	else \
 		echo "FAIL bench-smoke"; echo "FAIL bench-smoke" >>$(RESULTS); \
 		tail -n 30 $(BUILD)/bench-smoke.log; \
+	fi
+	@# The relay over [::1], an SRTCP packet per 10 RTP: both kinds checked and accounted.
+	@log=$(BUILD)/bench-load6.log; \
+	if [ -z "$(BENCH_RELAY)" ] || ! grep -q '^0\{31\}1 ' /proc/net/if_inet6 2>/dev/null; then \
+		echo "SKIP bench-load-ipv6-srtcp (no relay, or no IPv6 loopback)"; \
+		echo "SKIP bench-load-ipv6-srtcp" >>$(RESULTS); \
+	elif $(BUILD)/ksrtp-bench load --quick --family 6 --rtcp-every 10 \
+		--relay $(BENCH_RELAY) >$$log 2>&1; then \
+		echo "PASS bench-load-ipv6-srtcp"; echo "PASS bench-load-ipv6-srtcp" >>$(RESULTS); \
+	else \
+		echo "FAIL bench-load-ipv6-srtcp"; echo "FAIL bench-load-ipv6-srtcp" >>$(RESULTS); \
+		tail -n 30 $$log; \
 	fi
 
 # ---- make bench-static: the tools for a machine with no compiler or packages ----

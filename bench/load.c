@@ -37,7 +37,8 @@
 #include "load.h"
 
 #define LOAD_SLOT 2048
-#define LOAD_BATCH 32		/* packets per sendmmsg, and per protect_batch */
+#define LOAD_BATCH 32		/* RTP packets per sendmmsg, and per protect_batch */
+#define LOAD_RTCP_MAX 64	/* make_rtcp()'s packet, CNAME included */
 #define LOAD_RX_BATCH 64
 #define LOAD_SSRC0 0x10ad0000u
 #define LOAD_WINDOW (1u << 17)	/* packets a receiver tracks per stream for duplicates */
@@ -77,11 +78,11 @@ struct gen_thread {
 	unsigned int id;
 	pthread_t thread;
 	ksrtp_session *tx;	/* sending: its senders' outbound streams */
-	uint8_t *buf;		/* LOAD_BATCH or LOAD_RX_BATCH slots */
+	uint8_t *buf;		/* 2 x LOAD_BATCH (RTP, SRTCP) or LOAD_RX_BATCH slots */
 	/* one run */
-	double rate;		/* sending: packets/s, 0 as fast as it can */
+	double rate;		/* sending: RTP packets/s, 0 as fast as it can */
 	uint64_t t0, end;
-	uint64_t sent, delivered, bad;
+	struct load_count rtp, rtcp;	/* sent, or delivered and bad */
 	int rc;
 };
 
@@ -94,7 +95,8 @@ struct load {
 	unsigned int key_len, salt_len;
 	char dir[64], config[128], stats[128], log[128];
 	pid_t relay;
-	struct sockaddr_in relay_addr;
+	struct sockaddr_storage relay_addr;
+	socklen_t relay_addr_len;
 	/* senders: sender s belongs to sending thread s % threads */
 	int sfd[LOAD_MAX_SENDERS];
 	uint64_t counter[LOAD_MAX_SENDERS];
@@ -103,6 +105,7 @@ struct load {
 	unsigned int rport[LOAD_MAX_RECEIVERS];
 	ksrtp_session *rx[LOAD_MAX_RECEIVERS];
 	struct track *track;	/* [receiver * senders + sender] */
+	struct track *rtcp_track;	/* the same for SRTCP, by count / rtcp_every */
 	struct gen_thread send[LOAD_MAX_GEN_THREADS], recv[LOAD_MAX_GEN_THREADS];
 	unsigned int nsend, nrecv;
 	atomic_bool sending_done;
@@ -168,6 +171,86 @@ static bool check_packet(const struct load *l, const uint8_t *p, size_t len,
 	return true;
 }
 
+static void put_be(uint8_t *p, uint64_t v, unsigned int bytes)
+{
+	while (bytes--)
+		*p++ = (uint8_t)(v >> (8 * bytes));
+}
+
+static uint64_t get_be(const uint8_t *p, unsigned int bytes)
+{
+	uint64_t v = 0;
+
+	while (bytes--)
+		v = v << 8 | *p++;
+	return v;
+}
+
+/*
+ * The SRTCP compound packet that sender sends after its count-th RTP
+ * packet (RFC 3550 section 6.1: a report first, an SDES CNAME with it): an
+ * SR with no report blocks (section 6.4.1) and an SDES of one CNAME chunk
+ * (section 6.5). Every field follows from sender and count, so a receiver
+ * rebuilds it to compare: the packet and octet counts are the true ones, the
+ * RTP timestamp is the last packet's (make_packet() stamps the counter), and
+ * the NTP timestamp carries the 64-bit count instead of a wallclock no
+ * receiver could rebuild; it tells copies apart, as the RTP payload's
+ * counter does.
+ */
+static size_t make_rtcp(uint8_t *p, unsigned int sender, uint64_t count, unsigned int payload)
+{
+	uint32_t ssrc = LOAD_SSRC0 + sender;
+	char cname[24];
+	size_t n = (size_t)snprintf(cname, sizeof(cname), "load-sender-%u", sender);
+	/* SSRC, CNAME item (type, length, text), null octets to the next 32-bit boundary */
+	size_t chunk = (4 + 2 + n + 4) & ~(size_t)3;
+
+	p[0] = 0x80;			/* V=2, no padding, RC=0 */
+	p[1] = 200;			/* SR */
+	put_be(p + 2, 6, 2);		/* length: 32-bit words - 1 */
+	put_be(p + 4, ssrc, 4);
+	put_be(p + 8, count, 8);	/* NTP timestamp: the count, see above */
+	put_be(p + 16, count - 1, 4);	/* RTP timestamp */
+	put_be(p + 20, count, 4);	/* sender's packet count */
+	put_be(p + 24, count * payload, 4);	/* sender's octet count (payload octets) */
+	p[28] = 0x81;			/* V=2, SC=1 */
+	p[29] = 202;			/* SDES */
+	put_be(p + 30, chunk / 4, 2);
+	put_be(p + 32, ssrc, 4);
+	p[36] = 1;			/* CNAME */
+	p[37] = (uint8_t)n;
+	memcpy(p + 38, cname, n);
+	memset(p + 38 + n, 0, chunk - 6 - n);
+	return 32 + chunk;
+}
+
+/* RFC 5761 section 4: RTCP packet types 192..223 in the second octet. */
+static bool is_rtcp(const uint8_t *p, size_t len)
+{
+	return len >= 2 && p[1] >= 192 && p[1] <= 223;
+}
+
+/* An opened SRTCP packet: its sender and count if it is one make_rtcp() made. */
+static bool check_rtcp(const struct load *l, const uint8_t *p, size_t len,
+		       unsigned int *sender, uint64_t *count)
+{
+	uint8_t want[LOAD_RTCP_MAX];
+	uint32_t ssrc;
+	uint64_t c;
+
+	if (len < 16 || !l->setup.rtcp_every)
+		return false;
+	ssrc = (uint32_t)get_be(p + 4, 4);
+	c = get_be(p + 8, 8);
+	if (ssrc - LOAD_SSRC0 >= l->setup.senders || !c || c % l->setup.rtcp_every)
+		return false;
+	*sender = ssrc - LOAD_SSRC0;
+	if (len != make_rtcp(want, *sender, c, l->setup.payload) || memcmp(p, want, len))
+		return false;
+	*count = c;
+	return true;
+}
+
 /* 0 for a first delivery, -1 for a duplicate or one too old to tell. */
 static int track_mark(struct track *t, uint64_t c)
 {
@@ -191,13 +274,28 @@ static int track_mark(struct track *t, uint64_t c)
 
 /* ---- the receiver thread ---- */
 
+/* One SRTCP packet at receiver r: opened with r's keys, intact, the first copy. */
+static void receive_rtcp(struct gen_thread *g, unsigned int r, uint8_t *p, size_t len)
+{
+	struct load *l = g->l;
+	unsigned int sender;
+	uint64_t count;
+
+	if (ksrtp_unprotect_rtcp(l->rx[r], p, &len) || !check_rtcp(l, p, len, &sender, &count) ||
+	    track_mark(&l->rtcp_track[r * l->setup.senders + sender],
+		       count / l->setup.rtcp_every))
+		g->rtcp.bad++;
+	else
+		g->rtcp.delivered++;
+}
+
 static void receive_batch(struct gen_thread *g, unsigned int r)
 {
 	struct load *l = g->l;
 	struct mmsghdr msgs[LOAD_RX_BATCH];
 	struct iovec iov[LOAD_RX_BATCH];
 	struct ksrtp_pkt v[LOAD_RX_BATCH];
-	unsigned int i, sender;
+	unsigned int i, m, sender;
 	uint64_t counter;
 	int n;
 
@@ -209,16 +307,20 @@ static void receive_batch(struct gen_thread *g, unsigned int r)
 	n = recvmmsg(l->rfd[r], msgs, LOAD_RX_BATCH, MSG_DONTWAIT, NULL);
 	if (n <= 0)
 		return;
-	for (i = 0; i < (unsigned int)n; i++)
-		v[i] = (struct ksrtp_pkt){ .data = iov[i].iov_base, .len = msgs[i].msg_len,
-					   .cap = LOAD_SLOT };
-	ksrtp_unprotect_batch(l->rx[r], v, (unsigned int)n);
-	for (i = 0; i < (unsigned int)n; i++) {
+	/* SRTCP one by one, as it comes; the RTP in one batch. */
+	for (i = 0, m = 0; i < (unsigned int)n; i++)
+		if (is_rtcp(iov[i].iov_base, msgs[i].msg_len))
+			receive_rtcp(g, r, iov[i].iov_base, msgs[i].msg_len);
+		else
+			v[m++] = (struct ksrtp_pkt){ .data = iov[i].iov_base,
+						     .len = msgs[i].msg_len, .cap = LOAD_SLOT };
+	ksrtp_unprotect_batch(l->rx[r], v, m);
+	for (i = 0; i < m; i++) {
 		if (v[i].status || !check_packet(l, v[i].data, v[i].len, &sender, &counter) ||
 		    track_mark(&l->track[r * l->setup.senders + sender], counter))
-			g->bad++;
+			g->rtp.bad++;
 		else
-			g->delivered++;
+			g->rtp.delivered++;
 	}
 }
 
@@ -294,23 +396,57 @@ static int add_stream(ksrtp_session *s, const struct load *l, const struct party
 	return ksrtp_add_stream(s, &p);
 }
 
-static int udp_socket(unsigned int *port)
+/* The loopback address of family (AF_INET or AF_INET6) at port: its length. */
+static socklen_t loopback(int family, unsigned int port, struct sockaddr_storage *a)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), size = LOAD_SOCKET_BUFFER;
-	socklen_t len = sizeof(a);
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)a;
+	struct sockaddr_in *in = (struct sockaddr_in *)a;
 
-	if (fd < 0)
-		return -1;
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
-	    getsockname(fd, (struct sockaddr *)&a, &len)) {
-		close(fd);
-		return -1;
+	memset(a, 0, sizeof(*a));
+	if (family == AF_INET6) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_addr = in6addr_loopback;
+		in6->sin6_port = htons((uint16_t)port);
+		return sizeof(*in6);
 	}
-	*port = ntohs(a.sin_port);
-	return fd;
+	in->sin_family = AF_INET;
+	in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	in->sin_port = htons((uint16_t)port);
+	return sizeof(*in);
+}
+
+/* The same as the relay's config writes it, before ":port". */
+static const char *loopback_name(int family)
+{
+	return family == AF_INET6 ? "[::1]" : "127.0.0.1";
+}
+
+static unsigned int port_of(const struct sockaddr_storage *a)
+{
+	return ntohs(a->ss_family == AF_INET6 ? ((const struct sockaddr_in6 *)a)->sin6_port :
+						((const struct sockaddr_in *)a)->sin_port);
+}
+
+static int udp_socket(int family, unsigned int *port)
+{
+	struct sockaddr_storage a;
+	socklen_t len = sizeof(a);
+	int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0), size = LOAD_SOCKET_BUFFER;
+
+	if (fd >= 0) {
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+		if (!bind(fd, (struct sockaddr *)&a, loopback(family, 0, &a)) &&
+		    !getsockname(fd, (struct sockaddr *)&a, &len)) {
+			*port = port_of(&a);
+			return fd;
+		}
+	}
+	fprintf(stderr, "ksrtp-bench load: a UDP socket on %s: %s\n", loopback_name(family),
+		strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
 }
 
 /* Keys for every party, the sessions, and the relay's config file. */
@@ -328,7 +464,8 @@ static int write_config(struct load *l)
 	f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (!f)
 		return -1;
-	fprintf(f, "# ksrtp-bench load: %u senders, %u receivers\nlisten 127.0.0.1:0\n", S, R);
+	fprintf(f, "# ksrtp-bench load: %u senders, %u receivers\nlisten %s:0\n", S, R,
+		loopback_name(l->setup.family));
 	for (s = 0; s < S && !rc; s++) {
 		rc = random_keys(&k) ||
 		     add_stream(l->send[s % l->nsend].tx, l, &k, LOAD_SSRC0 + s, KSRTP_OUTBOUND);
@@ -343,8 +480,8 @@ static int write_config(struct load *l)
 			rc = add_stream(l->rx[r], l, &k, LOAD_SSRC0 + s, KSRTP_INBOUND);
 		hex(key_hex, k.key, l->key_len);
 		hex(salt_hex, k.salt, l->salt_len);
-		fprintf(f, "receiver addr=127.0.0.1:%u profile=%s key=%s salt=%s streams=all\n",
-			l->rport[r], name, key_hex, salt_hex);
+		fprintf(f, "receiver addr=%s:%u profile=%s key=%s salt=%s streams=all\n",
+			loopback_name(l->setup.family), l->rport[r], name, key_hex, salt_hex);
 	}
 	explicit_bzero(&k, sizeof(k));
 	explicit_bzero(key_hex, sizeof(key_hex));
@@ -406,9 +543,7 @@ static int exec_relay(struct load *l)
 		fprintf(stderr, "ksrtp-bench load: %s did not start\n", path);
 		return -1;
 	}
-	l->relay_addr = (struct sockaddr_in){ .sin_family = AF_INET,
-					      .sin_port = htons((uint16_t)port),
-					      .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	l->relay_addr_len = loopback(l->setup.family, (unsigned int)port, &l->relay_addr);
 	return 0;
 }
 
@@ -455,10 +590,10 @@ static int relay_stats(struct load *l, char *buf, size_t cap)
 	return 0;
 }
 
-/* Drops counted by the kernel on the UDP sockets bound to these ports. */
-static uint64_t socket_drops(const unsigned int *ports, unsigned int n)
+/* Drops counted by the kernel on the family's UDP sockets bound to these ports. */
+static uint64_t socket_drops(int family, const unsigned int *ports, unsigned int n)
 {
-	FILE *f = fopen("/proc/net/udp", "r");
+	FILE *f = fopen(family == AF_INET6 ? "/proc/net/udp6" : "/proc/net/udp", "r");
 	char line[512];
 	uint64_t sum = 0;
 
@@ -467,13 +602,13 @@ static uint64_t socket_drops(const unsigned int *ports, unsigned int n)
 	while (fgets(line, sizeof(line), f)) {
 		unsigned int port, i;
 		unsigned long long drops;
-		char *tok = line, *save = NULL, *field[16];
+		char *tok = line, *save = NULL, *field[16], *colon;
 		int nf = 0;
 
 		while (nf < 16 && (field[nf] = strtok_r(tok, " \n", &save)))
 			tok = NULL, nf++;
 		/* sl local rem st tx:rx tr:tm retr uid timeout inode ref pointer drops */
-		if (nf < 13 || sscanf(field[1], "%*x:%x", &port) != 1 ||
+		if (nf < 13 || !(colon = strrchr(field[1], ':')) || sscanf(colon, ":%x", &port) != 1 ||
 		    sscanf(field[12], "%llu", &drops) != 1)
 			continue;
 		for (i = 0; i < n; i++)
@@ -555,14 +690,17 @@ struct load *load_start(const struct load_setup *setup)
 	snprintf(l->stats, sizeof(l->stats), "%s/stats", l->dir);
 	snprintf(l->log, sizeof(l->log), "%s/relay.log", l->dir);
 	l->track = calloc((size_t)setup->senders * setup->receivers, sizeof(*l->track));
-	if (!l->track)
+	if (setup->rtcp_every)
+		l->rtcp_track = calloc((size_t)setup->senders * setup->receivers,
+				       sizeof(*l->rtcp_track));
+	if (!l->track || (setup->rtcp_every && !l->rtcp_track))
 		goto fail;
 	/* No more threads of a kind than parties to share among them. */
 	l->nsend = setup->gen_threads < setup->senders ? setup->gen_threads : setup->senders;
 	l->nrecv = setup->gen_threads < setup->receivers ? setup->gen_threads : setup->receivers;
 	for (t = 0; t < l->nsend; t++) {
 		l->send[t] = (struct gen_thread){ .l = l, .id = t };
-		l->send[t].buf = aligned_alloc(4096, (size_t)LOAD_BATCH * LOAD_SLOT);
+		l->send[t].buf = aligned_alloc(4096, (size_t)2 * LOAD_BATCH * LOAD_SLOT);
 		l->send[t].tx = ksrtp_session_new(&cfg, NULL);
 		if (!l->send[t].buf || !l->send[t].tx)
 			goto fail;
@@ -574,10 +712,10 @@ struct load *load_start(const struct load_setup *setup)
 			goto fail;
 	}
 	for (s = 0; s < setup->senders; s++)
-		if ((l->sfd[s] = udp_socket(&port)) < 0)
+		if ((l->sfd[s] = udp_socket(setup->family, &port)) < 0)
 			goto fail;
 	for (r = 0; r < setup->receivers; r++)
-		if ((l->rfd[r] = udp_socket(&l->rport[r])) < 0 ||
+		if ((l->rfd[r] = udp_socket(setup->family, &l->rport[r])) < 0 ||
 		    !(l->rx[r] = ksrtp_session_new(&cfg, NULL)))
 			goto fail;
 	if (write_config(l) || exec_relay(l))
@@ -589,14 +727,27 @@ fail:
 	return NULL;
 }
 
-/* Send n packets of sender s (one of g's), sealed; 0 or -1. */
+static void add_msg(struct load *l, struct mmsghdr *msg, struct iovec *iov, void *p, size_t len)
+{
+	*iov = (struct iovec){ .iov_base = p, .iov_len = len };
+	msg->msg_hdr = (struct msghdr){ .msg_name = &l->relay_addr,
+					.msg_namelen = l->relay_addr_len,
+					.msg_iov = iov, .msg_iovlen = 1 };
+}
+
+/*
+ * Send n RTP packets of sender s (one of g's), sealed, each followed by its
+ * SRTCP packet when it is an rtcp_every-th one; 0 or -1.
+ */
 static int send_batch(struct gen_thread *g, unsigned int s, unsigned int n)
 {
 	struct load *l = g->l;
+	const unsigned int every = l->setup.rtcp_every;
 	struct ksrtp_pkt v[LOAD_BATCH];
-	struct mmsghdr msgs[LOAD_BATCH];
-	struct iovec iov[LOAD_BATCH];
-	unsigned int i, sent = 0;
+	struct mmsghdr msgs[2 * LOAD_BATCH];
+	struct iovec iov[2 * LOAD_BATCH];
+	uint64_t first = l->counter[s];
+	unsigned int i, m = 0, rtcp = 0, sent = 0;
 
 	for (i = 0; i < n; i++) {
 		uint8_t *p = g->buf + (size_t)i * LOAD_SLOT;
@@ -607,19 +758,29 @@ static int send_batch(struct gen_thread *g, unsigned int s, unsigned int n)
 	if (ksrtp_protect_batch(g->tx, v, n) != (int)n)
 		return -1;
 	for (i = 0; i < n; i++) {
-		iov[i] = (struct iovec){ .iov_base = v[i].data, .iov_len = v[i].len };
-		msgs[i].msg_hdr = (struct msghdr){ .msg_name = &l->relay_addr,
-						   .msg_namelen = sizeof(l->relay_addr),
-						   .msg_iov = &iov[i], .msg_iovlen = 1 };
+		add_msg(l, &msgs[m], &iov[m], v[i].data, v[i].len);
+		m++;
+		if (every && (first + i + 1) % every == 0) {
+			uint8_t *p = g->buf + (size_t)(LOAD_BATCH + rtcp) * LOAD_SLOT;
+			size_t len = make_rtcp(p, s, first + i + 1, l->setup.payload);
+
+			if (ksrtp_protect_rtcp(g->tx, p, &len, LOAD_SLOT))
+				return -1;
+			add_msg(l, &msgs[m], &iov[m], p, len);
+			m++;
+			rtcp++;
+		}
 	}
-	while (sent < n) {
-		int k = sendmmsg(l->sfd[s], msgs + sent, n - sent, 0);
+	while (sent < m) {
+		int k = sendmmsg(l->sfd[s], msgs + sent, m - sent, 0);
 
 		if (k < 0 && errno != EINTR)
 			return -1;
 		if (k > 0)
 			sent += (unsigned int)k;
 	}
+	g->rtp.sent += n;
+	g->rtcp.sent += rtcp;
 	return 0;
 }
 
@@ -636,7 +797,7 @@ static void *sender_main(void *arg)
 		unsigned int n = LOAD_BATCH;
 
 		if (g->rate > 0) {
-			double allowed = g->rate * (double)(t - g->t0) / 1e9 - (double)g->sent -
+			double allowed = g->rate * (double)(t - g->t0) / 1e9 - (double)g->rtp.sent -
 					 skipped;
 
 			/*
@@ -658,7 +819,6 @@ static void *sender_main(void *arg)
 				n = (unsigned int)allowed;
 		}
 		g->rc = send_batch(g, s, n);
-		g->sent += n;
 		s += l->nsend;
 		if (s >= l->setup.senders)
 			s = g->id;
@@ -666,14 +826,21 @@ static void *sender_main(void *arg)
 	return NULL;
 }
 
+static void count_lost(struct load_count *c, unsigned int receivers)
+{
+	c->expected = c->sent * receivers;
+	c->lost = c->expected > c->delivered ? c->expected - c->delivered : 0;
+}
+
 int load_run(struct load *l, double rate, unsigned int ms, struct load_result *out,
 	     void (*tick)(void *ctx, double seconds), void *ctx)
 {
 	const unsigned int R = l->setup.receivers;
-	unsigned int relay_port = ntohs(l->relay_addr.sin_port), t, w, started = 0;
+	const int family = l->setup.family;
+	unsigned int relay_port = port_of(&l->relay_addr), t, w, started = 0;
 	uint64_t t0, now, next_tick, ticks0[LOAD_MAX_WORKERS] = { 0 };
 	uint64_t ticks1[LOAD_MAX_WORKERS] = { 0 };
-	uint64_t relay_drops0, recv_drops0, errors0;
+	uint64_t relay_drops0, recv_drops0, errors0, rtcp_in0;
 	double cpu0, seconds;
 	char stats[1 << 16];
 	int rc = 0;
@@ -683,11 +850,13 @@ int load_run(struct load *l, double rate, unsigned int ms, struct load_result *o
 		return -1;
 	errors0 = stat_value(stats, "total", "seal_errors") +
 		  stat_value(stats, "total", "send_errors");
-	relay_drops0 = socket_drops(&relay_port, 1);
-	recv_drops0 = socket_drops(l->rport, R);
+	rtcp_in0 = stat_value(stats, "total", "rtcp");
+	relay_drops0 = socket_drops(family, &relay_port, 1);
+	recv_drops0 = socket_drops(family, l->rport, R);
 	atomic_store(&l->sending_done, false);
 	for (t = 0; t < l->nrecv; t++) {
-		l->recv[t].delivered = l->recv[t].bad = 0;
+		memset(&l->recv[t].rtp, 0, sizeof(l->recv[t].rtp));
+		memset(&l->recv[t].rtcp, 0, sizeof(l->recv[t].rtcp));
 		if (pthread_create(&l->recv[t].thread, NULL, receiver_main, &l->recv[t]))
 			break;
 	}
@@ -700,7 +869,8 @@ int load_run(struct load *l, double rate, unsigned int ms, struct load_result *o
 		g->rate = rate / l->nsend;
 		g->t0 = t0;
 		g->end = t0 + ms * 1000000ull;
-		g->sent = 0;
+		memset(&g->rtp, 0, sizeof(g->rtp));
+		memset(&g->rtcp, 0, sizeof(g->rtcp));
 		g->rc = 0;
 		if (pthread_create(&g->thread, NULL, sender_main, g))
 			break;
@@ -715,15 +885,18 @@ int load_run(struct load *l, double rate, unsigned int ms, struct load_result *o
 	}
 	for (w = 0; w < started; w++) {
 		pthread_join(l->send[w].thread, NULL);
-		out->sent += l->send[w].sent;
+		out->rtp.sent += l->send[w].rtp.sent;
+		out->rtcp.sent += l->send[w].rtcp.sent;
 		rc |= l->send[w].rc;
 	}
 	seconds = (double)(now_ns() - t0) / 1e9;
 	atomic_store(&l->sending_done, true);
 	for (w = 0; w < t; w++) {
 		pthread_join(l->recv[w].thread, NULL);
-		out->delivered += l->recv[w].delivered;
-		out->bad += l->recv[w].bad;
+		out->rtp.delivered += l->recv[w].rtp.delivered;
+		out->rtp.bad += l->recv[w].rtp.bad;
+		out->rtcp.delivered += l->recv[w].rtcp.delivered;
+		out->rtcp.bad += l->recv[w].rtcp.bad;
 	}
 	if (t < l->nrecv || started < l->nsend)
 		rc = -1;
@@ -738,24 +911,36 @@ int load_run(struct load *l, double rate, unsigned int ms, struct load_result *o
 		return -1;
 	}
 	out->seconds = seconds;
-	out->expected = out->sent * R;
-	out->lost = out->expected > out->delivered ? out->expected - out->delivered : 0;
-	out->relay_drops = socket_drops(&relay_port, 1) - relay_drops0;
-	out->receiver_drops = socket_drops(l->rport, R) - recv_drops0;
+	out->receivers = R;
+	count_lost(&out->rtp, R);
+	count_lost(&out->rtcp, R);
+	out->relay_drops = socket_drops(family, &relay_port, 1) - relay_drops0;
+	out->relay_rtcp_in = stat_value(stats, "total", "rtcp") - rtcp_in0;
+	out->receiver_drops = socket_drops(family, l->rport, R) - recv_drops0;
 	out->relay_reloads = stat_value(stats, "relay", "reloads");
 	out->relay_errors = stat_value(stats, "total", "seal_errors") +
 			    stat_value(stats, "total", "send_errors") - errors0;
-	out->offered_pps = (double)out->sent / seconds;
-	out->relay_pps = (double)out->delivered / R / seconds;
+	out->offered_pps = (double)out->rtp.sent / seconds;
+	out->relay_pps = (double)out->rtp.delivered / R / seconds;
 	return 0;
+}
+
+uint64_t load_lost(const struct load_result *r)
+{
+	return r->rtp.lost + r->rtcp.lost;
 }
 
 bool load_accounted(const struct load_result *r)
 {
-	const uint64_t R = r->sent ? r->expected / r->sent : 0;
+	const uint64_t R = r->receivers;
+	/* What the relay's socket dropped of SRTCP: what it was sent and never read. */
+	const uint64_t rtcp_drops = r->rtcp.sent - r->relay_rtcp_in;
 
-	return !r->bad && r->delivered <= r->expected &&
-	       r->lost == r->relay_drops * R + r->receiver_drops + r->relay_errors;
+	return !r->rtp.bad && !r->rtcp.bad && r->rtp.delivered <= r->rtp.expected &&
+	       r->rtcp.delivered <= r->rtcp.expected && r->relay_rtcp_in <= r->rtcp.sent &&
+	       rtcp_drops <= r->relay_drops && r->rtcp.lost >= rtcp_drops * R &&
+	       r->rtp.lost >= (r->relay_drops - rtcp_drops) * R &&
+	       load_lost(r) == r->relay_drops * R + r->receiver_drops + r->relay_errors;
 }
 
 pid_t load_relay_pid(const struct load *l)
@@ -822,6 +1007,7 @@ int load_stop(struct load *l)
 	unlink(l->log);
 	rmdir(l->dir);
 	free(l->track);
+	free(l->rtcp_track);
 	free(l);
 	return rc;
 }
@@ -831,14 +1017,20 @@ void load_print(FILE *f, const char *label, const struct load_result *r)
 	unsigned int w;
 
 	fprintf(f, "  %-10s %10.0f %10.0f %11llu %9llu %8llu x%u + %-6llu %5s  cpu:", label,
-		r->offered_pps, r->relay_pps, (unsigned long long)r->delivered,
-		(unsigned long long)r->lost, (unsigned long long)r->relay_drops,
-		r->sent ? (unsigned int)(r->expected / r->sent) : 0,
+		r->offered_pps, r->relay_pps, (unsigned long long)r->rtp.delivered,
+		(unsigned long long)r->rtp.lost, (unsigned long long)r->relay_drops, r->receivers,
 		(unsigned long long)(r->receiver_drops + r->relay_errors),
 		load_accounted(r) ? "yes" : "NO");
 	for (w = 0; w < r->workers; w++)
 		fprintf(f, " w%u %.0f%%", w, r->worker_cpu[w]);
 	fprintf(f, ", generator %.0f%%\n", r->generator_cpu);
+	if (r->rtcp.sent || r->rtcp.bad)
+		fprintf(f, "  %-10s srtcp: %llu sent, %llu of %llu delivered, %llu lost (%lld dropped "
+			   "at the relay's socket), %llu damaged or duplicated\n", "",
+			(unsigned long long)r->rtcp.sent, (unsigned long long)r->rtcp.delivered,
+			(unsigned long long)r->rtcp.expected, (unsigned long long)r->rtcp.lost,
+			(long long)r->rtcp.sent - (long long)r->relay_rtcp_in,
+			(unsigned long long)r->rtcp.bad);
 }
 
 /*
@@ -887,7 +1079,7 @@ int load_capacity(struct load *l, unsigned int runs, unsigned int ms, struct loa
 		json_object_array_add(search, load_result_json(&res));
 		if (!load_accounted(&res))
 			return -1;
-		if (!res.lost) {
+		if (!load_lost(&res)) {
 			c->sustained_pps = rate;
 			rc = 0;
 			break;
@@ -902,8 +1094,9 @@ int load_capacity(struct load *l, unsigned int runs, unsigned int ms, struct loa
 	if (rc)
 		printf("capacity: none; every rate down to %.0f packets/s lost packets\n", rate);
 	else
-		printf("capacity: %.0f packets/s in (%.0f out), the highest rate tried that lost "
-		       "nothing\n", c->sustained_pps, c->sustained_pps * l->setup.receivers);
+		printf("capacity: %.0f %spackets/s in (%.0f out), the highest rate tried that lost "
+		       "nothing\n", c->sustained_pps, l->setup.rtcp_every ? "RTP " : "",
+		       c->sustained_pps * l->setup.receivers);
 	json_object_object_add(json, "capacity_pps", json_object_new_double(c->sustained_pps));
 	json_object_object_add(json, "relay_saturated", json_object_new_boolean(c->saturated));
 	return rc;
@@ -933,14 +1126,14 @@ static const char options_help[] =
 	"                   (default 5)\n"
 	"  --run-ms MS      length of each run (default 1000)\n"
 	LOAD_SETUP_HELP
-	"  --rate PPS       offer this many packets/s instead of measuring capacity\n"
+	"  --rate PPS       offer this many RTP packets/s instead of measuring capacity\n"
 	"  --fraction PCT   after measuring, check at PCT% of capacity: no loss (default 80)\n"
 	"  --json FILE      also write every run as JSON\n"
 	"  --help           this text\n"
 	"  --clock is refused: the figures are packets a second of wall time through a\n"
 	"  relay in another process, which no clock of this one's threads measures.\n"
-	"  Exit status 1 when a packet arrives damaged or twice, a loss is not\n"
-	"  accounted for by counted drops, or anything is lost below capacity.\n";
+	"  Exit status 1 when a packet (RTP or SRTCP) arrives damaged or twice, a loss\n"
+	"  is not accounted for by counted drops, or anything is lost below capacity.\n";
 
 static const struct option load_longopts[] = {
 	BENCH_COMMON_OPTIONS,
@@ -984,6 +1177,13 @@ int load_parse_setup(struct load_setup *s, int val, const char *arg)
 			return 1;
 		s->engine = arg;
 		return 0;
+	case LOAD_OPT_FAMILY:
+		if (strcmp(arg, "4") && strcmp(arg, "6"))
+			return 1;
+		s->family = *arg == '6' ? AF_INET6 : AF_INET;
+		return 0;
+	case LOAD_OPT_RTCP_EVERY:
+		return bench_parse_uint(arg, 0, 1000000, &s->rtcp_every) ? 1 : 0;
 	}
 	return -1;
 }
@@ -992,38 +1192,68 @@ void load_setup_defaults(struct load_setup *s)
 {
 	*s = (struct load_setup){ .engine = "auto", .senders = 4, .receivers = 2, .threads = 1,
 				  .gen_threads = 1, .payload = 200,
-				  .profile = KSRTP_AEAD_AES_128_GCM };
+				  .profile = KSRTP_AEAD_AES_128_GCM, .family = AF_INET };
 }
 
 void load_print_header(FILE *f, const struct load_setup *s)
 {
-	fprintf(f, "relay: %u worker%s, %u senders -> %u receivers (each gets every stream), "
-		   "%s, %u-byte payload, --engine %s; generator: %u sending and %u receiving "
-		   "thread%s\n", s->threads, s->threads == 1 ? "" : "s", s->senders, s->receivers,
-		profile_name(s->profile), s->payload, s->engine,
-		s->gen_threads < s->senders ? s->gen_threads : s->senders,
+	fprintf(f, "relay: %u worker%s on %s, %u senders -> %u receivers (each gets every "
+		   "stream), %s, %u-byte payload, --engine %s; generator: %u sending and %u "
+		   "receiving thread%s\n", s->threads, s->threads == 1 ? "" : "s",
+		loopback_name(s->family), s->senders, s->receivers, profile_name(s->profile),
+		s->payload, s->engine, s->gen_threads < s->senders ? s->gen_threads : s->senders,
 		s->gen_threads < s->receivers ? s->gen_threads : s->receivers,
 		s->gen_threads == 1 ? "" : "s");
+	if (s->rtcp_every)
+		fprintf(f, "SRTCP: each stream sends an SR + SDES CNAME after every %u RTP packets "
+			   "(rates below count RTP)\n", s->rtcp_every);
 	fprintf(f, "  %-10s %10s %10s %11s %9s %20s %5s\n", "run", "offered/s", "relay in/s",
 		"delivered", "lost", "drops: relay x R + rx", "acctd");
 }
 
+static void add_count_json(json_object *o, const struct load_count *c)
+{
+	json_object_object_add(o, "sent", json_object_new_int64((int64_t)c->sent));
+	json_object_object_add(o, "expected", json_object_new_int64((int64_t)c->expected));
+	json_object_object_add(o, "delivered", json_object_new_int64((int64_t)c->delivered));
+	json_object_object_add(o, "lost", json_object_new_int64((int64_t)c->lost));
+	json_object_object_add(o, "bad", json_object_new_int64((int64_t)c->bad));
+}
+
+json_object *load_setup_json(const struct load_setup *s)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "family", json_object_new_int(s->family == AF_INET6 ? 6 : 4));
+	json_object_object_add(o, "senders", json_object_new_int((int)s->senders));
+	json_object_object_add(o, "receivers", json_object_new_int((int)s->receivers));
+	json_object_object_add(o, "relay_threads", json_object_new_int((int)s->threads));
+	json_object_object_add(o, "gen_threads", json_object_new_int((int)s->gen_threads));
+	json_object_object_add(o, "payload_bytes", json_object_new_int((int)s->payload));
+	json_object_object_add(o, "profile", json_object_new_string(profile_name(s->profile)));
+	json_object_object_add(o, "engine", json_object_new_string(s->engine));
+	json_object_object_add(o, "rtcp_every", json_object_new_int((int)s->rtcp_every));
+	return o;
+}
+
 json_object *load_result_json(const struct load_result *r)
 {
-	json_object *o = json_object_new_object(), *cpu = json_object_new_array();
+	json_object *o = json_object_new_object(), *cpu = json_object_new_array(), *rtcp;
 	unsigned int w;
 
 	json_object_object_add(o, "seconds", json_object_new_double(r->seconds));
-	json_object_object_add(o, "sent", json_object_new_int64((int64_t)r->sent));
-	json_object_object_add(o, "expected", json_object_new_int64((int64_t)r->expected));
-	json_object_object_add(o, "delivered", json_object_new_int64((int64_t)r->delivered));
-	json_object_object_add(o, "lost", json_object_new_int64((int64_t)r->lost));
+	/* RTP at the top, as before SRTCP was sent; SRTCP in its own object */
+	add_count_json(o, &r->rtp);
+	rtcp = json_object_new_object();
+	add_count_json(rtcp, &r->rtcp);
+	json_object_object_add(rtcp, "relay_read",
+			       json_object_new_int64((int64_t)r->relay_rtcp_in));
+	json_object_object_add(o, "rtcp", rtcp);
 	json_object_object_add(o, "relay_socket_drops",
 			       json_object_new_int64((int64_t)r->relay_drops));
 	json_object_object_add(o, "receiver_socket_drops",
 			       json_object_new_int64((int64_t)r->receiver_drops));
 	json_object_object_add(o, "relay_errors", json_object_new_int64((int64_t)r->relay_errors));
-	json_object_object_add(o, "bad", json_object_new_int64((int64_t)r->bad));
 	json_object_object_add(o, "accounted", json_object_new_boolean(load_accounted(r)));
 	json_object_object_add(o, "offered_pps", json_object_new_double(r->offered_pps));
 	json_object_object_add(o, "relay_pps", json_object_new_double(r->relay_pps));
@@ -1089,6 +1319,7 @@ static int load_main(int argc, char **argv)
 	printf("(loopback: the generator's sender and receiver threads share the CPUs with "
 	       "the relay)\n\n");
 	json_object_object_add(root, "machine", bench_machine_json(&m));
+	json_object_object_add(root, "setup", load_setup_json(&o.setup));
 	l = load_start(&o.setup);
 	if (!l)
 		return BENCH_EXIT_FAIL;
@@ -1120,10 +1351,11 @@ static int load_main(int argc, char **argv)
 		if (ok && !load_run(l, cap.sustained_pps * o.fraction / 100, common.run_ms, &check,
 				    NULL, NULL)) {
 			load_print(stdout, label, &check);
-			ok = load_accounted(&check) && !check.lost;
+			ok = load_accounted(&check) && !load_lost(&check);
 			printf("below capacity (%u%%): %llu of %llu lost%s\n", o.fraction,
-			       (unsigned long long)check.lost, (unsigned long long)check.expected,
-			       check.lost ? "  FAIL" : "");
+			       (unsigned long long)load_lost(&check),
+			       (unsigned long long)(check.rtp.expected + check.rtcp.expected),
+			       load_lost(&check) ? "  FAIL" : "");
 			json_object_object_add(root, "below_capacity", load_result_json(&check));
 		} else {
 			ok = false;

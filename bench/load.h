@@ -1,18 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The relay load generator, shared by `ksrtp-bench load` and `ksrtp-bench
- * soak` (load.c). It starts ksrtp-relay on 127.0.0.1 with a config it writes
- * (S sender streams, R receivers that get every stream, each party with keys
- * of its own), sends SRTP from S sockets (S flows, so SO_REUSEPORT spreads
- * them over the relay's workers; --gen-threads sending threads share the
- * senders), receives at the R receivers (as many receiving threads) and checks
- * each delivered packet: it authenticates with that receiver's keys, its
- * payload is byte for byte what the sender sealed, and it arrives once.
+ * soak` (load.c). It starts ksrtp-relay on 127.0.0.1, or [::1] with
+ * --family 6, with a config it writes (S sender streams, R receivers that get
+ * every stream, each party with keys of its own), sends SRTP from S sockets
+ * (S flows, so SO_REUSEPORT spreads them over the relay's workers;
+ * --gen-threads sending threads share the senders), receives at the R
+ * receivers (as many receiving threads) and checks each delivered packet: it
+ * authenticates with that receiver's keys, its payload is byte for byte what
+ * the sender sealed, and it arrives once. With --rtcp-every N each stream
+ * also sends an SRTCP compound packet (SR and SDES CNAME) after every N RTP
+ * packets, checked the same way and counted apart.
  *
  * Loss is accounted for: every packet not delivered must be one that a
  * socket dropped for a full buffer (the relay's, counted by the kernel in
- * /proc/net/udp, costs R deliveries; a receiver's costs one) or that the
- * relay failed to seal or send (its own counters).
+ * /proc/net/udp or udp6, costs R deliveries; a receiver's costs one) or that
+ * the relay failed to seal or send (its own counters). The kernel does not
+ * say which kind a socket dropped; the relay's count of RTCP received says
+ * how many of its socket's drops were SRTCP.
  */
 #ifndef KSRTP_BENCH_LOAD_H
 #define KSRTP_BENCH_LOAD_H
@@ -39,22 +44,31 @@ struct load_setup {
 	unsigned int gen_threads;	/* sending threads, and as many receiving */
 	unsigned int payload;		/* RTP payload bytes (>= 8) */
 	enum ksrtp_profile profile;	/* every party's */
+	int family;			/* AF_INET (127.0.0.1) or AF_INET6 ([::1]) */
+	unsigned int rtcp_every;	/* an SRTCP packet per stream every N RTP; 0: none */
+};
+
+/* One kind of packet's fate at the receivers: RTP, or SRTCP. */
+struct load_count {
+	uint64_t sent;			/* by the senders */
+	uint64_t expected;		/* sent x receivers */
+	uint64_t delivered;		/* authenticated, intact, first copy */
+	uint64_t lost;			/* expected - delivered */
+	uint64_t bad;			/* failed to open, damaged, duplicated, stray */
 };
 
 /* What one run delivered, and how the relay's workers spent the CPU. */
 struct load_result {
 	double seconds;			/* of sending */
-	uint64_t sent;			/* by the senders */
-	uint64_t expected;		/* sent x receivers */
-	uint64_t delivered;		/* authenticated, intact, first copy */
-	uint64_t lost;			/* expected - delivered */
+	unsigned int receivers;		/* R */
+	struct load_count rtp, rtcp;
 	uint64_t relay_drops;		/* relay sockets' drops (each costs R) */
+	uint64_t relay_rtcp_in;		/* SRTCP packets the relay read off its sockets */
 	uint64_t receiver_drops;	/* receiver sockets' drops */
 	uint64_t relay_errors;		/* the relay's seal_errors + send_errors */
-	uint64_t bad;			/* failed to open, damaged, duplicated, stray */
 	uint64_t relay_reloads;		/* SIGHUPs the relay has taken, since it started */
-	double offered_pps;		/* sent / seconds */
-	double relay_pps;		/* packets in that the relay forwarded: delivered / R / s */
+	double offered_pps;		/* RTP sent / seconds */
+	double relay_pps;		/* RTP packets in that the relay forwarded: delivered / R / s */
 	unsigned int workers;
 	double worker_cpu[LOAD_MAX_WORKERS];	/* % of one core, per relay worker */
 	double generator_cpu;		/* % of one core, this process (sender + receiver) */
@@ -74,7 +88,11 @@ struct load *load_start(const struct load_setup *setup);
 int load_run(struct load *l, double rate, unsigned int ms, struct load_result *out,
 	     void (*tick)(void *ctx, double seconds), void *ctx);
 
-/* What the relay forwards in overload, and the capacity: the most it sustains without loss. */
+/*
+ * What the relay forwards in overload, and the capacity: the most it
+ * sustains without loss. Rates count RTP packets; with --rtcp-every N an
+ * SRTCP packet rides along every N, and a lost one is a loss too.
+ */
 struct load_capacity {
 	double overload_pps;		/* median packets/s in, offered all the senders can */
 	double sustained_pps;		/* the highest rate tried that lost nothing */
@@ -91,8 +109,14 @@ struct load_capacity {
 int load_capacity(struct load *l, unsigned int runs, unsigned int ms, struct load_capacity *c,
 		  json_object *json);
 
-/* The loss is exactly what the counted drops explain, nothing arrived damaged or twice. */
+/*
+ * The loss is exactly what the counted drops explain, nothing arrived
+ * damaged or twice: RTP and SRTCP lost add up to the drops, and each kind
+ * lost at least the R copies of what the relay's socket dropped of it.
+ */
 bool load_accounted(const struct load_result *r);
+/* Deliveries lost, RTP and SRTCP. */
+uint64_t load_lost(const struct load_result *r);
 
 /* The relay's process (soak sends it SIGHUP while packets flow). */
 pid_t load_relay_pid(const struct load *l);
@@ -116,6 +140,8 @@ enum load_setup_option {
 	LOAD_OPT_PROFILE,
 	LOAD_OPT_ENGINE,
 	LOAD_OPT_GEN_THREADS,
+	LOAD_OPT_FAMILY,
+	LOAD_OPT_RTCP_EVERY,
 	LOAD_OPT_NEXT,		/* a subcommand's own options from here */
 };
 
@@ -127,7 +153,9 @@ enum load_setup_option {
 	{ "payload", required_argument, NULL, LOAD_OPT_PAYLOAD },	\
 	{ "profile", required_argument, NULL, LOAD_OPT_PROFILE },	\
 	{ "engine", required_argument, NULL, LOAD_OPT_ENGINE },		\
-	{ "gen-threads", required_argument, NULL, LOAD_OPT_GEN_THREADS }
+	{ "gen-threads", required_argument, NULL, LOAD_OPT_GEN_THREADS },	\
+	{ "family", required_argument, NULL, LOAD_OPT_FAMILY },		\
+	{ "rtcp-every", required_argument, NULL, LOAD_OPT_RTCP_EVERY }
 
 #define LOAD_SETUP_HELP								\
 	"  --senders N      sender streams, each from its own socket (default 4; 1..64)\n" \
@@ -139,6 +167,11 @@ enum load_setup_option {
 	"  --profile NAME   AEAD_AES_128_GCM (default), AEAD_AES_256_GCM,\n"	\
 	"                   AES_CM_128_HMAC_SHA1_80, AES_CM_128_HMAC_SHA1_32\n"	\
 	"  --engine E       the relay's engine: auto (default), user, kernel\n"	\
+	"  --family 4|6     every socket and the relay on 127.0.0.1 (4, default) or\n" \
+	"                   [::1] (6)\n"						\
+	"  --rtcp-every N   each stream also sends an SRTCP packet (an SR and SDES\n" \
+	"                   CNAME) after every N RTP ones, checked and counted apart\n" \
+	"                   (default 0: none; 1..1000000); rates count RTP only\n" \
 	"  --relay PATH     ksrtp-relay to run (default: the one beside ksrtp-bench)\n"
 
 void load_setup_defaults(struct load_setup *s);
@@ -147,5 +180,7 @@ int load_parse_setup(struct load_setup *s, int val, const char *arg);
 /* The setup, and the header of load_print()'s table. */
 void load_print_header(FILE *f, const struct load_setup *s);
 json_object *load_result_json(const struct load_result *r);
+/* The setup's choices that shape the figures: family, profile, parties, SRTCP. */
+json_object *load_setup_json(const struct load_setup *s);
 
 #endif /* KSRTP_BENCH_LOAD_H */

@@ -7,7 +7,8 @@
  * resident set every second, and checks at the end:
  *
  *   - nothing lost, damaged or duplicated: below capacity every packet
- *     reaches every receiver once and authenticates;
+ *     (RTP, and SRTCP with --rtcp-every) reaches every receiver once and
+ *     authenticates;
  *   - memory flat: the RSS at the end is within --rss-slack KiB of the RSS
  *     after the first seconds (everything the relay needs is allocated at
  *     start; a per-packet leak of a fraction of a byte shows).
@@ -166,6 +167,7 @@ static int soak_main(int argc, char **argv)
 	}
 	if (!o.seconds)
 		o.seconds = common.quick ? QUICK_SECONDS : DEFAULT_SECONDS;
+	json_object_object_add(root, "setup", load_setup_json(&o.setup));
 	l = load_start(&o.setup);
 	if (!l)
 		return BENCH_EXIT_FAIL;
@@ -186,10 +188,13 @@ static int soak_main(int argc, char **argv)
 	if (ok) {
 		load_print(stdout, "soak", &run);
 		json_object_object_add(root, "soak", load_result_json(&run));
-		if (!load_accounted(&run) || run.lost) {
-			printf("FAIL: %llu of %llu deliveries lost, %llu damaged or duplicated\n",
-			       (unsigned long long)run.lost, (unsigned long long)run.expected,
-			       (unsigned long long)run.bad);
+		if (!load_accounted(&run) || load_lost(&run)) {
+			printf("FAIL: RTP %llu of %llu deliveries lost, %llu damaged or duplicated; "
+			       "SRTCP %llu of %llu lost, %llu damaged or duplicated\n",
+			       (unsigned long long)run.rtp.lost, (unsigned long long)run.rtp.expected,
+			       (unsigned long long)run.rtp.bad, (unsigned long long)run.rtcp.lost,
+			       (unsigned long long)run.rtcp.expected,
+			       (unsigned long long)run.rtcp.bad);
 			ok = false;
 		}
 		if (run.relay_reloads != 1) {
