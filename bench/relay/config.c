@@ -17,6 +17,7 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -101,19 +102,31 @@ static int fail(struct parse *p, const char *fmt, ...)
 	return -1;
 }
 
+/* Decimal, or hexadecimal after 0x; never octal, so "010" is ten. */
 static int parse_u32(const char *s, uint32_t *out)
 {
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
 	unsigned long long v;
 	char *end;
 
-	if (*s < '0' || *s > '9')
+	s += hex ? 2 : 0;
+	if (!(hex ? isxdigit((unsigned char)*s) : isdigit((unsigned char)*s)))
 		return -1;
 	errno = 0;
-	v = strtoull(s, &end, 0);
+	v = strtoull(s, &end, hex ? 16 : 10);
 	if (errno || *end || v > UINT32_MAX)
 		return -1;
 	*out = (uint32_t)v;
 	return 0;
+}
+
+/* Whether a receiver can be sent to: not 0.0.0.0 or ::, not 255.255.255.255. */
+static bool sendable(const union relay_addr *a)
+{
+	if (a->sa.sa_family == AF_INET6)
+		return !IN6_IS_ADDR_UNSPECIFIED(&a->in6.sin6_addr);
+	return a->in.sin_addr.s_addr != htonl(INADDR_ANY) &&
+	       a->in.sin_addr.s_addr != htonl(INADDR_BROADCAST);
 }
 
 /* "a.b.c.d:port" or "[v6]:port" (RFC 3986 section 3.2.2); port in [min_port, 65535]. */
@@ -253,7 +266,7 @@ static int cmp_u32(const void *a, const void *b)
 
 static int parse_streams_list(struct parse *p, char *s, struct relay_receiver *r)
 {
-	char *save = NULL, *tok;
+	char *tok;
 	unsigned int n = 1, i;
 	const char *c;
 
@@ -266,13 +279,13 @@ static int parse_streams_list(struct parse *p, char *s, struct relay_receiver *r
 	r->ssrcs = calloc(n, sizeof(*r->ssrcs));
 	if (!r->ssrcs)
 		return fail(p, "out of memory");
-	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	while ((tok = strsep(&s, ","))) {
+		if (!*tok)
+			return fail(p, "streams: item %u is empty", r->nssrcs + 1);
 		if (parse_u32(tok, &r->ssrcs[r->nssrcs]))
 			return fail(p, "streams: item %u is not a 32-bit SSRC", r->nssrcs + 1);
 		r->nssrcs++;
 	}
-	if (!r->nssrcs)
-		return fail(p, "streams: want all or a list of SSRCs");
 	qsort(r->ssrcs, r->nssrcs, sizeof(*r->ssrcs), cmp_u32);
 	for (i = 1; i < r->nssrcs; i++)
 		if (r->ssrcs[i] == r->ssrcs[i - 1])
@@ -351,6 +364,8 @@ static int parse_line(struct parse *p, char *line, struct relay_config *c, bool 
 			return -1;
 		if (parse_addr(p, "addr", val[F_ADDR], 1, &r->addr) || parse_keys(p, val, &r->keys))
 			return -1;
+		if (!sendable(&r->addr))
+			return fail(p, "addr: the unspecified or the broadcast address");
 		return parse_streams_list(p, val[F_STREAMS], r);
 	}
 	return fail(p, "unknown directive '%s' (listen, stream or receiver)", shown(directive));

@@ -176,23 +176,27 @@ static void forward(struct relay_forward *f, unsigned int start, unsigned int en
 
 int relay_forward_batch(struct relay_forward *f, int timeout_ms)
 {
-	unsigned int i, m = 0;
+	unsigned int i, m = 0, c = 0;
 	int n;
 
 	n = relay_io_recv(f->io, f->rx, RELAY_BATCH, timeout_ms);
 	if (n <= 0)
 		return 0;
 	f->counters.received += (unsigned int)n;
-	/* RTP to the front, RTCP behind it: each kind opened and sealed its own way. */
+	/*
+	 * RTP to the front, RTCP behind it: each kind opened and sealed its own
+	 * way. Both keep their order of arrival: an SRTCP index more than the
+	 * replay window (RFC 3711 section 3.3.2) below one already opened is
+	 * refused, so a later SRTCP packet opened first would drop an earlier one.
+	 */
 	for (i = 0; i < (unsigned int)n; i++) {
-		if (is_rtcp(&f->rx[i])) {
-			f->counters.rtcp++;
-			continue;
-		}
-		if (i != m)
-			swap_pkt(&f->rx[m], &f->rx[i]);
-		m++;
+		if (is_rtcp(&f->rx[i]))
+			f->rtcp[c++] = f->rx[i];
+		else
+			f->rx[m++] = f->rx[i];
 	}
+	memcpy(&f->rx[m], f->rtcp, c * sizeof(f->rtcp[0]));
+	f->counters.rtcp += c;
 	forward(f, 0, m, false);
 	forward(f, m, (unsigned int)n, true);
 	relay_io_release(f->io, f->rx, (unsigned int)n);

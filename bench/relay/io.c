@@ -2,9 +2,11 @@
 /*
  * ksrtp-relay's transport: the library's io_uring ring (include/ksrtp/ring.h),
  * one per worker, each with its own UDP socket bound to the listen address
- * with SO_REUSEPORT, so the kernel spreads senders over the workers by a
- * hash of the 4-tuple and one sender's packets always reach the same worker
- * (and so the same replay state). Packets live in the ring's arena slots:
+ * with SO_REUSEPORT. The kernel steers each packet to a worker by its SSRC
+ * (steer_by_ssrc), so a stream's replay window and rollover counter live in
+ * one worker whatever source port its packets come from: a sender behind a
+ * NAT that rebinds keeps its state, and a packet replayed from another port
+ * meets the window that has seen it. Packets live in the ring's arena slots:
  * received by multishot recvmsg (recvmmsg on kernels without it), sealed in
  * place, sent as one train per receiver (UDP GSO where the kernel takes it).
  * This file is the only one that knows the ring: the packet path (forward.c)
@@ -12,6 +14,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <linux/filter.h>
 #include <linux/sock_diag.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,27 +47,97 @@ static void set_buffer(int fd, int force, int plain)
 		setsockopt(fd, SOL_SOCKET, plain, &size, sizeof(size));
 }
 
-struct relay_io *relay_io_open(const union relay_addr *addr, char *err, size_t errlen)
+/* A UDP socket of addr's family; IPv6 only: the relay is one family (config.c). */
+static int udp_socket(const union relay_addr *addr)
+{
+	int fd = socket(addr->sa.sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0), one = 1;
+
+	if (fd >= 0 && addr->sa.sa_family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Whether anybody has addr's port: a bind without SO_REUSEPORT fails then.
+ * Without this, a second relay of the same user on the port would join the
+ * first one's SO_REUSEPORT group and take part of its traffic, silently.
+ */
+static int port_free(const union relay_addr *addr)
+{
+	int fd = udp_socket(addr), e = 0;
+
+	if (fd < 0 || bind(fd, &addr->sa, relay_addr_len(addr)))
+		e = errno;
+	if (fd >= 0)
+		close(fd);
+	return e;
+}
+
+/*
+ * The socket of an SO_REUSEPORT group a packet goes to, by its SSRC: a
+ * classic BPF program the kernel runs on the UDP payload. RTCP (second
+ * octet 192..223, RFC 5761 section 4) has the sender's SSRC at offset 4,
+ * RTP (RFC 3550 section 5.1) at offset 8, as forward.c reads them. The SSRC
+ * is multiplied by 2^32/phi and its high bits taken modulo the group's
+ * size, so SSRCs allocated in sequence spread too. A packet too short for
+ * its SSRC aborts the program, which then picks socket 0: that worker counts
+ * it as malformed.
+ */
+static int steer_by_ssrc(int fd, unsigned int workers)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 1),
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 192, 0, 3),
+		BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, 223, 2, 0),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 4),
+		BPF_JUMP(BPF_JMP | BPF_JA, 1, 0, 0),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 8),
+		BPF_STMT(BPF_ALU | BPF_MUL | BPF_K, 0x9e3779b9u),
+		BPF_STMT(BPF_ALU | BPF_RSH | BPF_K, 16),
+		BPF_STMT(BPF_ALU | BPF_MOD | BPF_K, workers),
+		BPF_STMT(BPF_RET | BPF_A, 0),
+	};
+	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
+
+	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &prog, sizeof(prog));
+}
+
+struct relay_io *relay_io_open(const union relay_addr *addr, unsigned int id,
+			       unsigned int workers, char *err, size_t errlen)
 {
 	struct relay_io *io = calloc(1, sizeof(*io));
 	socklen_t len = sizeof(io->local);
 	char a[RELAY_ADDR_STRLEN];
-	int one = 1;
+	int one = 1, e;
 
 	if (!io) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	io->fd = socket(addr->sa.sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	/* IPv6 only: the relay is one family (config.c), [::] never takes IPv4 too. */
+	relay_addr_str(addr, a, sizeof(a));
+	e = id == 0 && relay_addr_port(addr) ? port_free(addr) : 0;
+	if (e) {
+		snprintf(err, errlen, "listen %s: %s%s", a, strerror(e),
+			 e == EADDRINUSE ? " (another relay on this port?)" : "");
+		free(io);
+		return NULL;
+	}
+	io->fd = udp_socket(addr);
 	if (io->fd < 0 ||
-	    (addr->sa.sa_family == AF_INET6 &&
-	     setsockopt(io->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one))) ||
 	    setsockopt(io->fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) ||
 	    bind(io->fd, &addr->sa, relay_addr_len(addr)) ||
 	    getsockname(io->fd, &io->local.sa, &len)) {
-		snprintf(err, errlen, "listen %s: %s", relay_addr_str(addr, a, sizeof(a)),
-			 strerror(errno));
+		snprintf(err, errlen, "listen %s: %s", a, strerror(errno));
+		relay_io_close(io);
+		return NULL;
+	}
+	/* Every socket attaches the same program: the group keeps the last. */
+	if (workers > 1 && steer_by_ssrc(io->fd, workers)) {
+		snprintf(err, errlen, "listen %s: steering packets by SSRC "
+			 "(SO_ATTACH_REUSEPORT_CBPF): %s", a, strerror(errno));
 		relay_io_close(io);
 		return NULL;
 	}

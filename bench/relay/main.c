@@ -152,8 +152,12 @@ static void write_stats(struct relay *r)
 		fprintf(stderr, "ksrtp-relay: %s: %s\n", r->stats_path, strerror(-e));
 }
 
-/* Every worker takes cfg (or the current one again) and/or a snapshot; the first error. */
-static int broadcast(struct relay *r, const struct relay_config *cfg, bool snapshot)
+/*
+ * Every worker takes cfg (or the current one again) and/or a snapshot; the
+ * first error, and in *line the config line it hit.
+ */
+static int broadcast(struct relay *r, const struct relay_config *cfg, bool snapshot,
+		     unsigned int *line)
 {
 	unsigned int i;
 	int err = 0, e;
@@ -162,8 +166,10 @@ static int broadcast(struct relay *r, const struct relay_config *cfg, bool snaps
 		relay_worker_request(r->workers[i], cfg, snapshot);
 	for (i = 0; i < r->nworkers; i++) {
 		e = relay_worker_wait(r->workers[i]);
-		if (e && !err)
+		if (e && !err) {
 			err = e;
+			*line = relay_worker_failed_line(r->workers[i]);
+		}
 	}
 	return err;
 }
@@ -171,6 +177,7 @@ static int broadcast(struct relay *r, const struct relay_config *cfg, bool snaps
 static void reload(struct relay *r)
 {
 	struct relay_config *nc;
+	unsigned int i, line = 0;
 	char err[512];
 	int e;
 
@@ -186,14 +193,24 @@ static void reload(struct relay *r)
 		relay_config_free(nc);
 		return;
 	}
-	e = broadcast(r, nc, false);
+	for (i = 0; i < r->nworkers; i++) {
+		if (relay_worker_prepare(r->workers[i], nc)) {
+			while (i--)
+				relay_worker_unprepare(r->workers[i]);
+			fprintf(stderr, "ksrtp-relay: reload refused, still running the old config: "
+					"out of memory\n");
+			relay_config_free(nc);
+			return;
+		}
+	}
+	e = broadcast(r, nc, false, &line);
 	/* Every worker has moved to nc: nobody reads the old one any more. */
 	relay_config_free(r->cfg);
 	r->cfg = nc;
 	r->reloads++;
 	if (e)
-		fprintf(stderr, "ksrtp-relay: reloaded, but some streams could not be set up: %s\n",
-			ksrtp_strerror(e));
+		fprintf(stderr, "ksrtp-relay: reloaded, but %s:%u could not be set up: %s\n",
+			r->config_path, line, ksrtp_strerror(e));
 	else
 		fprintf(stderr, "ksrtp-relay: reloaded: %u streams, %u receivers\n", nc->nstreams,
 			nc->nreceivers);
@@ -206,9 +223,13 @@ static int start(struct relay *r, unsigned int threads)
 	unsigned int i;
 
 	for (i = 0; i < threads; i++) {
-		r->workers[i] = relay_worker_start(i, r->cfg, &listen, &r->session, err, sizeof(err));
+		r->workers[i] = relay_worker_start(i, threads, r->cfg, &listen, &r->session, err,
+						   sizeof(err));
 		if (!r->workers[i]) {
-			fprintf(stderr, "ksrtp-relay: %s\n", err);
+			fprintf(stderr, "ksrtp-relay: %s: %s\n", r->config_path, err);
+			if (r->session.engine == KSRTP_ENGINE_KERNEL && access("/dev/ksrtp", R_OK | W_OK))
+				fprintf(stderr, "ksrtp-relay: --engine kernel: /dev/ksrtp: %s "
+						"(is ksrtp.ko loaded?)\n", strerror(errno));
 			return -1;
 		}
 		r->nworkers++;
@@ -226,7 +247,7 @@ static int start(struct relay *r, unsigned int threads)
 int main(int argc, char **argv)
 {
 	struct relay r = { .session.engine = KSRTP_ENGINE_AUTO };
-	unsigned int threads = 1, i;
+	unsigned int threads = 1, i, line;
 	int notify_fd = -1, rc, sig;
 	char err[512];
 	sigset_t set;
@@ -257,7 +278,7 @@ int main(int argc, char **argv)
 		if (sig == SIGHUP) {
 			reload(&r);
 		} else if (sig == SIGUSR1) {
-			broadcast(&r, r.cfg, true);
+			broadcast(&r, r.cfg, true, &line);
 			write_stats(&r);
 		} else if (sig == SIGTERM || sig == SIGINT) {
 			break;

@@ -120,8 +120,14 @@ void relay_addr_set_port(union relay_addr *a, unsigned int port);
 
 struct relay_io;
 
-/* A socket bound to addr with SO_REUSEPORT (port 0: a free one). */
-struct relay_io *relay_io_open(const union relay_addr *addr, char *err, size_t errlen);
+/*
+ * Socket id of the `workers` that share addr (port 0: a free one) with
+ * SO_REUSEPORT, bound. Socket 0 first makes sure nobody else has the port
+ * (a second relay would silently take part of the traffic); with more than
+ * one worker, the kernel steers each packet to a socket by its SSRC.
+ */
+struct relay_io *relay_io_open(const union relay_addr *addr, unsigned int id,
+			       unsigned int workers, char *err, size_t errlen);
 /*
  * Its ring, receiving: called by the thread that uses it, because io_uring
  * runs a receive's completion work in the thread that armed it (a ring
@@ -179,6 +185,7 @@ struct relay_forward {
 	ksrtp_session **out;		/* [cfg->nreceivers]: outbound, receiver's keys */
 	struct relay_counters counters;
 	struct ksrtp_pkt rx[RELAY_BATCH];
+	struct ksrtp_pkt rtcp[RELAY_BATCH];	/* a batch's RTCP, set aside in order */
 	struct ksrtp_pkt tx[RELAY_TX_SLOTS];
 	/* Per receiver, for one chunk: its copies' count and first tx slot. */
 	unsigned int *count, *first;
@@ -213,20 +220,30 @@ struct relay_worker;
  * A worker with its socket bound to listen (SO_REUSEPORT), running cfg, its
  * sessions made from session (engine and kernel transport).
  */
-struct relay_worker *relay_worker_start(unsigned int id, const struct relay_config *cfg,
+struct relay_worker *relay_worker_start(unsigned int id, unsigned int workers,
+					const struct relay_config *cfg,
 					const union relay_addr *listen,
 					const struct ksrtp_config *session, char *err,
 					size_t errlen);
 /* The port it is bound to (after relay_worker_start). */
 unsigned int relay_worker_port(const struct relay_worker *w);
 /*
- * Ask the worker to move to cfg and/or take a snapshot; it does so between
- * two batches. relay_worker_wait() returns once it has: 0, or a negative
- * KSRTP_E* when the new config could not be applied (it keeps the old one).
+ * Moving to a new config takes two steps. relay_worker_prepare() allocates
+ * what the worker needs for cfg (0, or KSRTP_ENOMEM and nothing changes);
+ * relay_worker_unprepare() drops that again, when another worker could not
+ * prepare. relay_worker_request() then asks the worker to move to cfg (a
+ * prepared one; or the one it runs, for no move) and/or take a snapshot; it
+ * does so between two batches. relay_worker_wait() returns once it has: 0,
+ * or a negative KSRTP_E* when a stream or receiver of cfg could not be set
+ * up; the worker runs cfg without it.
  */
+int relay_worker_prepare(struct relay_worker *w, const struct relay_config *cfg);
+void relay_worker_unprepare(struct relay_worker *w);
 void relay_worker_request(struct relay_worker *w, const struct relay_config *cfg,
 			  bool snapshot);
 int relay_worker_wait(struct relay_worker *w);
+/* The config line of what the last request's error (relay_worker_wait) hit. */
+unsigned int relay_worker_failed_line(const struct relay_worker *w);
 const struct relay_snapshot *relay_worker_snapshot(const struct relay_worker *w);
 enum ksrtp_engine relay_worker_engine(const struct relay_worker *w);
 const char *relay_worker_io(const struct relay_worker *w, char *buf, size_t len);

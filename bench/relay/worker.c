@@ -21,16 +21,30 @@
 /* Draining at exit: at most this long, in case senders never stop. */
 #define DRAIN_NS 1000000000ull
 
+/*
+ * What a worker needs to move to a config, allocated before it is asked to
+ * (relay_worker_prepare): moving cannot then fail half-way for memory and
+ * leave the worker on a config the main thread frees.
+ */
+struct relay_move {
+	ksrtp_session **out;
+	unsigned int *count, *first;
+	struct relay_train *trains;
+	bool *taken;		/* [old config's receivers]: kept by a new one */
+};
+
 struct relay_worker {
 	unsigned int id;
 	pthread_t thread;
 	bool running;
 	struct ksrtp_config session;	/* what every session of this worker is made from */
 	struct relay_forward f;
+	struct relay_move next;		/* for the pending config */
 	/* Requests: written by main, then req bumped; ack = req when done. */
 	const struct relay_config *pending;
 	bool want_snapshot;
-	int result;
+	int result;		/* the first error of the last request, and its line */
+	unsigned int failed_line;
 	atomic_uint req;
 	atomic_uint ack;
 	atomic_bool stop;
@@ -57,15 +71,25 @@ static int add_stream(ksrtp_session *s, const struct relay_keys *k, uint32_t ssr
 	return ksrtp_add_stream(s, &p);
 }
 
+/* Keep the first error of a move, and the config line whose stream or receiver it hit. */
+static void failed(struct relay_worker *w, int err, unsigned int line)
+{
+	if (err && !w->result) {
+		w->result = err;
+		w->failed_line = line;
+	}
+}
+
 /*
  * The inbound session follows nc: streams gone or rekeyed are removed, new or
  * rekeyed ones added; unchanged ones keep their replay window and ROC.
  */
-static int sync_inbound(struct relay_forward *f, const struct relay_config *oc,
-			const struct relay_config *nc)
+static void sync_inbound(struct relay_worker *w, const struct relay_config *oc,
+			 const struct relay_config *nc)
 {
+	struct relay_forward *f = &w->f;
 	unsigned int i;
-	int err = 0, e, j;
+	int j;
 
 	for (i = 0; oc && i < oc->nstreams; i++) {
 		j = relay_config_stream(nc, oc->streams[i].ssrc);
@@ -76,11 +100,9 @@ static int sync_inbound(struct relay_forward *f, const struct relay_config *oc,
 		j = oc ? relay_config_stream(oc, nc->streams[i].ssrc) : -1;
 		if (j >= 0 && relay_keys_equal(&oc->streams[j].keys, &nc->streams[i].keys))
 			continue;
-		e = add_stream(f->in, &nc->streams[i].keys, nc->streams[i].ssrc, KSRTP_INBOUND);
-		if (e && !err)
-			err = e;
+		failed(w, add_stream(f->in, &nc->streams[i].keys, nc->streams[i].ssrc,
+				     KSRTP_INBOUND), nc->streams[i].config_line);
 	}
-	return err;
 }
 
 /* Old receiver with the same address and keys, not yet taken; or -1. */
@@ -101,12 +123,12 @@ static int same_receiver(const struct relay_config *oc, const bool *taken,
  * unchanged (its outbound streams keep their state, and with it GCM nonce
  * uniqueness), less the streams it no longer gets, plus the new ones.
  */
-static int sync_receiver(struct relay_worker *w, const struct relay_config *oc, int o,
-			 const struct relay_config *nc, unsigned int r, ksrtp_session **out)
+static void sync_receiver(struct relay_worker *w, const struct relay_config *oc, int o,
+			  const struct relay_config *nc, unsigned int r, ksrtp_session **out)
 {
 	const struct relay_receiver *rc = &nc->receivers[r];
 	unsigned int i;
-	int err = 0, e, j;
+	int err = 0, j;
 
 	if (o >= 0) {
 		*out = w->f.out[o];
@@ -120,8 +142,10 @@ static int sync_receiver(struct relay_worker *w, const struct relay_config *oc, 
 		}
 	} else {
 		*out = ksrtp_session_new(&w->session, &err);
-		if (!*out)
-			return err;
+		if (!*out) {
+			failed(w, err, rc->config_line);
+			return;
+		}
 	}
 	for (i = 0; i < nc->nstreams; i++) {
 		uint32_t ssrc = nc->streams[i].ssrc;
@@ -129,66 +153,87 @@ static int sync_receiver(struct relay_worker *w, const struct relay_config *oc, 
 		if (!relay_receiver_wants(rc, ssrc) ||
 		    ksrtp_stream_engine(*out, ssrc, KSRTP_OUTBOUND) != KSRTP_ENOSTREAM)
 			continue;
-		e = add_stream(*out, &rc->keys, ssrc, KSRTP_OUTBOUND);
-		if (e && !err)
-			err = e;
+		failed(w, add_stream(*out, &rc->keys, ssrc, KSRTP_OUTBOUND), rc->config_line);
 	}
-	return err;
+}
+
+static void move_free(struct relay_move *m)
+{
+	free(m->out);
+	free(m->count);
+	free(m->first);
+	free(m->trains);
+	free(m->taken);
+	memset(m, 0, sizeof(*m));
+}
+
+int relay_worker_prepare(struct relay_worker *w, const struct relay_config *nc)
+{
+	const struct relay_config *oc = w->f.cfg;
+	size_t nr = nc->nreceivers ? nc->nreceivers : 1;
+	struct relay_move *m = &w->next;
+
+	move_free(m);
+	m->out = calloc(nr, sizeof(*m->out));
+	m->count = calloc(nr, sizeof(*m->count));
+	m->first = calloc(nr, sizeof(*m->first));
+	m->trains = calloc(nr, sizeof(*m->trains));
+	m->taken = calloc(oc && oc->nreceivers ? oc->nreceivers : 1, sizeof(*m->taken));
+	if (!m->out || !m->count || !m->first || !m->trains || !m->taken) {
+		move_free(m);
+		return KSRTP_ENOMEM;
+	}
+	return 0;
+}
+
+void relay_worker_unprepare(struct relay_worker *w)
+{
+	move_free(&w->next);
 }
 
 /*
- * Move the worker's sessions from f->cfg (NULL at start) to nc. Validation
- * was done on the whole file before; what can still fail here is memory or
- * the kernel engine: the first such error is returned, the worker runs nc
- * without what failed (its packets count as unknown_ssrc or seal_errors).
+ * Move the worker's sessions from f->cfg (NULL at start) to nc, in the
+ * arrays relay_worker_prepare() allocated. Validation was done on the whole
+ * file before; what can still fail here is a session's or a stream's memory
+ * or the kernel engine: the first such error is kept (failed()), the worker
+ * runs nc without what failed (its packets count as unknown_ssrc or
+ * seal_errors).
  */
-static int apply(struct relay_worker *w, const struct relay_config *nc)
+static void apply(struct relay_worker *w, const struct relay_config *nc)
 {
 	struct relay_forward *f = &w->f;
 	const struct relay_config *oc = f->cfg;
-	size_t nr = nc->nreceivers ? nc->nreceivers : 1;
-	ksrtp_session **out = calloc(nr, sizeof(*out));
-	unsigned int *count = calloc(nr, sizeof(*count)), *first = calloc(nr, sizeof(*first));
-	struct relay_train *trains = calloc(nr, sizeof(*trains));
-	bool *taken = calloc(oc && oc->nreceivers ? oc->nreceivers : 1, sizeof(*taken));
+	struct relay_move *m = &w->next;
 	unsigned int r;
-	int err = 0, e;
+	int err = 0;
 
-	if (!out || !count || !first || !trains || !taken) {
-		free(out);
-		free(count);
-		free(first);
-		free(trains);
-		free(taken);
-		return KSRTP_ENOMEM;
-	}
-	if (!f->in)
+	if (!f->in) {
 		f->in = ksrtp_session_new(&w->session, &err);
+		failed(w, err, nc->nstreams ? nc->streams[0].config_line : 0);
+	}
 	if (f->in)
-		err = sync_inbound(f, oc, nc);
+		sync_inbound(w, oc, nc);
 	for (r = 0; r < nc->nreceivers; r++) {
-		int o = same_receiver(oc, taken, &nc->receivers[r]);
+		int o = same_receiver(oc, m->taken, &nc->receivers[r]);
 
 		if (o >= 0)
-			taken[o] = true;
-		e = sync_receiver(w, oc, o, nc, r, &out[r]);
-		if (e && !err)
-			err = e;
+			m->taken[o] = true;
+		sync_receiver(w, oc, o, nc, r, &m->out[r]);
 	}
 	for (r = 0; oc && r < oc->nreceivers; r++)
-		if (!taken[r])
+		if (!m->taken[r])
 			ksrtp_session_free(f->out[r]);
 	free(f->out);
 	free(f->count);
 	free(f->first);
 	free(f->trains);
-	free(taken);
-	f->out = out;
-	f->count = count;
-	f->first = first;
-	f->trains = trains;
+	free(m->taken);
+	f->out = m->out;
+	f->count = m->count;
+	f->first = m->first;
+	f->trains = m->trains;
 	f->cfg = nc;
-	return err;
+	memset(m, 0, sizeof(*m));
 }
 
 static void *grow_zeroed(void *p, unsigned int *room, unsigned int n, size_t size)
@@ -270,8 +315,9 @@ static void handle_requests(struct relay_worker *w)
 	if (req == atomic_load_explicit(&w->ack, memory_order_relaxed))
 		return;
 	w->result = 0;
+	w->failed_line = 0;
 	if (w->pending && w->pending != w->f.cfg)
-		w->result = apply(w, w->pending);
+		apply(w, w->pending);
 	if (w->want_snapshot)
 		take_snapshot(w);
 	atomic_store_explicit(&w->ack, req, memory_order_release);
@@ -313,7 +359,8 @@ static void *run(void *arg)
 	return NULL;
 }
 
-struct relay_worker *relay_worker_start(unsigned int id, const struct relay_config *cfg,
+struct relay_worker *relay_worker_start(unsigned int id, unsigned int workers,
+					const struct relay_config *cfg,
 					const union relay_addr *listen,
 					const struct ksrtp_config *session, char *err,
 					size_t errlen)
@@ -327,13 +374,19 @@ struct relay_worker *relay_worker_start(unsigned int id, const struct relay_conf
 	}
 	w->id = id;
 	w->session = *session;
-	w->f.io = relay_io_open(listen, err, errlen);
+	w->f.io = relay_io_open(listen, id, workers, err, errlen);
 	if (!w->f.io)
 		goto fail;
 	/* Built here, then handed over: from now on only the worker touches them. */
-	e = apply(w, cfg);
+	e = relay_worker_prepare(w, cfg);
 	if (e) {
-		snprintf(err, errlen, "worker %u: setting up streams: %s", id, ksrtp_strerror(e));
+		snprintf(err, errlen, "worker %u: %s", id, ksrtp_strerror(e));
+		goto fail;
+	}
+	apply(w, cfg);
+	if (w->result) {
+		snprintf(err, errlen, "line %u (worker %u): %s", w->failed_line, id,
+			 ksrtp_strerror(w->result));
 		goto fail;
 	}
 	atomic_store_explicit(&w->req, 1, memory_order_relaxed);
@@ -388,6 +441,11 @@ int relay_worker_wait(struct relay_worker *w)
 	return w->result;
 }
 
+unsigned int relay_worker_failed_line(const struct relay_worker *w)
+{
+	return w->failed_line;
+}
+
 const struct relay_snapshot *relay_worker_snapshot(const struct relay_worker *w)
 {
 	return &w->snap;
@@ -421,6 +479,7 @@ void relay_worker_free(struct relay_worker *w)
 	free(w->f.count);
 	free(w->f.first);
 	free(w->f.trains);
+	move_free(&w->next);
 	free(w->snap.streams);
 	free(w->snap.receivers);
 	free(w);

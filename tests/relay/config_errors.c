@@ -61,6 +61,26 @@ static const struct bad_config {
 	{ "listen 127.0.0.1:0\n" GOOD_STREAM "receiver addr=[::1]:7000 profile=AEAD_AES_128_GCM "
 	  "key=" K16 " salt=" S12 " streams=all\n", 3,
 	  "addr: an IPv6 receiver, but the relay listens on IPv4" },
+	/* Receivers the relay cannot send to; an empty item in a streams list. */
+	{ "listen 127.0.0.1:0\n" GOOD_STREAM "receiver addr=0.0.0.0:7000 profile=AEAD_AES_128_GCM "
+	  "key=" K16 " salt=" S12 " streams=all\n", 3,
+	  "addr: the unspecified or the broadcast address" },
+	{ "listen 127.0.0.1:0\n" GOOD_STREAM "receiver addr=255.255.255.255:7000 "
+	  "profile=AEAD_AES_128_GCM key=" K16 " salt=" S12 " streams=all\n", 3,
+	  "addr: the unspecified or the broadcast address" },
+	{ "listen [::1]:0\n" GOOD_STREAM "receiver addr=[::]:7000 profile=AEAD_AES_128_GCM "
+	  "key=" K16 " salt=" S12 " streams=all\n", 3,
+	  "addr: the unspecified or the broadcast address" },
+	{ "listen 127.0.0.1:0\n" GOOD_STREAM "receiver addr=127.0.0.1:7000 profile=AEAD_AES_128_GCM "
+	  "key=" K16 " salt=" S12 " streams=0x1234,,7\n", 3, "streams: item 2 is empty" },
+	/* Numbers are decimal or 0x-hexadecimal, never octal: 010 is ten, 08 eight. */
+	{ "listen 127.0.0.1:0\n" GOOD_STREAM "receiver addr=127.0.0.1:7000 profile=AEAD_AES_128_GCM "
+	  "key=" K16 " salt=" S12 " streams=010\n", 3, "streams: no stream has ssrc=0x0000000a" },
+	{ "listen 127.0.0.1:0\nstream ssrc=08 profile=AEAD_AES_128_GCM key=" K16 " salt=" S12
+	  "\n" GOOD_RECV "stream ssrc=8 profile=AEAD_AES_128_GCM key=" K16 " salt=" S12 "\n", 4,
+	  "duplicate stream ssrc=0x00000008" },
+	{ "listen 127.0.0.1:0\nstream ssrc=0x profile=AEAD_AES_128_GCM key=" K16 " salt=" S12
+	  "\n", 2, "ssrc: " },
 	/* A key pasted on a line of its own, or before an '=': named, not shown. */
 	{ "listen 127.0.0.1:0\n" K16 "\n", 2, "unknown directive '(not shown)'" },
 	{ "listen 127.0.0.1:0\nstream ssrc=7 " S12 "=1 profile=AEAD_AES_128_GCM key=" K16

@@ -2,9 +2,9 @@
 /*
  * --threads 2: two workers, each its own socket on the one port
  * (SO_REUSEPORT). 32 senders from 32 source ports, a stream each: the kernel
- * spreads the flows over both workers (all 32 on one has odds 2^-31), and
- * every packet reaches the receiver once and opens, whichever worker sealed
- * it: a flow stays on its worker, and so does its state. Then a SIGHUP
+ * steers them by SSRC over both workers, and every packet reaches the
+ * receiver once and opens, whichever worker sealed it: a stream stays on its
+ * worker, and so does its state. Then a SIGHUP
  * that drops the odd streams reaches both workers: the even ones go on
  * (opening in the receiver's one continuing session), the odd ones are
  * unknown SSRCs from then on.
