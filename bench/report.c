@@ -9,7 +9,8 @@
  * figures are emulation speed and are labelled so).
  *
  * Honest by construction: each subcommand measures its comparisons side by
- * side, interleaved, in one run; the report asks every one for at least
+ * side, interleaved, in one run (a contender its JSON says ran apart is
+ * labelled so); the report asks every one for at least
  * REPORT_MIN_RUNS runs (except --quick), checks that every figure has them,
  * and lists every noisy figure (spread > BENCH_NOISY_SPREAD).
  */
@@ -23,7 +24,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fanout.h"
 #include "report.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 
 #define DEFAULT_OUT "bench/out"
 #define KERNEL_DEVICE "/dev/ksrtp"
@@ -77,6 +83,9 @@ static const char options_help[] =
 	"                   its arguments in $KSRTP_BENCH_ARGS (make bench: the qemu TCG\n"
 	"                   VM of tests/vm); used when " KERNEL_DEVICE " is not here\n"
 	"  --vm-json FILE   where that command leaves the kernel subcommand's JSON\n"
+	"  --redraw         run nothing: write report.md, report.json and the plots\n"
+	"                   again from DIR/report.json of the last run (its machine,\n"
+	"                   steps and figures), with this binary's way of reporting them\n"
 	"  --help           this text\n"
 	"  Runs every other subcommand this binary lists, one at a time, with a\n"
 	"  progress line each and the total time estimated first; prints the\n"
@@ -133,6 +142,150 @@ static int run_vm_command(void *arg)
 	execl("/bin/sh", "sh", "-c", cmd_args[0], (char *)NULL);
 	fprintf(stderr, "ksrtp-bench report: /bin/sh: %s\n", strerror(errno));
 	return 127;
+}
+
+/* ---- the machine: what bench_machine_json() leaves out ---- */
+
+/* The value of a "key<tabs>: value" line of /proc/cpuinfo, or NULL when it is another key's. */
+static const char *cpuinfo_field(char *line, const char *key)
+{
+	size_t n = strlen(key);
+	char *p = line + n;
+
+	if (strncmp(line, key, n))
+		return NULL;
+	p += strspn(p, " \t");
+	if (*p != ':')
+		return NULL;	/* "model" is not "model name" */
+	line[strcspn(line, "\n")] = 0;
+	return p + 1 + strspn(p + 1, " ");
+}
+
+/* The first CPU's identity and every flag it has; *hypervisor: it has that flag. */
+static void cpuinfo_json(json_object *o, bool *hypervisor)
+{
+	static const struct {
+		const char *field, *key;
+		bool number;
+	} fields[] = {
+		{ "vendor_id", "cpu_vendor", false },	  { "cpu family", "cpu_family", true },
+		{ "model", "cpu_model_number", true },	  { "stepping", "cpu_stepping", true },
+		{ "microcode", "cpu_microcode", false },
+	};
+	json_object *flags = json_object_new_array();
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char *line = NULL, *save = NULL, *tok;
+	size_t size = 0, i;
+	const char *v;
+
+	*hypervisor = false;
+	while (f && getline(&line, &size, f) > 0 && *line != '\n') {	/* a blank line ends cpu 0 */
+		for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+			if ((v = cpuinfo_field(line, fields[i].field)))
+				json_object_object_add(o, fields[i].key, fields[i].number ?
+						       json_object_new_int(atoi(v)) :
+						       json_object_new_string(v));
+		if (!(v = cpuinfo_field(line, "flags")))
+			continue;
+		for (tok = strtok_r((char *)v, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+			json_object_array_add(flags, json_object_new_string(tok));
+			*hypervisor |= !strcmp(tok, "hypervisor");
+		}
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	json_object_object_add(o, "cpu_flags_all", flags);
+}
+
+/* The first line of f, without its newline, into buf; closes f (pclose when piped). */
+static bool first_line(FILE *f, bool piped, char *buf, size_t size)
+{
+	bool ok = f && fgets(buf, (int)size, f);
+
+	if (ok)
+		buf[strcspn(buf, "\n")] = 0;
+	if (f && piped)
+		pclose(f);
+	else if (f)
+		fclose(f);
+	return ok && *buf;
+}
+
+static void append_desc(char *desc, size_t size, const char *fmt, const char *v)
+{
+	size_t len = strlen(desc);
+
+	snprintf(desc + len, size - len, "%s", len ? "; " : "");
+	len = strlen(desc);
+	snprintf(desc + len, size - len, fmt, v);
+}
+
+/*
+ * What runs the machine: CPUID's hypervisor bit and vendor signature, Xen's
+ * /sys/hypervisor/type, systemd-detect-virt where it is installed; and a
+ * line that sums them up ("none detected" when nothing says so).
+ */
+static json_object *hypervisor_json(bool cpuid_flag)
+{
+	json_object *o = json_object_new_object();
+	char buf[64], desc[256] = "";
+
+	json_object_object_add(o, "cpuid_flag", json_object_new_boolean(cpuid_flag));
+#if defined(__x86_64__) || defined(__i386__)
+	if (cpuid_flag) {
+		unsigned int eax, sig[3];
+		char vendor[13];
+		size_t i;
+
+		/* leaf 0x40000000: "KVMKVMKVM", "Microsoft Hv", "VMwareVMware", ... */
+		__cpuid(0x40000000, eax, sig[0], sig[1], sig[2]);
+		memcpy(vendor, sig, 12);
+		vendor[12] = 0;
+		for (i = 0; i < 12 && vendor[i]; i++)
+			if (vendor[i] < 0x20 || vendor[i] > 0x7e)
+				vendor[i] = '.';
+		json_object_object_add(o, "cpuid_vendor", json_object_new_string(vendor));
+		append_desc(desc, sizeof(desc), "CPUID vendor '%s'", vendor);
+	}
+#endif
+	if (first_line(fopen("/sys/hypervisor/type", "r"), false, buf, sizeof(buf))) {
+		json_object_object_add(o, "sys_hypervisor_type", json_object_new_string(buf));
+		append_desc(desc, sizeof(desc), "/sys/hypervisor/type %s", buf);
+	}
+	if (first_line(popen("systemd-detect-virt --vm 2>/dev/null", "r"), true, buf, sizeof(buf))) {
+		json_object_object_add(o, "systemd_detect_virt_vm", json_object_new_string(buf));
+		if (strcmp(buf, "none"))
+			append_desc(desc, sizeof(desc), "systemd-detect-virt --vm: %s", buf);
+	}
+	if (!*desc)
+		snprintf(desc, sizeof(desc), "%s", cpuid_flag ? "CPUID says a hypervisor, of no "
+							       "known name" : "none detected");
+	if (first_line(popen("systemd-detect-virt --container 2>/dev/null", "r"), true, buf,
+		       sizeof(buf))) {
+		json_object_object_add(o, "systemd_detect_virt_container",
+				       json_object_new_string(buf));
+		if (strcmp(buf, "none"))
+			append_desc(desc, sizeof(desc), "container: %s", buf);
+	}
+	json_object_object_add(o, "description", json_object_new_string(desc));
+	return o;
+}
+
+json_object *report_machine_json(const struct bench_machine *m)
+{
+	json_object *o = bench_machine_json(m), *lib = json_object_new_object();
+	bool hypervisor;
+
+	cpuinfo_json(o, &hypervisor);
+	json_object_object_add(o, "hypervisor", hypervisor_json(hypervisor));
+	/* include/ksrtp/ksrtp.h has no version macro or call: the commit names it */
+	json_object_object_add(lib, "version", NULL);
+	json_object_object_add(lib, "version_note", json_object_new_string(
+		"no version number: the library has no version macro or call"));
+	json_object_object_add(lib, "git_commit", json_object_new_string(KSRTP_BENCH_COMMIT));
+	json_object_object_add(o, "libksrtp", lib);
+	return o;
 }
 
 /* ---- the plan ---- */
@@ -194,15 +347,22 @@ static void step_args(const struct report *r, struct report_step *s)
 	if (k)
 		add_args(s, r->common.quick ? k->quick_args : k->args);
 	if (k && k->threads_per_cpu && strstr(s->command->options, "--threads")) {
+		long top = r->machine.online_cpus < FANOUT_MAX_THREADS ? r->machine.online_cpus
+								       : FANOUT_MAX_THREADS;
 		char list[64] = "1";
 		long t;
 
-		/* Doubling up to one a CPU: the points of the scaling curve. */
-		for (t = 2; t <= r->machine.online_cpus; t *= 2)
+		/*
+		 * Doubling up to one a CPU, or fanout's most: the points of the
+		 * scaling curve: 1, the powers of 2 up to top and top, at most
+		 * log2(top) + 2 counts.
+		 */
+		_Static_assert(FANOUT_MAX_THREADS <= 1L << (FANOUT_MAX_THREAD_COUNTS - 2),
+			       "the doubling list fits in fanout's --threads");
+		for (t = 2; t <= top; t *= 2)
 			snprintf(list + strlen(list), sizeof(list) - strlen(list), ",%ld", t);
-		if (t / 2 < r->machine.online_cpus)
-			snprintf(list + strlen(list), sizeof(list) - strlen(list), ",%ld",
-				 r->machine.online_cpus);
+		if (t / 2 < top)
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), ",%ld", top);
 		add_arg(s, "--threads", true);
 		add_arg(s, list, true);
 	}
@@ -357,6 +517,60 @@ static void print_plan(const struct report *r)
 	fflush(stdout);
 }
 
+/*
+ * --redraw: the steps, figures and machine of the last report.json as it
+ * recorded them; --only and --skip still choose among its steps.
+ */
+static int load_last_report(struct report *r)
+{
+	json_object *steps, *results, *method;
+	char path[PATH_MAX];
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/report.json", r->out_dir);
+	r->last = access(path, R_OK) ? NULL : json_object_from_file(path);
+	steps = report_member(r->last, "steps");
+	if (!json_object_is_type(steps, json_type_array)) {
+		fprintf(stderr, "ksrtp-bench report --redraw: %s: no report to redraw\n", path);
+		return -1;
+	}
+	results = report_member(r->last, "results");
+	method = report_member(r->last, "method");
+	r->machine_json = json_object_get(report_member(r->last, "machine"));
+	r->commit = report_string(r->last, "git_commit");
+	r->common.quick = json_object_get_boolean(report_member(r->last, "quick"));
+	r->runs_set = !isnan(report_number(method, "runs"));
+	if (r->runs_set)
+		r->common.runs = (unsigned int)report_number(method, "runs");
+	for (i = 0; i < json_object_array_length(steps) && r->n_steps < REPORT_MAX_STEPS; i++) {
+		json_object *o = json_object_array_get_idx(steps, i);
+		const char *name = report_string(o, "command"), *status = report_string(o, "status");
+		struct report_step *s = &r->steps[r->n_steps];
+
+		if (!*name || (r->only && !in_list(r->only, name)) || in_list(r->skip, name))
+			continue;
+		memset(s, 0, sizeof(*s));
+		s->name = name;
+		s->where = report_string(o, "where");
+		snprintf(s->args, sizeof(s->args), "%s", report_string(o, "args"));
+		snprintf(s->why, sizeof(s->why), "%s", report_string(o, "why"));
+		snprintf(s->log_path, sizeof(s->log_path), "%s", report_string(o, "log"));
+		s->estimate_s = report_number(o, "estimate_seconds");
+		s->seconds = report_number(o, "seconds");
+		s->exit_code = isnan(report_number(o, "exit_code")) ? 0 :
+			       (int)report_number(o, "exit_code");
+		s->status = !strcmp(status, "ok")      ? STEP_OK :
+			    !strcmp(status, "failed")  ? STEP_FAILED :
+			    !strcmp(status, "skipped") ? STEP_SKIPPED : STEP_PENDING;
+		s->json = json_object_get(report_member(results, name));
+		r->n_steps++;
+	}
+	printf("ksrtp-bench report --redraw: %u step%s of %s (measured %s, commit %s)\n",
+	       r->n_steps, r->n_steps == 1 ? "" : "s", path,
+	       report_string(r->machine_json, "date"), r->commit);
+	return 0;
+}
+
 /* ---- the steps ---- */
 
 static void run_step(struct report *r, struct report_step *s, unsigned int k, unsigned int n)
@@ -408,7 +622,7 @@ const struct report_step *report_step_ok(const struct report *r, const char *nam
 
 /* ---- options ---- */
 
-enum { OPT_OUT = 1, OPT_ONLY, OPT_SKIP, OPT_ARGS, OPT_VM_COMMAND, OPT_VM_JSON };
+enum { OPT_OUT = 1, OPT_ONLY, OPT_SKIP, OPT_ARGS, OPT_VM_COMMAND, OPT_VM_JSON, OPT_REDRAW };
 
 static const struct option report_longopts[] = {
 	BENCH_COMMON_OPTIONS,
@@ -418,6 +632,7 @@ static const struct option report_longopts[] = {
 	{ "args", required_argument, NULL, OPT_ARGS },
 	{ "vm-command", required_argument, NULL, OPT_VM_COMMAND },
 	{ "vm-json", required_argument, NULL, OPT_VM_JSON },
+	{ "redraw", no_argument, NULL, OPT_REDRAW },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -446,6 +661,9 @@ static int parse_report_option(void *ctx, int val, const char *arg)
 	case OPT_VM_JSON:
 		r->vm_json = arg;
 		return !*arg;
+	case OPT_REDRAW:
+		r->redraw = true;
+		return 0;
 	}
 	return 1;
 }
@@ -463,6 +681,48 @@ static const struct bench_option_table report_option_table = {
 	.quick_run_ms = 0,
 };
 
+/*
+ * name[0..len) is a subcommand the report runs; else a usage error naming
+ * the ones it does (a misspelt --only would run nothing and look done).
+ */
+static bool step_name_known(const char *option, const char *name, size_t len)
+{
+	bench_for_each_command(c) {
+		if (strcmp((*c)->name, "report") && strlen((*c)->name) == len &&
+		    !strncmp((*c)->name, name, len))
+			return true;
+	}
+	fprintf(stderr, "ksrtp-bench report: %s: no step named '%.*s'; the steps are:", option,
+		(int)len, name);
+	bench_for_each_command(c) {
+		if (strcmp((*c)->name, "report"))
+			fprintf(stderr, " %s", (*c)->name);
+	}
+	fprintf(stderr, "\n");
+	return false;
+}
+
+static bool step_names_known(const struct report *r)
+{
+	const char *lists[2] = { r->only, r->skip }, *opts[2] = { "--only", "--skip" }, *p;
+	unsigned int i;
+	size_t n;
+
+	for (i = 0; i < 2; i++) {
+		for (p = lists[i]; p; p += n + 1) {
+			n = strcspn(p, ",");
+			if (!step_name_known(opts[i], p, n))
+				return false;
+			if (!p[n])
+				break;
+		}
+	}
+	for (i = 0; i < r->n_extra_args; i++)
+		if (!step_name_known("--args", r->extra_args[i], strcspn(r->extra_args[i], ":")))
+			return false;
+	return true;
+}
+
 static bool parse_options(int argc, char **argv, struct report *r, int *exit_code)
 {
 	r->out_dir = DEFAULT_OUT;
@@ -475,6 +735,10 @@ static bool parse_options(int argc, char **argv, struct report *r, int *exit_cod
 	if (!r->common.quick && r->common.runs < REPORT_MIN_RUNS) {
 		fprintf(stderr, "ksrtp-bench report: --runs %u: a report takes the median of at "
 				"least %u runs (or --quick)\n", r->common.runs, REPORT_MIN_RUNS);
+		*exit_code = BENCH_EXIT_USAGE;
+		return false;
+	}
+	if (!step_names_known(r)) {
 		*exit_code = BENCH_EXIT_USAGE;
 		return false;
 	}
@@ -525,12 +789,21 @@ static int report_main(int argc, char **argv)
 		return exit_code;
 	if (make_dir(r.out_dir))
 		return BENCH_EXIT_FAIL;
-	bench_machine_probe(&r.machine);
-	plan(&r);
-	print_plan(&r);
-	for (i = 0; i < r.n_steps; i++)
+	if (r.redraw) {
+		if (load_last_report(&r)) {
+			json_object_put(r.last);
+			return BENCH_EXIT_FAIL;
+		}
+	} else {
+		bench_machine_probe(&r.machine);
+		r.machine_json = report_machine_json(&r.machine);
+		r.commit = KSRTP_BENCH_COMMIT;
+		plan(&r);
+		print_plan(&r);
+	}
+	for (i = 0; i < r.n_steps && !r.redraw; i++)
 		n += r.steps[i].status != STEP_SKIPPED;
-	for (i = 0; i < r.n_steps; i++) {
+	for (i = 0; i < r.n_steps && !r.redraw; i++) {
 		if (r.steps[i].status == STEP_SKIPPED)
 			continue;
 		run_step(&r, &r.steps[i], ++k, n);
@@ -555,6 +828,8 @@ static int report_main(int argc, char **argv)
 		for (k = 0; k < (unsigned int)r.steps[i].argc; k++)
 			free(r.steps[i].argv[k]);
 	}
+	json_object_put(r.machine_json);
+	json_object_put(r.last);	/* after the steps: their names and wheres are its */
 	return exit_code || failed ? BENCH_EXIT_FAIL : BENCH_EXIT_OK;
 }
 

@@ -15,6 +15,13 @@
 
 /* A report of fewer runs than this per figure is refused, except with --quick. */
 #define REPORT_MIN_RUNS 5
+/*
+ * Issue 5's multi-core target: fanout's forwarders deliver at least this
+ * fraction of linear scaling (threads x the 1-thread rate) from 1 to this
+ * many threads.
+ */
+#define REPORT_SCALING_TARGET 0.85
+#define REPORT_SCALING_THREADS 16
 #define REPORT_DEFAULT_RUNS 7
 #define REPORT_MAX_STEPS 16
 #define REPORT_MAX_ARGS 24
@@ -56,9 +63,13 @@ struct report {
 	unsigned int n_extra_args;
 	const char *vm_command;		/* runs ksrtp-bench kernel in the VM */
 	const char *vm_json;		/* where that leaves the JSON */
+	bool redraw;			/* --redraw: from the last report.json, nothing run */
 	struct report_step steps[REPORT_MAX_STEPS];
 	unsigned int n_steps;
-	struct bench_machine machine;
+	struct bench_machine machine;	/* probed here (not with --redraw) */
+	json_object *machine_json;	/* report.json's "machine": bench_machine_json() and more */
+	const char *commit;		/* the commit measured */
+	json_object *last;		/* --redraw: the report it redraws (owns the strings) */
 	char plots[REPORT_MAX_STEPS * 4][96];	/* SVG file names, relative to out_dir */
 	unsigned int n_plots;
 	char plot_note[PATH_MAX + 160];	/* why there are no plots, if there are none */
@@ -103,6 +114,14 @@ struct report_row {
 	bool noisy;	/* the subcommand says so, or the first figure's spread is over the limit */
 	double receivers;		/* "receivers" or "n" of it or a parent, or NAN */
 	double threads;			/* "threads" of it or a parent, or NAN */
+	/*
+	 * Rows whose name starts with this ran in runs of their own, not
+	 * interleaved with the rest: a parent says "<prefix>_interleaved_with_ksrtp":
+	 * false (crypto's stream scaling, libsrtp2). NULL: none.
+	 */
+	const char *apart_prefix;
+	size_t apart_len;
+	bool apart;			/* this row is one of them */
 };
 
 typedef void (*report_row_fn)(const struct report_row *row, void *arg);
@@ -121,6 +140,13 @@ void report_plot(struct report *r);
  * status (128 + signal when killed), or -1 when it could not start.
  */
 int report_run_child(const char *log_path, const char *dir, int (*fn)(void *), void *arg);
+
+/*
+ * report.json's "machine": bench_machine_json(m) and what only the report
+ * records: every CPU flag, the CPU's family, model and stepping, the
+ * hypervisor, libksrtp's version and commit.
+ */
+json_object *report_machine_json(const struct bench_machine *m);
 
 /* The step of subcommand name that ran and succeeded, or NULL. */
 const struct report_step *report_step_ok(const struct report *r, const char *name);

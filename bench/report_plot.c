@@ -17,6 +17,7 @@
 
 struct series {
 	char title[96];
+	bool reference;		/* a dashed line drawn for comparison, not a measurement */
 	unsigned int n;
 	double x[MAX_POINTS], y[MAX_POINTS], lo[MAX_POINTS], hi[MAX_POINTS];
 };
@@ -113,9 +114,12 @@ static void draw(struct report *r, const struct plot *p)
 		   "set offsets graph 0.03, graph 0.03, 0, 0\n%s%s", p->xlabel, p->ylabel,
 		p->logx ? "set logscale x 2\n" : "", p->y_from_zero ? "set yrange [0:*]\n" : "");
 	fprintf(f, "plot ");
-	for (i = 0; i < p->n; i++) {
-		fprintf(f, "%s'%s.dat' index %u using 1:2:3:4 with yerrorlines pointtype 7 title ",
-			i ? ", \\\n     " : "", p->name, i);
+	for (i = 0, k = 0; i < p->n; i++) {
+		fprintf(f, "%s'%s.dat' index %u ", i ? ", \\\n     " : "", p->name, i);
+		if (p->s[i].reference)	/* dashed, each its own dash */
+			fprintf(f, "using 1:2 with lines dashtype %u linewidth 1.5 title ", 2 + k++);
+		else
+			fprintf(f, "using 1:2:3:4 with yerrorlines pointtype 7 title ");
 		gp_string(f, p->s[i].title);
 	}
 	fprintf(f, "\n");
@@ -173,7 +177,8 @@ static void plot_crypto(struct report *r, json_object *j)
 			n++;
 			memset(p, 0, sizeof(*p));
 			snprintf(p->name, sizeof(p->name), "%s", name);
-			snprintf(p->title, sizeof(p->title), "%s %s, one CPU%s: median, bars min..max", report_string(grp, "profile"),
+			snprintf(p->title, sizeof(p->title), "%s %s, one CPU, user engine%s: median, "
+				 "bars min..max", report_string(grp, "profile"),
 				 report_string(grp, "direction"), r->common.quick ? " (--quick run)" : "");
 			p->xlabel = "RTP payload bytes";
 			p->ylabel = "Gbit/s of payload";
@@ -274,7 +279,44 @@ static const char *axis_name(const char *key)
 		return "ns per packet";
 	if (!strcmp(key, "payload_gbit_per_s"))
 		return "Gbit/s of payload";
+	if (!strcmp(key, "delivered_pkt_per_s"))
+		return "delivered packets/s, all threads";
 	return key;
+}
+
+/*
+ * Against threads: ideal linear scaling from the first series' 1-thread
+ * median, and issue 5's target, REPORT_SCALING_TARGET x that, as lines at
+ * the counts it measured.
+ */
+static void add_scaling_references(struct plot *p)
+{
+	static const double factors[] = { 1, REPORT_SCALING_TARGET };
+	const struct series *m = &p->s[0];
+	unsigned int i, k;
+	double base = NAN;
+
+	for (k = 0; k < m->n; k++)
+		if (m->x[k] == 1)
+			base = m->y[k];
+	if (isnan(base))
+		return;
+	for (i = 0; i < sizeof(factors) / sizeof(factors[0]) && p->n < MAX_SERIES; i++) {
+		struct series *s = &p->s[p->n++];
+
+		memset(s, 0, sizeof(*s));
+		if (factors[i] == 1)
+			snprintf(s->title, sizeof(s->title), "ideal linear (threads x the 1-thread "
+				 "median)");
+		else
+			snprintf(s->title, sizeof(s->title), "%.2f x linear (issue 5 target, 1 to %d "
+				 "threads)", factors[i], REPORT_SCALING_THREADS);
+		s->reference = true;
+		for (k = 0; k < m->n; k++, s->n++) {
+			s->x[k] = m->x[k];
+			s->y[k] = s->lo[k] = s->hi[k] = factors[i] * m->x[k] * base;
+		}
+	}
 }
 
 static void plot_by_count(struct report *r, const struct report_step *s, bool threads)
@@ -296,6 +338,8 @@ static void plot_by_count(struct report *r, const struct report_step *s, bool th
 	p.ylabel = axis_name(b.ylabel);
 	p.logx = !threads;
 	p.y_from_zero = true;
+	if (threads)
+		add_scaling_references(&p);
 	draw(r, &p);
 }
 
