@@ -2,10 +2,12 @@
 #
 #   make                 libksrtp.a, libksrtp.so, ksrtp.pc       (in $(BUILD))
 #   make check           every test; ends "N passed, N failed, N skipped"
-#   make bench           the bundled benchmark (bench/ksrtp-bench)
+#   make bench           the bundled benchmark ($(BUILD)/ksrtp-bench), report in bench/out/
 #   make fuzz            long libFuzzer runs (FUZZ_SECONDS per target)
 #   make install         PREFIX=/usr/local DESTDIR=
-VERSION := 0.1.0
+# The version is the public header's (KSRTP_VERSION_*): one place to change.
+VERSION := $(shell sed -n 's/^\#define KSRTP_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$$/\2/p' \
+	include/ksrtp/ksrtp.h | paste -sd.)
 SOVERSION := 0
 
 PREFIX ?= /usr/local

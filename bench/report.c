@@ -279,10 +279,7 @@ json_object *report_machine_json(const struct bench_machine *m)
 
 	cpuinfo_json(o, &hypervisor);
 	json_object_object_add(o, "hypervisor", hypervisor_json(hypervisor));
-	/* include/ksrtp/ksrtp.h has no version macro or call: the commit names it */
-	json_object_object_add(lib, "version", NULL);
-	json_object_object_add(lib, "version_note", json_object_new_string(
-		"no version number: the library has no version macro or call"));
+	json_object_object_add(lib, "version", json_object_new_string(ksrtp_version()));
 	json_object_object_add(lib, "git_commit", json_object_new_string(KSRTP_BENCH_COMMIT));
 	json_object_object_add(o, "libksrtp", lib);
 	return o;

@@ -35,6 +35,18 @@ extern "C" {
 #endif
 
 /*
+ * The version this header belongs to (semantic versioning: a new minor
+ * adds, never changes). ksrtp_version() says which library is linked, which
+ * with the shared library may be a newer one than the program was built with.
+ */
+#define KSRTP_VERSION_MAJOR 0
+#define KSRTP_VERSION_MINOR 1
+#define KSRTP_VERSION_PATCH 0
+
+/* "MAJOR.MINOR.PATCH" of the library linked. */
+KSRTP_API const char *ksrtp_version(void);
+
+/*
  * Largest number of bytes ksrtp_protect*() may append (SRTCP GCM: tag +
  * index; SRTP GCM with KSRTP_CRYPTEX adding an empty extension block: 4 + tag).
  */

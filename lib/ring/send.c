@@ -317,6 +317,8 @@ static void op_fill(struct send_op *op, struct ksrtp_train *t, uint32_t first, u
 	if (gso_size) {
 		struct cmsghdr *c;
 
+		/* Its padding past CMSG_LEN goes to the kernel too: no stale bytes. */
+		memset(op->cmsg, 0, sizeof(op->cmsg));
 		op->msg.msg_control = op->cmsg;
 		op->msg.msg_controllen = sizeof(op->cmsg);
 		c = CMSG_FIRSTHDR(&op->msg);
