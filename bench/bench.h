@@ -255,6 +255,13 @@ int bench_parse_uint(const char *s, unsigned int min, unsigned int max, unsigned
 /* Pin the calling thread to one CPU; 0 or -1 (with a message). */
 int bench_pin_cpu(unsigned int cpu);
 
+/*
+ * The CPUs this process may run on (sched_getaffinity: a cpuset or taskset
+ * can allow fewer than are online): how many, the first max of them, in
+ * ascending order, in cpus[]; 0 if unknown.
+ */
+unsigned int bench_allowed_cpus(unsigned int *cpus, unsigned int max);
+
 /* Write root to path ("-" for stdout), pretty-printed; 0 or -1 (with a message). */
 int bench_json_write(const char *path, json_object *root);
 

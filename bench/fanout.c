@@ -18,13 +18,16 @@
  * one run. Figures: delivered (sealed and sent) packets per second per
  * core, on the forwarding thread's CPU clock by default; and the latency
  * a frame's forwarding adds, from having its packets to the last copy
- * handed to the kernel (wall clock), p50 and p99.
+ * handed to the kernel (wall clock), p50 and p99 of each run (the median
+ * of the runs, with their min and max, like every figure).
  *
  * --threads 1,2,4 runs that many forwarders at once after that, each a
- * thread with its own ring, sessions and socket (SO_REUSEPORT on one port,
- * as an SFU spreads its peers over cores), sharing nothing, for scaling:
- * each count's delivered packets/s (wall clock) and its scaling efficiency,
- * that over count x the 1-thread rate of the same round.
+ * thread with its own ring, sessions, socket (SO_REUSEPORT on one port, as
+ * an SFU spreads its peers over cores) and receivers read by a receiving
+ * thread of its own, sharing nothing, pinned a CPU each when there are
+ * enough (--pin), for scaling: each count's delivered packets/s (wall
+ * clock) and its scaling efficiency, that over count x the 1-thread rate of
+ * the same round.
  *
  * Each contender's output is checked, byte for byte, after its warm-up
  * (see "checking the output"); copies lost on loopback are counted.
@@ -38,12 +41,14 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <srtp2/srtp.h>
 
 #include "bench.h"
+#include "fanout.h"
 #include "ksrtp/ring.h"
 #include "video_drain.h"
 
@@ -57,15 +62,23 @@
 #define PASS_FRAMES 16
 #define MAX_RECEIVERS 256
 #define MAX_COUNTS 8
-#define MAX_THREADS 64
+#define MAX_THREADS FANOUT_MAX_THREADS
 #define MMSG_MAX 1024		/* UIO_MAXIOV: the most messages one sendmmsg takes */
-#define MAX_THREAD_COUNTS 8
+#define MAX_THREAD_COUNTS FANOUT_MAX_THREAD_COUNTS
 #define THREAD_RUN_MS 500
 #define QUICK_THREAD_RUN_MS 100
 #define TARGET_RATIO 3.0	/* issue 4: at N = 50, >= 3x the baseline */
+#define TARGET_THREADS 16	/* issue 5: from 1 to 16 threads, >= 0.85 x linear */
+#define TARGET_SCALING 0.85
 #define SSRC 0x5eed0200u
 #define CHECK_WAIT_MS 1000	/* a check gives up on a copy after this long without one */
 #define SETTLE_QUIET_MS 500	/* the receivers got nothing more for this long: the rest is lost */
+
+enum pin_mode { PIN_AUTO, PIN_YES, PIN_NO };
+
+static const char *const pin_mode_names[] = {
+	[PIN_AUTO] = "auto", [PIN_YES] = "yes", [PIN_NO] = "no",
+};
 
 struct fanout_options {
 	struct bench_options common;
@@ -73,6 +86,7 @@ struct fanout_options {
 	unsigned int n_counts;
 	unsigned int threads[MAX_THREAD_COUNTS];	/* ascending, threads[0] = 1 */
 	unsigned int n_threads;				/* 0: no threaded runs */
+	enum pin_mode pin;				/* of the threaded runs */
 	bool gro;
 };
 
@@ -88,7 +102,12 @@ static const char options_help[] =
 	"                   and SO_REUSEPORT socket, to the most receivers; runs of 0.5 s\n"
 	"                   (--quick 0.1 s), the counts interleaved; delivered packets/s\n"
 	"                   and the scaling efficiency (over count x the 1-thread rate);\n"
-	"                   0 skips (default 0; each 1..64, at most 8)\n"
+	"                   0 skips (default 0; each 1..64, at most 8); each forwarder's\n"
+	"                   receivers are read by a receiving thread of its own\n"
+	"  --pin auto|yes|no  the threaded runs: forwarder i on the i-th CPU the process\n"
+	"                   may use, its receiving thread on the (most threads + i)-th;\n"
+	"                   auto (default): only when that is a CPU each, yes: anyway\n"
+	"                   (CPUs shared round robin), no: never\n"
 	"  --gro            the receiving sockets have UDP_GRO (GSO trains arrive whole)\n"
 	"  --json FILE      also write every figure with all its runs as JSON\n"
 	"  --clock wall|cpu the forwarding thread's CPU time (default here), or CLOCK_MONOTONIC\n"
@@ -296,6 +315,61 @@ static int check_rx_frame(struct check_rx *rx, const struct frame *f, struct che
 	return 0;
 }
 
+/*
+ * ---- latency, run by run ----
+ *
+ * A contender's latencies are taken at the end of each of its runs of
+ * bench_interleave() (its passes_per_run passes), so that p50 and p99 are
+ * figures of a run like every other, reported as the median, min and max of
+ * the runs. The arrival latencies of a run are those the receiving thread
+ * has read by the end of its last pass.
+ */
+struct run_latency {
+	struct video_latency frame;		/* the run's frames so far */
+	struct video_drain *drain;		/* its arrival stamps, of tag */
+	unsigned int tag;
+	const unsigned int *passes_per_run;	/* the contender's; NULL: not timed runs */
+	unsigned int passes;			/* of the run under way */
+	unsigned int runs;
+	double p50[BENCH_MAX_RUNS], p99[BENCH_MAX_RUNS];	/* frame latency, ns */
+	double a50[BENCH_MAX_RUNS], a99[BENCH_MAX_RUNS];	/* arrival latency, ns */
+};
+
+static int run_latency_init(struct run_latency *rl, struct video_drain *d, unsigned int tag)
+{
+	memset(rl, 0, sizeof(*rl));
+	rl->drain = d;
+	rl->tag = tag;
+	return video_latency_init(&rl->frame);
+}
+
+/* From now on, run 0: what the warm-up and the check left is dropped. */
+static void run_latency_restart(struct run_latency *rl)
+{
+	double p50, p99;
+
+	video_latency_take(&rl->frame, &p50, &p99);
+	if (rl->drain->stamped)
+		video_drain_latency(rl->drain, rl->tag, &p50, &p99);
+	rl->passes = 0;
+	rl->runs = 0;
+}
+
+/* After each pass: at the end of a run, its p50 and p99. */
+static void run_latency_pass_done(struct run_latency *rl)
+{
+	unsigned int r = rl->runs;
+
+	if (!rl->passes_per_run || ++rl->passes < *rl->passes_per_run || r == BENCH_MAX_RUNS)
+		return;
+	video_latency_take(&rl->frame, &rl->p50[r], &rl->p99[r]);
+	rl->a50[r] = rl->a99[r] = 0;
+	if (rl->drain->stamped)
+		video_drain_latency(rl->drain, rl->tag, &rl->a50[r], &rl->a99[r]);
+	rl->passes = 0;
+	rl->runs++;
+}
+
 /* ---- ksrtp ---- */
 
 struct kfwd {
@@ -304,9 +378,9 @@ struct kfwd {
 	struct ksrtp_forward_target *t;
 	unsigned int n;
 	int fd;
-	const struct video_drain *d;
+	struct video_drain *d;
 	struct frame f;
-	struct video_latency lat;
+	struct run_latency lat;
 	uint64_t sent;			/* copies the passes sent */
 	struct check_result check;
 };
@@ -323,7 +397,7 @@ static int kfwd_frame(struct kfwd *k, const struct sockaddr_in *to)
 	frame_next(&k->f);
 	t0 = bench_now_ns(CLOCK_MONOTONIC);
 	sent = ksrtp_forward(k->ring, k->f.v, FRAME_PACKETS, k->t, k->n);
-	video_latency_add(&k->lat, bench_now_ns(CLOCK_MONOTONIC) - t0);
+	video_latency_add(&k->lat.frame, bench_now_ns(CLOCK_MONOTONIC) - t0);
 	if (sent != (int)(FRAME_PACKETS * k->n)) {
 		fprintf(stderr, "ksrtp-bench fanout: ksrtp_forward: %d (%s)\n", sent,
 			sent < 0 ? ksrtp_strerror(sent) : "packets sent");
@@ -342,6 +416,7 @@ static int kfwd_pass(void *arg)
 			return -1;
 		k->sent += FRAME_PACKETS * k->n;
 	}
+	run_latency_pass_done(&k->lat);
 	return 0;
 }
 
@@ -359,7 +434,7 @@ static void kfwd_destroy(void *arg)
 		close(k->fd);
 	free(k->s);
 	free(k->t);
-	video_latency_free(&k->lat);
+	video_latency_free(&k->lat.frame);
 	free(k);
 }
 
@@ -380,7 +455,7 @@ static int reuseport_socket(uint16_t port)
 	return fd;
 }
 
-static struct kfwd *kfwd_new(const struct video_drain *d, unsigned int n, uint16_t port,
+static struct kfwd *kfwd_new(struct video_drain *d, unsigned int n, uint16_t port,
 			     uint32_t ssrc, enum ksrtp_tx_mode tx, unsigned int tag)
 {
 	struct ksrtp_ring_config rc = { .tx = (uint8_t)tx };
@@ -397,7 +472,7 @@ static struct kfwd *kfwd_new(const struct video_drain *d, unsigned int n, uint16
 	k->s = calloc(n, sizeof(*k->s));
 	k->t = calloc(n, sizeof(*k->t));
 	k->ring = ksrtp_ring_new(&rc, &err);
-	if (!k->s || !k->t || video_latency_init(&k->lat) || !k->ring)
+	if (!k->s || !k->t || run_latency_init(&k->lat, d, tag) || !k->ring)
 		goto fail;
 	k->fd = reuseport_socket(port);
 	if (k->fd < 0)
@@ -437,12 +512,12 @@ struct lfwd {
 	srtp_t *s;
 	unsigned int n;
 	int fd;
-	const struct video_drain *d;
+	struct video_drain *d;
 	uint8_t *copies;		/* n * FRAME_PACKETS packets, 2048 apart */
 	struct mmsghdr *m;
 	struct iovec *iov;
 	struct frame f;
-	struct video_latency lat;
+	struct run_latency lat;
 	uint64_t sent;			/* copies the passes sent */
 	struct check_result check;
 };
@@ -482,7 +557,7 @@ static int lfwd_frame(struct lfwd *l, const struct sockaddr_in *to)
 		}
 		done += (unsigned int)r;
 	}
-	video_latency_add(&l->lat, bench_now_ns(CLOCK_MONOTONIC) - t0);
+	video_latency_add(&l->lat.frame, bench_now_ns(CLOCK_MONOTONIC) - t0);
 	return 0;
 }
 
@@ -496,6 +571,7 @@ static int lfwd_pass(void *arg)
 			return -1;
 		l->sent += FRAME_PACKETS * l->n;
 	}
+	run_latency_pass_done(&l->lat);
 	return 0;
 }
 
@@ -515,11 +591,11 @@ static void lfwd_destroy(void *arg)
 	free(l->copies);
 	free(l->m);
 	free(l->iov);
-	video_latency_free(&l->lat);
+	video_latency_free(&l->lat.frame);
 	free(l);
 }
 
-static struct lfwd *lfwd_new(const struct video_drain *d, unsigned int n)
+static struct lfwd *lfwd_new(struct video_drain *d, unsigned int n)
 {
 	struct lfwd *l = calloc(1, sizeof(*l));
 	unsigned int j, c, total = n * FRAME_PACKETS;
@@ -533,7 +609,8 @@ static struct lfwd *lfwd_new(const struct video_drain *d, unsigned int n)
 	l->copies = malloc((size_t)total * 2048);
 	l->m = calloc(total, sizeof(*l->m));
 	l->iov = calloc(total, sizeof(*l->iov));
-	if (l->fd < 0 || !l->s || !l->copies || !l->m || !l->iov || video_latency_init(&l->lat))
+	if (l->fd < 0 || !l->s || !l->copies || !l->m || !l->iov ||
+	    run_latency_init(&l->lat, d, C_LIBSRTP))
 		goto fail;
 	/* The socket is blocking, as an SFU's sendmmsg path usually is: nothing is dropped. */
 	if (fcntl(l->fd, F_SETFL, fcntl(l->fd, F_GETFL) & ~O_NONBLOCK))
@@ -580,6 +657,7 @@ static int lfwd_verify(void *arg)
 	err = lfwd_frame(l, rx.addrs) ||
 	      check_rx_frame(&rx, &l->f, &l->check, "libsrtp2 + sendmmsg") ? -1 : 0;
 	check_rx_close(&rx);
+	run_latency_restart(&l->lat);
 	return err;
 }
 
@@ -596,6 +674,7 @@ static int kfwd_verify(void *arg)
 		return -1;
 	err = kfwd_frame(k, rx.addrs) || check_rx_frame(&rx, &k->f, &k->check, "ksrtp") ? -1 : 0;
 	check_rx_close(&rx);
+	run_latency_restart(&k->lat);
 	if (err)
 		return -1;
 	ksrtp_ring_stats(k->ring, &st);
@@ -604,13 +683,35 @@ static int kfwd_verify(void *arg)
 
 /* ---- one receiver count: the contenders, interleaved ---- */
 
-static json_object *latency_json(double p50, double p99)
+/*
+ * {"p50_ns": m, "p99_ns": m, "p50": {"runs": [...], "median": m, ...}, "p99": ...}:
+ * the runs' p50 and p99 and their medians.
+ */
+static json_object *latency_json(const double *p50, const double *p99, unsigned int runs)
 {
 	json_object *o = json_object_new_object();
+	struct bench_stats s50, s99;
 
-	json_object_object_add(o, "p50_ns", json_object_new_double(p50));
-	json_object_object_add(o, "p99_ns", json_object_new_double(p99));
+	bench_stats_of(p50, runs, &s50);
+	bench_stats_of(p99, runs, &s99);
+	json_object_object_add(o, "p50_ns", json_object_new_double(s50.median));
+	json_object_object_add(o, "p99_ns", json_object_new_double(s99.median));
+	json_object_object_add(o, "p50", bench_stats_json(p50, runs));
+	json_object_object_add(o, "p99", bench_stats_json(p99, runs));
 	return o;
+}
+
+/* " p50 12.3 us (11.0..13.1), p99 45.6 us (40.2..51.0)": medians of the runs, min..max. */
+static void latency_print(FILE *out, const char *who, const double *p50, const double *p99,
+			  unsigned int runs)
+{
+	struct bench_stats s50, s99;
+
+	bench_stats_of(p50, runs, &s50);
+	bench_stats_of(p99, runs, &s99);
+	fprintf(out, "    %-28s p50 %7.1f us (%.1f..%.1f), p99 %7.1f us (%.1f..%.1f)\n", who,
+		s50.median / 1e3, s50.min / 1e3, s50.max / 1e3, s99.median / 1e3, s99.min / 1e3,
+		s99.max / 1e3);
 }
 
 static json_object *copies_json(uint64_t sent, uint64_t arrived)
@@ -623,19 +724,32 @@ static json_object *copies_json(uint64_t sent, uint64_t arrived)
 	return o;
 }
 
-/*
- * How many of the expected copies sent after the drain had counted before
- * have arrived: waits until all have, or none more for SETTLE_QUIET_MS. At
- * most expected: a straggler of the receiver count before is none of them.
- */
-static uint64_t drain_settle(const struct video_drain *d, uint64_t before, uint64_t expected)
+/* What the n drains d[] have received, all together. */
+static uint64_t drains_packets(const struct video_drain *d, unsigned int n)
 {
-	uint64_t got = atomic_load(&d->packets) - before, last = got;
+	uint64_t packets = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		packets += atomic_load(&d[i].packets);
+	return packets;
+}
+
+/*
+ * How many of the expected copies sent after the n drains d[] had counted
+ * before have arrived: waits until all have, or none more for
+ * SETTLE_QUIET_MS. At most expected: a straggler of the receiver count
+ * before is none of them.
+ */
+static uint64_t drain_settle(const struct video_drain *d, unsigned int n, uint64_t before,
+			     uint64_t expected)
+{
+	uint64_t got = drains_packets(d, n) - before, last = got;
 	unsigned int quiet_ms = 0;
 
 	while (got < expected && quiet_ms < SETTLE_QUIET_MS) {
 		usleep(1000);
-		got = atomic_load(&d->packets) - before;
+		got = drains_packets(d, n) - before;
 		quiet_ms = got == last ? quiet_ms + 1 : 0;
 		last = got;
 	}
@@ -651,11 +765,12 @@ static int run_count(unsigned int n, struct video_drain *d, const struct fanout_
 	struct kfwd *k = kfwd_new(d, n, 0, SSRC, KSRTP_TX_DEFAULT, C_KSRTP);
 	struct kfwd *ks = kfwd_new(d, n, 0, SSRC + 100, KSRTP_TX_GSO, C_KSRTP_SENDMSG);
 	struct lfwd *l = lfwd_new(d, n);
-	struct video_latency *lat[N_CONTENDERS];
+	struct run_latency *lat[N_CONTENDERS];
 	json_object *jg, *jc;
 	struct check_result *chk[N_CONTENDERS];
 	uint64_t before = atomic_load(&d->packets), sent, arrived, checked = 0, check_lost = 0;
-	double p50[N_CONTENDERS], p99[N_CONTENDERS], a50[N_CONTENDERS], a99[N_CONTENDERS], ratio;
+	const unsigned int runs = o->common.runs;
+	double ratio;
 	struct bench_stats rs;
 	unsigned int i;
 	int err = -1;
@@ -693,49 +808,59 @@ static int run_count(unsigned int n, struct video_drain *d, const struct fanout_
 	lat[C_KSRTP] = &k->lat;
 	lat[C_KSRTP_SENDMSG] = &ks->lat;
 	lat[C_LIBSRTP] = &l->lat;
+	for (i = 0; i < N_CONTENDERS; i++)
+		lat[i]->passes_per_run = &c[i].passes_per_run;
 	chk[C_KSRTP] = &k->check;
 	chk[C_KSRTP_SENDMSG] = &ks->check;
 	chk[C_LIBSRTP] = &l->check;
 	fprintf(out, "\n%u receiver%s: a pass forwards %u frames of %u x %u B to each (%u "
 		     "packets)\n", n, n == 1 ? "" : "s", PASS_FRAMES, FRAME_PACKETS, PACKET,
 		PASS_FRAMES * FRAME_PACKETS * n);
-	for (i = 0; i < N_CONTENDERS; i++)	/* the last receiver count's arrivals out */
-		video_drain_latency(d, i, &a50[i], &a99[i]);
 	if (bench_interleave(c, N_CONTENDERS, PASS_FRAMES * FRAME_PACKETS * n, &o->common))
 		goto out;
+	for (i = 0; i < N_CONTENDERS; i++) {
+		if (lat[i]->runs != runs) {
+			fprintf(stderr, "ksrtp-bench fanout: %s: latencies of %u runs, not %u\n",
+				c[i].name, lat[i]->runs, runs);
+			goto out;
+		}
+	}
 	sent = k->sent + ks->sent + l->sent;
-	arrived = drain_settle(d, before, sent);	/* and the last arrival stamps in */
-	bench_figures_of(c, N_CONTENDERS, o->common.runs, PACKET, fig, &ref, &ceil);
+	arrived = drain_settle(d, 1, before, sent);
+	bench_figures_of(c, N_CONTENDERS, runs, PACKET, fig, &ref, &ceil);
 	bench_figures_print(out, c, fig, N_CONTENDERS, ref);
 	jg = json_object_new_object();
 	jc = json_object_new_array();
 	for (i = 0; i < N_CONTENDERS; i++) {
 		json_object *j = bench_figures_json(&c[i], &fig[i]);
 
-		video_latency_take(lat[i], &p50[i], &p99[i]);
-		video_drain_latency(d, i, &a50[i], &a99[i]);
-		json_object_object_add(j, "frame_latency", latency_json(p50[i], p99[i]));
-		json_object_object_add(j, "arrival_latency", latency_json(a50[i], a99[i]));
+		json_object_object_add(j, "frame_latency",
+				       latency_json(lat[i]->p50, lat[i]->p99, runs));
+		if (d->stamped)
+			json_object_object_add(j, "arrival_latency",
+					       latency_json(lat[i]->a50, lat[i]->a99, runs));
 		json_object_object_add(j, "checked_copies",
 				       copies_json(chk[i]->arrived + chk[i]->lost, chk[i]->arrived));
 		json_object_array_add(jc, j);
 		checked += chk[i]->arrived;
 		check_lost += chk[i]->lost;
 	}
-	bench_stats_of(fig[C_KSRTP].vs_reference, o->common.runs, &rs);
+	bench_stats_of(fig[C_KSRTP].vs_reference, runs, &rs);
 	ratio = rs.median;
 	fprintf(out, "  delivered packets/s per core: ksrtp %.0f (sendmsg+gso %.0f), libsrtp2 %.0f "
 		     "(%.2fx)\n", 1e9 / fig[C_KSRTP].ns_stats.median,
 		1e9 / fig[C_KSRTP_SENDMSG].ns_stats.median, 1e9 / fig[C_LIBSRTP].ns_stats.median,
 		ratio);
-	fprintf(out, "  added latency a frame (last copy to the kernel): ksrtp p50 %.1f us, p99 "
-		     "%.1f us; libsrtp2 p50 %.1f us, p99 %.1f us\n", p50[C_KSRTP] / 1e3,
-		p99[C_KSRTP] / 1e3, p50[C_LIBSRTP] / 1e3, p99[C_LIBSRTP] / 1e3);
-	if (d->stamped)
-		fprintf(out, "  latency to the receiver (frame in to packet read, every packet): "
-			     "ksrtp p50 %.1f us, p99 %.1f us; libsrtp2 p50 %.1f us, p99 %.1f us\n",
-			a50[C_KSRTP] / 1e3, a99[C_KSRTP] / 1e3, a50[C_LIBSRTP] / 1e3,
-			a99[C_LIBSRTP] / 1e3);
+	fprintf(out, "  added latency a frame (last copy to the kernel), median of the runs' p50 "
+		     "and p99 (min..max):\n");
+	for (i = 0; i < N_CONTENDERS; i++)
+		latency_print(out, c[i].name, lat[i]->p50, lat[i]->p99, runs);
+	if (d->stamped) {
+		fprintf(out, "  latency to the receiver (frame in to packet read, every packet), "
+			     "the same way:\n");
+		for (i = 0; i < N_CONTENDERS; i++)
+			latency_print(out, c[i].name, lat[i]->a50, lat[i]->a99, runs);
+	}
 	fprintf(out, "  copies: %" PRIu64 " checked (opened and compared: all right), %" PRIu64
 		     " lost; of the %" PRIu64 " the runs sent, %" PRIu64 " lost on loopback\n",
 		checked, check_lost, sent, sent - arrived);
@@ -759,10 +884,103 @@ out:
 	return err;
 }
 
-/* ---- threads ---- */
+/*
+ * ---- threads ----
+ *
+ * Scaling: forwarder i is a thread with its own ring, sessions, socket
+ * (SO_REUSEPORT on one port, as an SFU spreads its peers over cores) and
+ * receivers, and its receivers are drained by a thread of their own
+ * (receiving thread i), so that nothing is shared between forwarders and
+ * the receiving side grows with them instead of capping them. Pinned,
+ * forwarder i runs on the i-th CPU the process may use and receiving
+ * thread i on the (most forwarders + i)-th: a CPU each. With fewer CPUs
+ * than that, --pin auto pins nothing (the scheduler shares them out) and
+ * says so; --pin yes pins anyway, the CPUs taken round robin.
+ */
+struct pin_plan {
+	bool pinned;
+	unsigned int available;		/* CPUs the process may use (sched_getaffinity) */
+	unsigned int forwarder_cpu[MAX_THREADS];
+	unsigned int drain_cpu[MAX_THREADS];
+	char note[192];
+};
+
+static void pin_plan_of(enum pin_mode mode, unsigned int max_t, struct pin_plan *p)
+{
+	unsigned int cpus[2 * MAX_THREADS], have, i;
+
+	memset(p, 0, sizeof(*p));
+	p->available = bench_allowed_cpus(cpus, 2 * MAX_THREADS);
+	have = p->available < 2 * MAX_THREADS ? p->available : 2 * MAX_THREADS;
+	if (mode == PIN_NO) {
+		snprintf(p->note, sizeof(p->note), "--pin no");
+		return;
+	}
+	if (!have) {
+		snprintf(p->note, sizeof(p->note), "the CPUs available are unknown "
+			 "(sched_getaffinity failed)");
+		return;
+	}
+	if (mode == PIN_AUTO && p->available < 2 * max_t) {
+		snprintf(p->note, sizeof(p->note), "%u CPUs available, fewer than %u forwarders + "
+			 "%u receiving threads: the scheduler shares them out (--pin yes pins anyway)",
+			 p->available, max_t, max_t);
+		return;
+	}
+	p->pinned = true;
+	for (i = 0; i < max_t; i++) {
+		p->forwarder_cpu[i] = cpus[i % have];
+		p->drain_cpu[i] = cpus[(max_t + i) % have];
+	}
+	if (p->available < 2 * max_t)
+		snprintf(p->note, sizeof(p->note), "--pin yes: %u CPUs available for %u forwarders "
+			 "+ %u receiving threads, so some share a CPU", p->available, max_t, max_t);
+	else
+		snprintf(p->note, sizeof(p->note), "a CPU each");
+}
+
+/* "0,1,2" into buf; and the same as a JSON array. */
+static void cpu_list(char *buf, size_t size, const unsigned int *cpu, unsigned int n)
+{
+	unsigned int i;
+
+	buf[0] = 0;
+	for (i = 0; i < n; i++)
+		snprintf(buf + strlen(buf), size - strlen(buf), "%s%u", i ? "," : "", cpu[i]);
+}
+
+static json_object *cpu_list_json(const unsigned int *cpu, unsigned int n)
+{
+	json_object *a = json_object_new_array();
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_int64(cpu[i]));
+	return a;
+}
+
+/* Room for needed open files: the soft limit raised as far as the hard one; 0 or -1. */
+static int fd_room(unsigned int needed)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return -1;
+	if (rl.rlim_cur >= needed)
+		return 0;
+	rl.rlim_cur = rl.rlim_max < needed ? rl.rlim_max : needed;
+	if (setrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur < needed) {
+		fprintf(stderr, "ksrtp-bench fanout: the threaded run needs %u open files, the "
+				"limit is %llu (ulimit -n)\n", needed,
+			(unsigned long long)rl.rlim_cur);
+		return -1;
+	}
+	return 0;
+}
 
 struct worker {
 	struct kfwd *k;
+	int cpu;			/* pinned to; -1: not pinned */
 	double seconds;
 	uint64_t packets;
 	uint64_t cpu_ns;
@@ -774,11 +992,16 @@ struct worker {
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
-	uint64_t c0 = bench_now_ns(CLOCK_THREAD_CPUTIME_ID), t0 = bench_now_ns(CLOCK_MONOTONIC);
-	uint64_t end = t0 + (uint64_t)(w->seconds * 1e9), now;
+	uint64_t c0, t0, end, now;
 
 	w->packets = 0;
-	w->err = 0;
+	w->wall_ns = 0;
+	w->err = w->cpu >= 0 ? bench_pin_cpu((unsigned int)w->cpu) : 0;
+	if (w->err)
+		return NULL;
+	c0 = bench_now_ns(CLOCK_THREAD_CPUTIME_ID);
+	t0 = bench_now_ns(CLOCK_MONOTONIC);
+	end = t0 + (uint64_t)(w->seconds * 1e9);
 	do {
 		if (kfwd_pass(w->k)) {
 			w->err = -1;
@@ -792,16 +1015,26 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-/*
- * One run of the first t workers at once: their delivered packets a second
- * of wall time, all together, and the CPU time a packet; 0 or -1.
- */
-static int threads_run(struct worker *w, unsigned int t, double *pps, double *cpu_ns)
+/* One run's figures of t forwarders at once. */
+struct threads_figures {
+	double pps;		/* delivered packets a second of wall time, all together */
+	double cpu_ns;		/* the forwarders' CPU time a packet */
+	double drain_cpu_ns;	/* their receiving threads' CPU time a packet */
+	uint64_t sent;		/* copies sent */
+	uint64_t arrived;	/* and read by the receiving threads */
+};
+
+/* One run of the first t workers at once, each drained by drains[i]; 0 or -1. */
+static int threads_run(struct worker *w, const struct video_drain *drains, unsigned int t,
+		       struct threads_figures *f)
 {
-	uint64_t packets = 0, cpu = 0, wall = 0;
+	uint64_t packets = 0, cpu = 0, wall = 0, drain_cpu = 0, drain_cpu0[MAX_THREADS];
+	uint64_t received0 = drains_packets(drains, t);
 	unsigned int i, started;
 	int err = 0;
 
+	for (i = 0; i < t; i++)
+		drain_cpu0[i] = video_drain_cpu_ns(&drains[i]);
 	for (started = 0; started < t; started++)
 		if (pthread_create(&w[started].thread, NULL, worker_main, &w[started]))
 			break;
@@ -813,40 +1046,63 @@ static int threads_run(struct worker *w, unsigned int t, double *pps, double *cp
 		if (w[i].wall_ns > wall)
 			wall = w[i].wall_ns;
 	}
+	/* What the receivers still have queued is this run's to read (and its CPU time). */
+	f->sent = packets;
+	f->arrived = drain_settle(drains, t, received0, packets);
+	for (i = 0; i < t; i++)
+		drain_cpu += video_drain_cpu_ns(&drains[i]) - drain_cpu0[i];
 	if (err || started < t || !packets || !wall)
 		return -1;
-	*pps = packets / (wall / 1e9);
-	*cpu_ns = (double)cpu / packets;
+	f->pps = packets / (wall / 1e9);
+	f->cpu_ns = (double)cpu / packets;
+	f->drain_cpu_ns = (double)drain_cpu / packets;
 	return 0;
 }
 
 /*
- * Each thread count of counts[] (counts[0] is 1) forwarding to n receivers,
- * interleaved over o->runs rounds: per round, t forwarders' delivered rate
- * and its scaling efficiency, that rate over t x the same round's 1-thread
- * rate. Into *jt: the runs of each count.
+ * Each thread count of counts[] (counts[0] is 1) forwarding to n receivers
+ * each, interleaved over o->runs rounds: per round, t forwarders' delivered
+ * rate and its scaling efficiency, that rate over t x the same round's
+ * 1-thread rate. Into *jt: the runs of each count, and what ran where.
  */
 static int run_threads(const unsigned int *counts, unsigned int n_counts, unsigned int n,
-		       struct video_drain *d, const struct fanout_options *o, FILE *out,
-		       json_object **jt)
+		       const struct fanout_options *o, FILE *out, json_object **jt)
 {
 	static double pps[MAX_THREAD_COUNTS][BENCH_MAX_RUNS], cpu[MAX_THREAD_COUNTS][BENCH_MAX_RUNS],
-		eff[MAX_THREAD_COUNTS][BENCH_MAX_RUNS];
+		drain_cpu[MAX_THREAD_COUNTS][BENCH_MAX_RUNS], eff[MAX_THREAD_COUNTS][BENCH_MAX_RUNS];
 	const unsigned int runs = o->common.runs;
 	const double seconds = (o->common.quick ? QUICK_THREAD_RUN_MS : THREAD_RUN_MS) / 1e3;
+	const unsigned int max_t = counts[n_counts - 1];	/* ascending */
 	struct worker w[MAX_THREADS];
+	struct video_drain *drains = calloc(max_t, sizeof(*drains));
+	struct threads_figures f = { 0 };
+	struct pin_plan plan;
 	struct sockaddr_in a;
 	socklen_t alen = sizeof(a);
-	struct bench_stats sp, sc, se;
+	struct bench_stats sp, sc, sd, se;
 	json_object *jc;
-	const unsigned int max_t = counts[n_counts - 1];	/* ascending */
-	unsigned int i, r, c;
+	char fwd_cpus[4 * MAX_THREADS + 1], drain_cpus[4 * MAX_THREADS + 1];
+	uint64_t sent = 0, arrived = 0;
+	unsigned int i, r, c, n_drains = 0;
 	uint16_t port = 0;
-	int err = 0;
+	int err = drains ? 0 : -1;
 
+	pin_plan_of(o->pin, max_t, &plan);
 	memset(w, 0, sizeof(w));
+	/* Each forwarder: n receiving sockets, a socket and a ring; and a few to spare. */
+	if (!err)
+		err = fd_room(max_t * (n + 4) + 64);
 	for (i = 0; i < max_t && !err; i++) {
-		w[i].k = kfwd_new(d, n, port, SSRC + 1 + i, KSRTP_TX_DEFAULT, C_KSRTP);
+		err = video_drain_start(&drains[i], n, o->gro, false, false);
+		if (err)
+			break;
+		n_drains++;
+		if (plan.pinned)
+			err = video_drain_pin(&drains[i], plan.drain_cpu[i]);
+	}
+	for (i = 0; i < max_t && !err; i++) {
+		w[i].k = kfwd_new(&drains[i], n, port, SSRC + 1 + i, KSRTP_TX_DEFAULT, C_KSRTP);
+		w[i].cpu = plan.pinned ? (int)plan.forwarder_cpu[i] : -1;
 		w[i].seconds = seconds;
 		if (!w[i].k)
 			err = -1;
@@ -854,20 +1110,45 @@ static int run_threads(const unsigned int *counts, unsigned int n_counts, unsign
 		else if (!i && !getsockname(w[0].k->fd, (struct sockaddr *)&a, &alen))
 			port = ntohs(a.sin_port);
 	}
-	for (r = 0; r < runs && !err; r++)
-		for (c = 0; c < n_counts && !err; c++)
-			err = threads_run(w, counts[c], &pps[c][r], &cpu[c][r]);
+	/* Untimed: each forwarder's first pass touches its arena, ring and sockets first. */
+	for (i = 0; i < max_t && !err; i++)
+		err = kfwd_pass(w[i].k);
+	for (r = 0; r < runs && !err; r++) {
+		for (c = 0; c < n_counts && !err; c++) {
+			err = threads_run(w, drains, counts[c], &f);
+			pps[c][r] = f.pps;
+			cpu[c][r] = f.cpu_ns;
+			drain_cpu[c][r] = f.drain_cpu_ns;
+			sent += f.sent;
+			arrived += f.arrived;
+		}
+	}
 	for (i = 0; i < max_t; i++)
 		kfwd_destroy(w[i].k);
+	for (i = 0; i < n_drains; i++)
+		video_drain_stop(&drains[i]);
+	free(drains);
 	if (err) {
 		fprintf(stderr, "ksrtp-bench fanout: the threaded run failed\n");
 		return -1;
 	}
-	fprintf(out, "\nforwarding threads at once x %u receivers, %u runs of %.1f s each, "
-		     "interleaved, medians; %ld CPUs online\n", n, runs, seconds,
+	fprintf(out, "\nforwarding threads at once, each to its own %u receivers, %u runs of %.1f s "
+		     "each, interleaved, medians\n", n, runs, seconds);
+	fprintf(out, "  cpus available: %u (of %ld online)\n", plan.available,
 		sysconf(_SC_NPROCESSORS_ONLN));
-	fprintf(out, "  %7s %16s %18s %12s %22s\n", "threads", "delivered pkt/s", "spread (min..max)",
-		"CPU ns/pkt", "of threads x 1 thread");
+	fprintf(out, "  receiving threads: %u, one per forwarder, each reading only its "
+		     "forwarder's receivers (RTP header only)%s\n", max_t,
+		o->gro ? ", UDP_GRO on" : "");
+	if (plan.pinned) {
+		cpu_list(fwd_cpus, sizeof(fwd_cpus), plan.forwarder_cpu, max_t);
+		cpu_list(drain_cpus, sizeof(drain_cpus), plan.drain_cpu, max_t);
+		fprintf(out, "  pinned: yes (%s); forwarder i on cpu %s, its receiving thread on "
+			     "cpu %s (i = 0, 1, ...)\n", plan.note, fwd_cpus, drain_cpus);
+	} else {
+		fprintf(out, "  pinned: no (%s)\n", plan.note);
+	}
+	fprintf(out, "  %7s %16s %18s %12s %14s %22s\n", "threads", "delivered pkt/s",
+		"spread (min..max)", "CPU ns/pkt", "recv CPU ns/pkt", "of threads x 1 thread");
 	*jt = json_object_new_object();
 	jc = json_object_new_array();
 	for (c = 0; c < n_counts; c++) {
@@ -877,19 +1158,45 @@ static int run_threads(const unsigned int *counts, unsigned int n_counts, unsign
 			eff[c][r] = pps[c][r] / (counts[c] * pps[0][r]);
 		bench_stats_of(pps[c], runs, &sp);
 		bench_stats_of(cpu[c], runs, &sc);
+		bench_stats_of(drain_cpu[c], runs, &sd);
 		bench_stats_of(eff[c], runs, &se);
-		fprintf(out, "  %7u %16.0f %+8.1f%%..%+.1f%% %12.0f %22.2f\n", counts[c], sp.median,
-			100 * (sp.min / sp.median - 1), 100 * (sp.max / sp.median - 1), sc.median,
-			se.median);
+		fprintf(out, "  %7u %16.0f %+8.1f%%..%+.1f%% %12.0f %14.0f %22.2f\n", counts[c],
+			sp.median, 100 * (sp.min / sp.median - 1), 100 * (sp.max / sp.median - 1),
+			sc.median, sd.median, se.median);
 		json_object_object_add(j, "name", json_object_new_string("ksrtp forward"));
 		json_object_object_add(j, "threads", json_object_new_int64(counts[c]));
 		json_object_object_add(j, "receivers", json_object_new_int64(n));
 		json_object_object_add(j, "delivered_pkt_per_s", bench_stats_json(pps[c], runs));
 		json_object_object_add(j, "cpu_ns_per_pkt", bench_stats_json(cpu[c], runs));
 		json_object_object_add(j, "scaling_efficiency", bench_stats_json(eff[c], runs));
+		json_object_object_add(j, "receiving_cpu_ns_per_pkt",
+				       bench_stats_json(drain_cpu[c], runs));
 		json_object_array_add(jc, j);
+		if (counts[c] == TARGET_THREADS)
+			fprintf(out, "  target at %u threads: >= %.2f x linear: %.2f (%s%s)\n",
+				TARGET_THREADS, TARGET_SCALING, se.median,
+				se.median >= TARGET_SCALING ? "met" : "not met",
+				plan.available < 2 * TARGET_THREADS ?
+				", but not a CPU each for the forwarders and receiving threads here" :
+				"");
 	}
+	fprintf(out, "  copies: %" PRIu64 " sent, %" PRIu64 " lost on loopback\n", sent,
+		sent - arrived);
 	json_object_object_add(*jt, "run_ms", json_object_new_int64((int64_t)(seconds * 1e3)));
+	json_object_object_add(*jt, "cpus_online", json_object_new_int64(sysconf(_SC_NPROCESSORS_ONLN)));
+	json_object_object_add(*jt, "cpus_available", json_object_new_int64(plan.available));
+	json_object_object_add(*jt, "pin", json_object_new_string(pin_mode_names[o->pin]));
+	json_object_object_add(*jt, "pinned", json_object_new_boolean(plan.pinned));
+	json_object_object_add(*jt, "pin_note", json_object_new_string(plan.note));
+	if (plan.pinned) {
+		json_object_object_add(*jt, "forwarder_cpus", cpu_list_json(plan.forwarder_cpu, max_t));
+		json_object_object_add(*jt, "receiving_thread_cpus",
+				       cpu_list_json(plan.drain_cpu, max_t));
+	}
+	json_object_object_add(*jt, "receiving_threads", json_object_new_int64(max_t));
+	json_object_object_add(*jt, "receiving", json_object_new_string(
+		"a thread per forwarder reading only its receivers, RTP header only (MSG_TRUNC)"));
+	json_object_object_add(*jt, "copies_to_receivers", copies_json(sent, arrived));
 	json_object_object_add(*jt, "counts", jc);
 	return 0;
 }
@@ -942,12 +1249,13 @@ static int parse_threads(const char *arg, struct fanout_options *o)
 	return 0;
 }
 
-enum { OPT_RECEIVERS = 1, OPT_THREADS, OPT_GRO };
+enum { OPT_RECEIVERS = 1, OPT_THREADS, OPT_PIN, OPT_GRO };
 
 static const struct option fanout_longopts[] = {
 	BENCH_COMMON_OPTIONS,
 	{ "receivers", required_argument, NULL, OPT_RECEIVERS },
 	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "pin", required_argument, NULL, OPT_PIN },
 	{ "gro", no_argument, NULL, OPT_GRO },
 	{ NULL, 0, NULL, 0 },
 };
@@ -961,6 +1269,11 @@ static int parse_fanout_option(void *ctx, int val, const char *arg)
 		return parse_list(arg, 1, MAX_RECEIVERS, o->counts, MAX_COUNTS, &o->n_counts);
 	case OPT_THREADS:
 		return parse_threads(arg, o);
+	case OPT_PIN:
+		for (o->pin = PIN_AUTO; o->pin <= PIN_NO; o->pin++)
+			if (!strcmp(arg, pin_mode_names[o->pin]))
+				return 0;
+		return 1;
 	case OPT_GRO:
 		o->gro = true;
 		return 0;
@@ -1018,7 +1331,8 @@ static int fanout_main(int argc, char **argv)
 		     "receiver\n", engine);
 	fprintf(out, "transport: ksrtp %s (the default); libsrtp2 sendmmsg on a blocking socket\n",
 		transport);
-	fprintf(out, "receivers: 127.0.0.1 sockets drained by one thread (recvmmsg after poll)%s\n",
+	fprintf(out, "receivers: 127.0.0.1 sockets drained by one thread (recvmmsg after poll, the "
+		     "RTP header only)%s\n",
 		o.gro ? ", UDP_GRO on" : "");
 	fprintf(out, "clock:     %s; %u runs of ~%u ms, interleaved, medians\n",
 		o.common.clock == CLOCK_MONOTONIC ? "wall (CLOCK_MONOTONIC)"
@@ -1033,7 +1347,7 @@ static int fanout_main(int argc, char **argv)
 	for (i = 0; i < o.n_counts && !err; i++)
 		err = run_count(o.counts[i], &d, &o, out, groups, transport);
 	if (!err && o.n_threads)
-		err = run_threads(o.threads, o.n_threads, max_n, &d, &o, out, &threads);
+		err = run_threads(o.threads, o.n_threads, max_n, &o, out, &threads);
 	video_drain_stop(&d);
 	srtp_shutdown();
 	if (!err && o.common.json_path) {

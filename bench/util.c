@@ -544,6 +544,23 @@ int bench_pin_cpu(unsigned int cpu)
 	return 0;
 }
 
+unsigned int bench_allowed_cpus(unsigned int *cpus, unsigned int max)
+{
+	cpu_set_t set;
+	unsigned int cpu, n = 0;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return 0;
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (!CPU_ISSET(cpu, &set))
+			continue;
+		if (n < max)
+			cpus[n] = cpu;
+		n++;
+	}
+	return n;
+}
+
 int bench_json_write(const char *path, json_object *root)
 {
 	const int flags = JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE;

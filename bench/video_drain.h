@@ -2,7 +2,9 @@
 /*
  * ksrtp-bench video and fanout: loopback UDP receivers drained by a thread
  * of their own, so that a sender is measured against a receiver that keeps
- * up, as on a real network, and never against a full socket buffer.
+ * up, as on a real network, and never against a full socket buffer. The
+ * thread reads only each datagram's RTP header (MSG_TRUNC: no payload copy),
+ * so that it costs little beside the senders it drains.
  */
 #ifndef KSRTP_BENCH_VIDEO_DRAIN_H
 #define KSRTP_BENCH_VIDEO_DRAIN_H
@@ -72,6 +74,13 @@ bool video_drain_got_some(const struct video_drain *d);
 
 /* p50 and p99 of tag's arrival latencies so far, in ns; then none are kept. */
 void video_drain_latency(struct video_drain *d, unsigned int tag, double *p50, double *p99);
+
+/* Pin the receiving thread to cpu; 0 or -1 with a message. */
+int video_drain_pin(struct video_drain *d, unsigned int cpu);
+
+/* The CPU time the receiving thread has used so far, in ns (0 if unknown). */
+uint64_t video_drain_cpu_ns(const struct video_drain *d);
+
 void video_drain_stop(struct video_drain *d);
 
 /* A non-blocking UDP socket on 127.0.0.1, connected to to when not NULL; or -1 with a message. */
