@@ -1089,9 +1089,12 @@ static int run_threads(const unsigned int *counts, unsigned int n_counts, unsign
 
 	pin_plan_of(o->pin, max_t, &plan);
 	memset(w, 0, sizeof(w));
-	/* Each forwarder: n receiving sockets, a socket and a ring; and a few to spare. */
+	/*
+	 * Each forwarder: n receiving sockets, a socket and a ring; the receivers
+	 * of the runs before (as many again, at most); and a few to spare.
+	 */
 	if (!err)
-		err = fd_room(max_t * (n + 4) + 64);
+		err = fd_room((max_t + 1) * (n + 4) + 64);
 	for (i = 0; i < max_t && !err; i++) {
 		err = video_drain_start(&drains[i], n, o->gro, false, false);
 		if (err)
