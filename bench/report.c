@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "fanout.h"
+#include "ksrtp/ksrtp.h"
 #include "report.h"
 
 #if defined(__x86_64__) || defined(__i386__)
