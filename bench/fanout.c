@@ -68,7 +68,7 @@
 #define THREAD_RUN_MS 500
 #define QUICK_THREAD_RUN_MS 100
 #define TARGET_RATIO 3.0	/* issue 4: at N = 50, >= 3x the baseline */
-#define TARGET_THREADS 16	/* issue 5: from 1 to 16 threads, >= 0.85 x linear */
+#define TARGET_THREADS 16	/* the scaling target: >= 0.85 x linear from 1 to 16 threads */
 #define TARGET_SCALING 0.85
 #define SSRC 0x5eed0200u
 #define CHECK_WAIT_MS 1000	/* a check gives up on a copy after this long without one */

@@ -542,7 +542,7 @@ static void scaling_verdict(FILE *f, json_object *scaling, json_object *machine,
 		return;
 	if (avail > 0 && avail != online)
 		snprintf(where, sizeof(where), " (%.0f of them available to it)", avail);
-	fprintf(f, "\n%sScaling target (issue 5: >= %.2f x linear from 1 to %d threads)%s, on %s, "
+	fprintf(f, "\n%sScaling target (ksrtp's: >= %.2f x linear from 1 to %d threads)%s, on %s, "
 		   "%.0f CPUs online%s:\n\n", md ? "**" : "", REPORT_SCALING_TARGET,
 		REPORT_SCALING_THREADS, md ? "**" : "", *report_string(machine, "cpu_model") ?
 		report_string(machine, "cpu_model") : "an unnamed CPU", online, where);
@@ -1210,7 +1210,7 @@ static void plot_caption(FILE *f, const struct report *r, unsigned int i)
 			   "see the ABI overhead section; TCG timings are emulation speed.*\n\n");
 	if (strstr(name, "-vs-threads"))
 		fprintf(f, "*Dashed: ideal linear scaling (threads x the 1-thread median) and "
-			   "%.2f x linear, issue 5's target from 1 to %d threads; the verdict is "
+			   "%.2f x linear, ksrtp's scaling target from 1 to %d threads; the verdict is "
 			   "under fanout's summary.*\n\n", REPORT_SCALING_TARGET,
 			REPORT_SCALING_THREADS);
 }

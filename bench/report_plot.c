@@ -286,7 +286,7 @@ static const char *axis_name(const char *key)
 
 /*
  * Against threads: ideal linear scaling from the first series' 1-thread
- * median, and issue 5's target, REPORT_SCALING_TARGET x that, as lines at
+ * median, and the scaling target, REPORT_SCALING_TARGET x that, as lines at
  * the counts it measured.
  */
 static void add_scaling_references(struct plot *p)
@@ -309,7 +309,7 @@ static void add_scaling_references(struct plot *p)
 			snprintf(s->title, sizeof(s->title), "ideal linear (threads x the 1-thread "
 				 "median)");
 		else
-			snprintf(s->title, sizeof(s->title), "%.2f x linear (issue 5 target, 1 to %d "
+			snprintf(s->title, sizeof(s->title), "%.2f x linear (target, 1 to %d "
 				 "threads)", factors[i], REPORT_SCALING_THREADS);
 		s->reference = true;
 		for (k = 0; k < m->n; k++, s->n++) {
