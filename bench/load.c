@@ -9,8 +9,10 @@
  *
  * On a machine with few cores the generator (sending and receiving threads,
  * sealing and opening as much as the relay) competes with the relay: the
- * output says when the senders could not even fill the relay's socket, and
- * the per-worker CPU whether the relay was the one running out.
+ * output says when the senders could not even fill the relay's socket, when
+ * they offered less than the rate asked for (every figure is the rate
+ * really offered, the target beside it), and the per-worker CPU whether the
+ * relay was the one running out.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -47,23 +49,47 @@
 #define LOAD_SOCKET_BUFFER (8 << 20)
 #define LOAD_MAX_BACKLOG_S 0.002	/* a late sender catches up at most this much at once */
 /*
- * The relay and the generator's receiver thread run SCHED_RR at this
- * priority when allowed (root), the sender in the normal class: on a
- * machine shared with other work (whose fair share per session would
- * otherwise decide) the two that must keep up get the CPU they need at a
- * rate below capacity, so a loss means the relay lost packets, not that it
- * was starved, and a starved sender only offers less (and says so). Both
- * sleep when there is nothing to do; the kernel's RT throttling (95% by
- * default) bounds them when there is too much.
+ * A pacing sender ahead of its schedule sleeps until this much is due (at
+ * most a batch): a wakeup and a sendmmsg() per packet cost more than the
+ * packet. Measured on 2 cores with 16 receivers (1200-byte payloads,
+ * AES_CM_128_HMAC_SHA1_80): paced packet by packet the sender took 70-90%
+ * of a core, the receiving thread beside it fell behind and its sockets
+ * overflowed from 29000 packets/s; paced by 100 us, 35-55%, and nothing
+ * was lost up to 38000-43000. A packet leaves at most this late, in a
+ * burst of the few due, as from a media server's pacer.
+ */
+#define LOAD_PACE_NS 100000
+/*
+ * The relay and the generator's receiving threads run SCHED_RR at this
+ * priority when allowed (root): on a machine shared with other work (whose
+ * fair share per session would otherwise decide) they get the CPU they
+ * need at a rate below capacity, so a loss means the relay lost packets,
+ * not that it was starved.
+ *
+ * The sending threads too, and a pacing one a step above: it stands for
+ * the network, whose packets arrive when they are due whether the relay
+ * and the receivers are busy or not. Measured on 2 cores: in the normal
+ * class every sendmmsg() woke the real-time relay, which took the CPU at
+ * once; a sender asked for 89449 packets/s got 21% of a core, was
+ * preempted 11917 times in 300 ms and offered 45% of the rate. At the
+ * relay's priority, with 16 receivers keeping the receiving thread and the
+ * relay busy on both cores, it waited for them (a round-robin slice is
+ * 100 ms) and offered 68-89% of the target near capacity. A step above,
+ * it offered the target in every run (the capacity search then finds the
+ * losses it should: the receivers' sockets overflowing). A pacing sender
+ * takes only the CPU its rate needs and sleeps between bursts; in overload
+ * the senders stay at the relay's priority, sharing the cores with it
+ * round robin. The kernel's RT throttling (95% by default) bounds them all.
  */
 #define LOAD_RT_PRIORITY 1
+#define LOAD_RT_PRIORITY_PACED (LOAD_RT_PRIORITY + 1)
 
-/* SCHED_RR for the calling thread (what it then creates inherits it); quietly not if refused. */
-static void realtime(void)
+/* SCHED_RR for the calling thread (what it then creates inherits it); false if refused. */
+static bool realtime(int priority)
 {
-	struct sched_param sp = { .sched_priority = LOAD_RT_PRIORITY };
+	struct sched_param sp = { .sched_priority = priority };
 
-	pthread_setschedparam(pthread_self(), SCHED_RR, &sp);
+	return !pthread_setschedparam(pthread_self(), SCHED_RR, &sp);
 }
 
 /* Which packets of one stream one receiver has had, in a sliding window. */
@@ -82,7 +108,11 @@ struct gen_thread {
 	/* one run */
 	double rate;		/* sending: RTP packets/s, 0 as fast as it can */
 	uint64_t t0, end;
+	uint64_t last;		/* receiving: when it last had packets to read */
 	struct load_count rtp, rtcp;	/* sent, or delivered and bad */
+	uint64_t skipped;	/* sending: RTP packets skipped for being late */
+	double cpu_s;		/* sending: this thread's CPU time */
+	bool realtime;		/* sending: got SCHED_RR */
 	int rc;
 };
 
@@ -333,7 +363,7 @@ static void *receiver_main(void *arg)
 	uint64_t quiet_since = 0;
 
 	/* As the relay: a receiver that falls behind would count against the relay. */
-	realtime();
+	realtime(LOAD_RT_PRIORITY);
 	for (r = g->id; r < l->setup.receivers; r += l->nrecv) {
 		pfd[n] = (struct pollfd){ .fd = l->rfd[r], .events = POLLIN };
 		mine[n++] = r;
@@ -341,6 +371,7 @@ static void *receiver_main(void *arg)
 	for (;;) {
 		if (poll(pfd, n, 10) > 0) {
 			quiet_since = 0;
+			g->last = now_ns();
 			for (r = 0; r < n; r++)
 				if (pfd[r].revents & POLLIN)
 					receive_batch(g, mine[r]);
@@ -529,9 +560,10 @@ static int exec_relay(struct load *l)
 		close(pipefd[0]);
 		if (log < 0 || dup2(log, 2) < 0)
 			_exit(127);
-		realtime();
+		realtime(LOAD_RT_PRIORITY);
 		execl(path, path, "--notify-fd", fdarg, "--stats-file", l->stats, "--threads",
-		      threads, "--engine", l->setup.engine, l->config, (char *)NULL);
+		      threads, "--engine", l->setup.engine, "--kernel-transport",
+		      l->setup.kernel_transport, l->config, (char *)NULL);
 		fprintf(stderr, "exec %s: %s\n", path, strerror(errno));
 		_exit(127);
 	}
@@ -784,15 +816,26 @@ static int send_batch(struct gen_thread *g, unsigned int s, unsigned int n)
 	return 0;
 }
 
-/* A sending thread: its senders in turn, a batch each, at g->rate until g->end. */
+/*
+ * A sending thread: its senders in turn, a batch each, at g->rate until
+ * g->end. Paced by deadline: packet k is due at t0 + k / rate, and each
+ * wakeup sends what is due by then.
+ */
 static void *sender_main(void *arg)
 {
 	struct gen_thread *g = arg;
 	struct load *l = g->l;
 	double skipped = 0, max_backlog = g->rate * LOAD_MAX_BACKLOG_S + LOAD_BATCH;
+	double burst = g->rate * LOAD_PACE_NS / 1e9;
 	unsigned int s = g->id;
+	struct timespec cpu;
 	uint64_t t;
 
+	g->realtime = realtime(g->rate > 0 ? LOAD_RT_PRIORITY_PACED : LOAD_RT_PRIORITY);
+	if (burst < 1)
+		burst = 1;
+	if (burst > LOAD_BATCH)
+		burst = LOAD_BATCH;
 	for (t = now_ns(); t < g->end && !g->rc; t = now_ns()) {
 		unsigned int n = LOAD_BATCH;
 
@@ -810,9 +853,9 @@ static void *sender_main(void *arg)
 				skipped += allowed - max_backlog;
 				allowed = max_backlog;
 			}
-			if (allowed < 1) {
-				/* Ahead of the schedule: wait for the next packet's time. */
-				sleep_ns((uint64_t)((1 - allowed) / g->rate * 1e9));
+			if (allowed < burst) {
+				/* Ahead of the schedule: wait until a burst is due. */
+				sleep_ns((uint64_t)((burst - allowed) / g->rate * 1e9));
 				continue;
 			}
 			if (allowed < n)
@@ -823,6 +866,9 @@ static void *sender_main(void *arg)
 		if (s >= l->setup.senders)
 			s = g->id;
 	}
+	g->skipped = (uint64_t)skipped;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
+	g->cpu_s = (double)cpu.tv_sec + (double)cpu.tv_nsec / 1e9;
 	return NULL;
 }
 
@@ -838,10 +884,12 @@ int load_run(struct load *l, double rate, unsigned int ms, struct load_result *o
 	const unsigned int R = l->setup.receivers;
 	const int family = l->setup.family;
 	unsigned int relay_port = port_of(&l->relay_addr), t, w, started = 0;
-	uint64_t t0, now, next_tick, ticks0[LOAD_MAX_WORKERS] = { 0 };
+	uint64_t t0, end, now, next_tick, ticks0[LOAD_MAX_WORKERS] = { 0 };
 	uint64_t ticks1[LOAD_MAX_WORKERS] = { 0 };
 	uint64_t relay_drops0, recv_drops0, errors0, rtcp_in0;
-	double cpu0, seconds;
+	/* Rates per second of the schedule the senders kept, as the target's. */
+	const double seconds = ms / 1e3;
+	double cpu0, busy, sender_cpu_s = 0;
 	char stats[1 << 16];
 	int rc = 0;
 
@@ -857,18 +905,20 @@ int load_run(struct load *l, double rate, unsigned int ms, struct load_result *o
 	for (t = 0; t < l->nrecv; t++) {
 		memset(&l->recv[t].rtp, 0, sizeof(l->recv[t].rtp));
 		memset(&l->recv[t].rtcp, 0, sizeof(l->recv[t].rtcp));
+		l->recv[t].last = 0;
 		if (pthread_create(&l->recv[t].thread, NULL, receiver_main, &l->recv[t]))
 			break;
 	}
 	relay_ticks(l->relay, ticks0);
 	cpu0 = process_cpu_s();
 	t0 = now_ns();
+	end = t0 + ms * 1000000ull;
 	for (started = 0; t == l->nrecv && started < l->nsend; started++) {
 		struct gen_thread *g = &l->send[started];
 
 		g->rate = rate / l->nsend;
 		g->t0 = t0;
-		g->end = t0 + ms * 1000000ull;
+		g->end = end;
 		memset(&g->rtp, 0, sizeof(g->rtp));
 		memset(&g->rtcp, 0, sizeof(g->rtcp));
 		g->rc = 0;
@@ -876,23 +926,30 @@ int load_run(struct load *l, double rate, unsigned int ms, struct load_result *o
 			break;
 	}
 	/* This thread keeps time for the tick while the others send. */
-	for (next_tick = t0 + 1000000000ull; (now = now_ns()) < t0 + ms * 1000000ull;) {
+	for (next_tick = t0 + 1000000000ull; (now = now_ns()) < end;) {
 		if (tick && now >= next_tick) {
 			tick(ctx, (double)(now - t0) / 1e9);
 			next_tick += 1000000000ull;
 		}
-		sleep_ns(10000000);
+		sleep_ns((tick && next_tick < end ? next_tick : end) - now);
 	}
+	out->senders_realtime = started > 0;
 	for (w = 0; w < started; w++) {
 		pthread_join(l->send[w].thread, NULL);
 		out->rtp.sent += l->send[w].rtp.sent;
 		out->rtcp.sent += l->send[w].rtcp.sent;
+		out->late_skipped += l->send[w].skipped;
+		out->senders_realtime &= l->send[w].realtime;
+		sender_cpu_s += l->send[w].cpu_s;
 		rc |= l->send[w].rc;
 	}
-	seconds = (double)(now_ns() - t0) / 1e9;
 	atomic_store(&l->sending_done, true);
+	/* CPU over the time busy: sending, then draining what queued up. */
+	busy = seconds;
 	for (w = 0; w < t; w++) {
 		pthread_join(l->recv[w].thread, NULL);
+		if (l->recv[w].last > t0 && (double)(l->recv[w].last - t0) / 1e9 > busy)
+			busy = (double)(l->recv[w].last - t0) / 1e9;
 		out->rtp.delivered += l->recv[w].rtp.delivered;
 		out->rtp.bad += l->recv[w].rtp.bad;
 		out->rtcp.delivered += l->recv[w].rtcp.delivered;
@@ -903,14 +960,17 @@ int load_run(struct load *l, double rate, unsigned int ms, struct load_result *o
 	out->workers = relay_ticks(l->relay, ticks1);
 	for (w = 0; w < out->workers; w++)
 		out->worker_cpu[w] = 100.0 * (double)(ticks1[w] - ticks0[w]) /
-				     (double)sysconf(_SC_CLK_TCK) / seconds;
-	out->generator_cpu = 100.0 * (process_cpu_s() - cpu0) / seconds;
+				     (double)sysconf(_SC_CLK_TCK) / busy;
+	out->generator_cpu = 100.0 * (process_cpu_s() - cpu0) / busy;
+	out->sender_cpu = 100.0 * sender_cpu_s / seconds;
 	if (rc || relay_stats(l, stats, sizeof(stats))) {
 		fprintf(stderr, "ksrtp-bench load: %s\n", rc ? "sending failed" :
 			"the relay did not answer SIGUSR1");
 		return -1;
 	}
 	out->seconds = seconds;
+	out->busy_seconds = busy;
+	out->target_pps = rate;
 	out->receivers = R;
 	count_lost(&out->rtp, R);
 	count_lost(&out->rtcp, R);
@@ -923,6 +983,11 @@ int load_run(struct load *l, double rate, unsigned int ms, struct load_result *o
 	out->offered_pps = (double)out->rtp.sent / seconds;
 	out->relay_pps = (double)out->rtp.delivered / R / seconds;
 	return 0;
+}
+
+bool load_short(const struct load_result *r)
+{
+	return r->target_pps > 0 && r->offered_pps < LOAD_SHORT_OF_TARGET * r->target_pps;
 }
 
 uint64_t load_lost(const struct load_result *r)
@@ -1014,16 +1079,26 @@ int load_stop(struct load *l)
 
 void load_print(FILE *f, const char *label, const struct load_result *r)
 {
+	char target[16] = "max";
 	unsigned int w;
 
-	fprintf(f, "  %-10s %10.0f %10.0f %11llu %9llu %8llu x%u + %-6llu %5s  cpu:", label,
-		r->offered_pps, r->relay_pps, (unsigned long long)r->rtp.delivered,
+	if (r->target_pps > 0)
+		snprintf(target, sizeof(target), "%.0f", r->target_pps);
+	fprintf(f, "  %-10s %10s %10.0f %10.0f %11llu %9llu %8llu x%u + %-6llu %5s  cpu:", label,
+		target, r->offered_pps, r->relay_pps, (unsigned long long)r->rtp.delivered,
 		(unsigned long long)r->rtp.lost, (unsigned long long)r->relay_drops, r->receivers,
 		(unsigned long long)(r->receiver_drops + r->relay_errors),
 		load_accounted(r) ? "yes" : "NO");
 	for (w = 0; w < r->workers; w++)
 		fprintf(f, " w%u %.0f%%", w, r->worker_cpu[w]);
-	fprintf(f, ", generator %.0f%%\n", r->generator_cpu);
+	fprintf(f, ", generator %.0f%% (senders %.0f%%)\n", r->generator_cpu, r->sender_cpu);
+	if (load_short(r))
+		fprintf(f, "  %-10s SHORT: generator could not offer the target rate: offered %.0f of "
+			   "%.0f/s (%.0f%%); the senders fell behind their schedule and skipped %llu "
+			   "packets (their CPU: %.0f%% of a core)%s\n", "",
+			r->offered_pps, r->target_pps, 100 * r->offered_pps / r->target_pps,
+			(unsigned long long)r->late_skipped, r->sender_cpu,
+			r->senders_realtime ? "" : "; the senders could not run SCHED_RR");
 	if (r->rtcp.sent || r->rtcp.bad)
 		fprintf(f, "  %-10s srtcp: %llu sent, %llu of %llu delivered, %llu lost (%lld dropped "
 			   "at the relay's socket), %llu damaged or duplicated\n", "",
@@ -1079,8 +1154,11 @@ int load_capacity(struct load *l, unsigned int runs, unsigned int ms, struct loa
 		json_object_array_add(search, load_result_json(&res));
 		if (!load_accounted(&res))
 			return -1;
-		if (!load_lost(&res)) {
-			c->sustained_pps = rate;
+		if (res.rtp.sent && !load_lost(&res)) {
+			/* What was sent and delivered, not what was asked for. */
+			c->sustained_pps = res.offered_pps;
+			c->sustained_target_pps = rate;
+			c->sustained_short = load_short(&res);
 			rc = 0;
 			break;
 		}
@@ -1094,12 +1172,39 @@ int load_capacity(struct load *l, unsigned int runs, unsigned int ms, struct loa
 	if (rc)
 		printf("capacity: none; every rate down to %.0f packets/s lost packets\n", rate);
 	else
-		printf("capacity: %.0f %spackets/s in (%.0f out), the highest rate tried that lost "
-		       "nothing\n", c->sustained_pps, l->setup.rtcp_every ? "RTP " : "",
-		       c->sustained_pps * l->setup.receivers);
+		printf("capacity: %.0f %spackets/s in (%.0f out), offered and delivered without loss "
+		       "in the highest-target run that lost nothing (target %.0f/s)\n",
+		       c->sustained_pps, l->setup.rtcp_every ? "RTP " : "",
+		       c->sustained_pps * l->setup.receivers, c->sustained_target_pps);
+	if (!rc && c->sustained_short)
+		printf("the generator offered only %.0f%% of that run's target: the capacity is a "
+		       "lower bound, the relay may sustain more\n",
+		       100 * c->sustained_pps / c->sustained_target_pps);
 	json_object_object_add(json, "capacity_pps", json_object_new_double(c->sustained_pps));
+	json_object_object_add(json, "capacity_target_pps",
+			       json_object_new_double(c->sustained_target_pps));
+	json_object_object_add(json, "capacity_offered_short",
+			       json_object_new_boolean(c->sustained_short));
 	json_object_object_add(json, "relay_saturated", json_object_new_boolean(c->saturated));
 	return rc;
+}
+
+void load_print_fraction(FILE *f, const char *what, const struct load_result *r,
+			 const struct load_capacity *c, unsigned int fraction, json_object *json)
+{
+	double pct = 100 * r->offered_pps / c->sustained_pps;
+
+	fprintf(f, "%s: offered %.0f packets/s = %.0f%% of the capacity %.0f (target %u%%: %.0f/s); "
+		   "%llu of %llu lost%s\n", what, r->offered_pps, pct, c->sustained_pps, fraction,
+		r->target_pps, (unsigned long long)load_lost(r),
+		(unsigned long long)(r->rtp.expected + r->rtcp.expected),
+		load_lost(r) ? "  FAIL" : "");
+	if (load_short(r))
+		fprintf(f, "generator could not offer the target rate: offered %.0f of %.0f/s; the "
+			   "no-loss check holds at the offered %.0f%% of capacity only, not at %u%%\n",
+			r->offered_pps, r->target_pps, pct, fraction);
+	json_object_object_add(json, "fraction_pct", json_object_new_int((int)fraction));
+	json_object_object_add(json, "offered_pct_of_capacity", json_object_new_double(pct));
 }
 
 /* ---- the subcommand ---- */
@@ -1127,7 +1232,8 @@ static const char options_help[] =
 	"  --run-ms MS      length of each run (default 1000)\n"
 	LOAD_SETUP_HELP
 	"  --rate PPS       offer this many RTP packets/s instead of measuring capacity\n"
-	"  --fraction PCT   after measuring, check at PCT% of capacity: no loss (default 80)\n"
+	"  --fraction PCT   after measuring, check at PCT% of capacity: no loss\n"
+	"                   (default 80); the output says what fraction was offered\n"
 	"  --json FILE      also write every run as JSON\n"
 	"  --help           this text\n"
 	"  --clock is refused: the figures are packets a second of wall time through a\n"
@@ -1184,31 +1290,37 @@ int load_parse_setup(struct load_setup *s, int val, const char *arg)
 		return 0;
 	case LOAD_OPT_RTCP_EVERY:
 		return bench_parse_uint(arg, 0, 1000000, &s->rtcp_every) ? 1 : 0;
+	case LOAD_OPT_KERNEL_TRANSPORT:
+		if (strcmp(arg, "ioctl") && strcmp(arg, "uring"))
+			return 1;
+		s->kernel_transport = arg;
+		return 0;
 	}
 	return -1;
 }
 
 void load_setup_defaults(struct load_setup *s)
 {
-	*s = (struct load_setup){ .engine = "auto", .senders = 4, .receivers = 2, .threads = 1,
-				  .gen_threads = 1, .payload = 200,
+	*s = (struct load_setup){ .engine = "auto", .kernel_transport = "ioctl", .senders = 4,
+				  .receivers = 2, .threads = 1, .gen_threads = 1, .payload = 200,
 				  .profile = KSRTP_AEAD_AES_128_GCM, .family = AF_INET };
 }
 
 void load_print_header(FILE *f, const struct load_setup *s)
 {
 	fprintf(f, "relay: %u worker%s on %s, %u senders -> %u receivers (each gets every "
-		   "stream), %s, %u-byte payload, --engine %s; generator: %u sending and %u "
-		   "receiving thread%s\n", s->threads, s->threads == 1 ? "" : "s",
+		   "stream), %s, %u-byte payload, --engine %s --kernel-transport %s; generator: %u "
+		   "sending and %u receiving thread%s\n", s->threads, s->threads == 1 ? "" : "s",
 		loopback_name(s->family), s->senders, s->receivers, profile_name(s->profile),
-		s->payload, s->engine, s->gen_threads < s->senders ? s->gen_threads : s->senders,
+		s->payload, s->engine, s->kernel_transport,
+		s->gen_threads < s->senders ? s->gen_threads : s->senders,
 		s->gen_threads < s->receivers ? s->gen_threads : s->receivers,
 		s->gen_threads == 1 ? "" : "s");
 	if (s->rtcp_every)
 		fprintf(f, "SRTCP: each stream sends an SR + SDES CNAME after every %u RTP packets "
 			   "(rates below count RTP)\n", s->rtcp_every);
-	fprintf(f, "  %-10s %10s %10s %11s %9s %20s %5s\n", "run", "offered/s", "relay in/s",
-		"delivered", "lost", "drops: relay x R + rx", "acctd");
+	fprintf(f, "  %-10s %10s %10s %10s %11s %9s %20s %5s\n", "run", "target/s", "offered/s",
+		"relay in/s", "delivered", "lost", "drops: relay x R + rx", "acctd");
 }
 
 static void add_count_json(json_object *o, const struct load_count *c)
@@ -1232,6 +1344,7 @@ json_object *load_setup_json(const struct load_setup *s)
 	json_object_object_add(o, "payload_bytes", json_object_new_int((int)s->payload));
 	json_object_object_add(o, "profile", json_object_new_string(profile_name(s->profile)));
 	json_object_object_add(o, "engine", json_object_new_string(s->engine));
+	json_object_object_add(o, "kernel_transport", json_object_new_string(s->kernel_transport));
 	json_object_object_add(o, "rtcp_every", json_object_new_int((int)s->rtcp_every));
 	return o;
 }
@@ -1242,6 +1355,7 @@ json_object *load_result_json(const struct load_result *r)
 	unsigned int w;
 
 	json_object_object_add(o, "seconds", json_object_new_double(r->seconds));
+	json_object_object_add(o, "busy_seconds", json_object_new_double(r->busy_seconds));
 	/* RTP at the top, as before SRTCP was sent; SRTCP in its own object */
 	add_count_json(o, &r->rtp);
 	rtcp = json_object_new_object();
@@ -1255,12 +1369,24 @@ json_object *load_result_json(const struct load_result *r)
 			       json_object_new_int64((int64_t)r->receiver_drops));
 	json_object_object_add(o, "relay_errors", json_object_new_int64((int64_t)r->relay_errors));
 	json_object_object_add(o, "accounted", json_object_new_boolean(load_accounted(r)));
+	json_object_object_add(o, "target_pps", json_object_new_double(r->target_pps));
 	json_object_object_add(o, "offered_pps", json_object_new_double(r->offered_pps));
+	json_object_object_add(o, "offered_short", json_object_new_boolean(load_short(r)));
+	if (load_short(r)) {
+		char note[128];
+
+		snprintf(note, sizeof(note), "generator could not offer the target rate: offered "
+			 "%.0f of %.0f/s", r->offered_pps, r->target_pps);
+		json_object_object_add(o, "offered_short_note", json_object_new_string(note));
+	}
+	json_object_object_add(o, "late_skipped", json_object_new_int64((int64_t)r->late_skipped));
+	json_object_object_add(o, "senders_sched_rr", json_object_new_boolean(r->senders_realtime));
 	json_object_object_add(o, "relay_pps", json_object_new_double(r->relay_pps));
 	for (w = 0; w < r->workers; w++)
 		json_object_array_add(cpu, json_object_new_double(r->worker_cpu[w]));
 	json_object_object_add(o, "worker_cpu_pct", cpu);
 	json_object_object_add(o, "generator_cpu_pct", json_object_new_double(r->generator_cpu));
+	json_object_object_add(o, "sender_cpu_pct", json_object_new_double(r->sender_cpu));
 	return o;
 }
 
@@ -1295,7 +1421,7 @@ static int load_main(int argc, char **argv)
 	struct load_options o = { .fraction = 80 };
 	json_object *root = json_object_new_object(), *runs = json_object_new_array();
 	struct load_result res[BENCH_MAX_RUNS], check;
-	double pps[BENCH_MAX_RUNS];
+	double pps[BENCH_MAX_RUNS], offered[BENCH_MAX_RUNS];
 	struct load_capacity cap;
 	struct bench_machine m;
 	struct bench_options common;
@@ -1334,15 +1460,20 @@ static int load_main(int argc, char **argv)
 			load_print(stdout, label, &res[r]);
 			json_object_array_add(runs, load_result_json(&res[r]));
 			pps[r] = res[r].relay_pps;
+			offered[r] = res[r].offered_pps;
 			ok = load_accounted(&res[r]);
 		}
 		json_object_object_add(root, "runs", runs);
 		if (ok) {
 			bench_stats_of(pps, common.runs, &st);
-			printf("forwarded: %.0f packets/s in (median; min %.0f, max %.0f)\n",
+			printf("forwarded: %.0f packets/s in (median; min %.0f, max %.0f)",
 			       st.median, st.min, st.max);
+			bench_stats_of(offered, common.runs, &st);
+			printf(" of %.0f offered (median) at a target of %u\n", st.median, o.rate);
 			json_object_object_add(root, "forwarded_pps",
 					       bench_stats_json(pps, common.runs));
+			json_object_object_add(root, "offered_pps",
+					       bench_stats_json(offered, common.runs));
 		}
 	} else {
 		json_object_put(runs);
@@ -1352,10 +1483,7 @@ static int load_main(int argc, char **argv)
 				    NULL, NULL)) {
 			load_print(stdout, label, &check);
 			ok = load_accounted(&check) && !load_lost(&check);
-			printf("below capacity (%u%%): %llu of %llu lost%s\n", o.fraction,
-			       (unsigned long long)load_lost(&check),
-			       (unsigned long long)(check.rtp.expected + check.rtcp.expected),
-			       load_lost(&check) ? "  FAIL" : "");
+			load_print_fraction(stdout, "below capacity", &check, &cap, o.fraction, root);
 			json_object_object_add(root, "below_capacity", load_result_json(&check));
 		} else {
 			ok = false;

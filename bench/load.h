@@ -18,6 +18,14 @@
  * the relay failed to seal or send (its own counters). The kernel does not
  * say which kind a socket dropped; the relay's count of RTCP received says
  * how many of its socket's drops were SRTCP.
+ *
+ * Every run records the rate asked for (the target) beside the rate the
+ * senders really offered (RTP sent / seconds): a sender scheduled late does
+ * not make up for lost time in one burst, so on a busy machine it offers
+ * less, and such a run is flagged (load_short()). The senders, the
+ * receiving threads and the relay run SCHED_RR when permitted (root), a
+ * pacing sender a step above the others (load.c says why), so that neither
+ * the neighbours nor each other starve them.
  */
 #ifndef KSRTP_BENCH_LOAD_H
 #define KSRTP_BENCH_LOAD_H
@@ -38,6 +46,7 @@
 struct load_setup {
 	const char *relay_path;		/* NULL: ksrtp-relay beside this program */
 	const char *engine;		/* the relay's --engine: auto, user, kernel */
+	const char *kernel_transport;	/* the relay's --kernel-transport: ioctl, uring */
 	unsigned int senders;
 	unsigned int receivers;
 	unsigned int threads;		/* the relay's --threads */
@@ -57,9 +66,17 @@ struct load_count {
 	uint64_t bad;			/* failed to open, damaged, duplicated, stray */
 };
 
+/*
+ * Offered below this fraction of the target: the generator could not offer
+ * the rate asked for, and the run is flagged.
+ */
+#define LOAD_SHORT_OF_TARGET 0.95
+
 /* What one run delivered, and how the relay's workers spent the CPU. */
 struct load_result {
 	double seconds;			/* of sending */
+	double busy_seconds;		/* that, and the drain after: to the last delivery */
+	double target_pps;		/* RTP packets/s asked for; 0: as fast as the senders can */
 	unsigned int receivers;		/* R */
 	struct load_count rtp, rtcp;
 	uint64_t relay_drops;		/* relay sockets' drops (each costs R) */
@@ -67,11 +84,15 @@ struct load_result {
 	uint64_t receiver_drops;	/* receiver sockets' drops */
 	uint64_t relay_errors;		/* the relay's seal_errors + send_errors */
 	uint64_t relay_reloads;		/* SIGHUPs the relay has taken, since it started */
-	double offered_pps;		/* RTP sent / seconds */
+	double offered_pps;		/* RTP sent / seconds: what the senders really offered */
+	uint64_t late_skipped;		/* RTP packets not sent: a sender was scheduled too late */
+	bool senders_realtime;		/* the sending threads got SCHED_RR */
 	double relay_pps;		/* RTP packets in that the relay forwarded: delivered / R / s */
 	unsigned int workers;
-	double worker_cpu[LOAD_MAX_WORKERS];	/* % of one core, per relay worker */
-	double generator_cpu;		/* % of one core, this process (sender + receiver) */
+	/* CPU time, % of one core, over busy_seconds (the senders' over seconds) */
+	double worker_cpu[LOAD_MAX_WORKERS];	/* per relay worker */
+	double generator_cpu;		/* this process (senders and receivers) */
+	double sender_cpu;		/* the sending threads together */
 };
 
 struct load;
@@ -88,6 +109,9 @@ struct load *load_start(const struct load_setup *setup);
 int load_run(struct load *l, double rate, unsigned int ms, struct load_result *out,
 	     void (*tick)(void *ctx, double seconds), void *ctx);
 
+/* A run at a target rate that offered less than LOAD_SHORT_OF_TARGET of it. */
+bool load_short(const struct load_result *r);
+
 /*
  * What the relay forwards in overload, and the capacity: the most it
  * sustains without loss. Rates count RTP packets; with --rtcp-every N an
@@ -95,7 +119,11 @@ int load_run(struct load *l, double rate, unsigned int ms, struct load_result *o
  */
 struct load_capacity {
 	double overload_pps;		/* median packets/s in, offered all the senders can */
-	double sustained_pps;		/* the highest rate tried that lost nothing */
+	double sustained_pps;		/* offered in the highest-target run that lost
+					 * nothing: what was really sent and delivered */
+	double sustained_target_pps;	/* the rate that run asked for */
+	bool sustained_short;		/* that run offered less than it asked for: the
+					 * capacity is a lower bound */
 	bool saturated;			/* the relay's socket overflowed in overload: if
 					 * not, the generator was the bottleneck */
 	double overload[BENCH_MAX_RUNS];
@@ -126,8 +154,18 @@ unsigned long load_relay_rss_kib(const struct load *l);
 /* SIGTERM the relay (it must exit 0) and free everything; 0 or -1. */
 int load_stop(struct load *l);
 
-/* One run's line: offered, relay, delivered, drops, CPU. */
+/* One run's line: target, offered, relay, delivered, drops, CPU; a short run flagged. */
 void load_print(FILE *f, const char *label, const struct load_result *r);
+
+/*
+ * A run at a fraction of the capacity (load's check, soak's run): the
+ * rate offered as a percentage of the capacity beside the target's, a
+ * short run flagged, and the no-loss check said to hold at the offered
+ * rate only; the same into json as fraction_pct and
+ * offered_pct_of_capacity.
+ */
+void load_print_fraction(FILE *f, const char *what, const struct load_result *r,
+			 const struct load_capacity *c, unsigned int fraction, json_object *json);
 
 /* ---- what `load` and `soak` share: the setup's options, the table ---- */
 
@@ -142,6 +180,7 @@ enum load_setup_option {
 	LOAD_OPT_GEN_THREADS,
 	LOAD_OPT_FAMILY,
 	LOAD_OPT_RTCP_EVERY,
+	LOAD_OPT_KERNEL_TRANSPORT,
 	LOAD_OPT_NEXT,		/* a subcommand's own options from here */
 };
 
@@ -155,7 +194,8 @@ enum load_setup_option {
 	{ "engine", required_argument, NULL, LOAD_OPT_ENGINE },		\
 	{ "gen-threads", required_argument, NULL, LOAD_OPT_GEN_THREADS },	\
 	{ "family", required_argument, NULL, LOAD_OPT_FAMILY },		\
-	{ "rtcp-every", required_argument, NULL, LOAD_OPT_RTCP_EVERY }
+	{ "rtcp-every", required_argument, NULL, LOAD_OPT_RTCP_EVERY },	\
+	{ "kernel-transport", required_argument, NULL, LOAD_OPT_KERNEL_TRANSPORT }
 
 #define LOAD_SETUP_HELP								\
 	"  --senders N      sender streams, each from its own socket (default 4; 1..64)\n" \
@@ -167,6 +207,9 @@ enum load_setup_option {
 	"  --profile NAME   AEAD_AES_128_GCM (default), AEAD_AES_256_GCM,\n"	\
 	"                   AES_CM_128_HMAC_SHA1_80, AES_CM_128_HMAC_SHA1_32\n"	\
 	"  --engine E       the relay's engine: auto (default), user, kernel\n"	\
+	"  --kernel-transport T\n"						\
+	"                   how the relay's kernel engine reaches ksrtp.ko: ioctl\n" \
+	"                   (default) or uring (its --kernel-transport)\n"	\
 	"  --family 4|6     every socket and the relay on 127.0.0.1 (4, default) or\n" \
 	"                   [::1] (6)\n"						\
 	"  --rtcp-every N   each stream also sends an SRTCP packet (an SR and SDES\n" \
@@ -180,7 +223,7 @@ int load_parse_setup(struct load_setup *s, int val, const char *arg);
 /* The setup, and the header of load_print()'s table. */
 void load_print_header(FILE *f, const struct load_setup *s);
 json_object *load_result_json(const struct load_result *r);
-/* The setup's choices that shape the figures: family, profile, parties, SRTCP. */
+/* The setup's choices that shape the figures: family, profile, parties, SRTCP, engine. */
 json_object *load_setup_json(const struct load_setup *s);
 
 #endif /* KSRTP_BENCH_LOAD_H */
