@@ -575,6 +575,7 @@ static void run_step(struct report *r, struct report_step *s, unsigned int k, un
 {
 	uint64_t start = bench_now_ns(CLOCK_MONOTONIC);
 	const char *vm_args[2] = { r->vm_command, s->args };
+	char why[sizeof(s->why)];
 
 	printf("[%u/%u] %s%s%s ... (est. ", k, n, s->name, s->command ? "" : " in the ",
 	       s->command ? "" : s->where);
@@ -588,17 +589,20 @@ static void run_step(struct report *r, struct report_step *s, unsigned int k, un
 		s->exit_code = report_run_child(s->log_path, NULL, run_vm_command, vm_args);
 	s->seconds = (double)(bench_now_ns(CLOCK_MONOTONIC) - start) / 1e9;
 	s->json = access(s->json_path, R_OK) ? NULL : json_object_from_file(s->json_path);
+	/* Written through a copy: gcc cannot tell s->why from s->log_path (-Wrestrict). */
 	if (s->exit_code == 0 && s->json) {
 		s->status = STEP_OK;
 	} else if (s->exit_code == 0 && !s->command) {
 		/* make bench-vm succeeds without qemu, saying so in the log */
 		s->status = STEP_SKIPPED;
-		snprintf(s->why, sizeof(s->why), "the VM did not run (see %s)", s->log_path);
+		snprintf(why, sizeof(why), "the VM did not run (see %s)", s->log_path);
 	} else {
 		s->status = STEP_FAILED;
-		snprintf(s->why, sizeof(s->why), "%s (exit %d); see %s",
+		snprintf(why, sizeof(why), "%s (exit %d); see %s",
 			 s->json ? "failed" : "failed, no JSON", s->exit_code, s->log_path);
 	}
+	if (s->status != STEP_OK)
+		memcpy(s->why, why, sizeof(s->why));
 	printf(" %s in ", s->status == STEP_OK ? "done" : s->status == STEP_SKIPPED ? "skipped"
 											: "FAILED");
 	print_duration(stdout, s->seconds);

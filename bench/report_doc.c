@@ -684,6 +684,7 @@ static void capacity_items(FILE *f, json_object *j, bool md)
 {
 	json_object *saturated = report_member(j, "relay_saturated");
 	json_object *search = report_member(j, "capacity_search");
+	json_object *offered_short = report_member(j, "capacity_offered_short");
 	double cap = report_number(j, "capacity_pps");
 	double receivers = report_number(report_member(j, "setup"), "receivers");
 	char buf[200];
@@ -708,9 +709,17 @@ static void capacity_items(FILE *f, json_object *j, bool md)
 		     cap);
 	else
 		item(f, md, "capacity: none found: every rate tried lost packets");
-	if (cap > 0 && json_object_is_type(search, json_type_array) &&
-	    json_object_array_length(search)) {
-		/* the search's last run is the one that lost nothing */
+	if (cap > 0 && offered_short) {
+		/* load records what it offered as the capacity, and says when it fell short */
+		if (json_object_get_boolean(offered_short))
+			item(f, md, "%sthe generator fell short of the rate asked for%s: the capacity "
+			     "is what it offered, %.0f of %.0f packets/s; the relay's may be higher",
+			     md ? "**" : "", md ? "**" : "", cap,
+			     report_number(j, "capacity_target_pps"));
+	} else if (cap > 0 && json_object_is_type(search, json_type_array) &&
+		   json_object_array_length(search)) {
+		/* older JSON: the capacity was the rate asked for, the search's last run
+		 * the one that lost nothing */
 		json_object *last = json_object_array_get_idx(search,
 							      json_object_array_length(search) - 1);
 		double offered = report_number(last, "offered_pps");
