@@ -82,6 +82,13 @@ struct load_result {
 	uint64_t relay_drops;		/* relay sockets' drops (each costs R) */
 	uint64_t relay_rtcp_in;		/* SRTCP packets the relay read off its sockets */
 	uint64_t receiver_drops;	/* receiver sockets' drops */
+	/*
+	 * Packets the kernel dropped on any CPU's input backlog
+	 * (net.core.netdev_max_backlog; /proc/net/softnet_stat), which loopback
+	 * traffic goes through before a socket: machine-wide, so an upper bound
+	 * of ours, each costing 1 (to a receiver) to R (to the relay) deliveries.
+	 */
+	uint64_t backlog_drops;
 	uint64_t relay_errors;		/* the relay's seal_errors + send_errors */
 	uint64_t relay_reloads;		/* SIGHUPs the relay has taken, since it started */
 	double offered_pps;		/* RTP sent / seconds: what the senders really offered */
@@ -139,7 +146,9 @@ int load_capacity(struct load *l, unsigned int runs, unsigned int ms, struct loa
 
 /*
  * The loss is exactly what the counted drops explain, nothing arrived
- * damaged or twice: RTP and SRTCP lost add up to the drops, and each kind
+ * damaged or twice (with input backlog drops, which cannot be told apart,
+ * the loss lies between the socket drops and those plus R x the backlog's):
+ * RTP and SRTCP lost add up to the drops, and each kind
  * lost at least the R copies of what the relay's socket dropped of it.
  */
 bool load_accounted(const struct load_result *r);
