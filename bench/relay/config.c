@@ -17,7 +17,6 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -110,7 +109,8 @@ static int parse_u32(const char *s, uint32_t *out)
 	char *end;
 
 	s += hex ? 2 : 0;
-	if (!(hex ? isxdigit((unsigned char)*s) : isdigit((unsigned char)*s)))
+	/* Digits only: strtoull would also take a sign, blanks or a second 0x. */
+	if (!*s || s[strspn(s, hex ? "0123456789abcdefABCDEF" : "0123456789")])
 		return -1;
 	errno = 0;
 	v = strtoull(s, &end, hex ? 16 : 10);

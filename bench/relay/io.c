@@ -61,22 +61,6 @@ static int udp_socket(const union relay_addr *addr)
 }
 
 /*
- * Whether anybody has addr's port: a bind without SO_REUSEPORT fails then.
- * Without this, a second relay of the same user on the port would join the
- * first one's SO_REUSEPORT group and take part of its traffic, silently.
- */
-static int port_free(const union relay_addr *addr)
-{
-	int fd = udp_socket(addr), e = 0;
-
-	if (fd < 0 || bind(fd, &addr->sa, relay_addr_len(addr)))
-		e = errno;
-	if (fd >= 0)
-		close(fd);
-	return e;
-}
-
-/*
  * The socket of an SO_REUSEPORT group a packet goes to, by its SSRC: a
  * classic BPF program the kernel runs on the UDP payload. RTCP (second
  * octet 192..223, RFC 5761 section 4) has the sender's SSRC at offset 4,
@@ -100,8 +84,11 @@ static int steer_by_ssrc(int fd, unsigned int workers)
 		BPF_STMT(BPF_ALU | BPF_MOD | BPF_K, workers),
 		BPF_STMT(BPF_RET | BPF_A, 0),
 	};
-	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
+	struct sock_fprog prog;
 
+	memset(&prog, 0, sizeof(prog));	/* its padding goes to the kernel too */
+	prog.len = sizeof(code) / sizeof(code[0]);
+	prog.filter = code;
 	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &prog, sizeof(prog));
 }
 
@@ -118,24 +105,27 @@ struct relay_io *relay_io_open(const union relay_addr *addr, unsigned int id,
 		return NULL;
 	}
 	relay_addr_str(addr, a, sizeof(a));
-	e = id == 0 && relay_addr_port(addr) ? port_free(addr) : 0;
-	if (e) {
-		snprintf(err, errlen, "listen %s: %s%s", a, strerror(e),
-			 e == EADDRINUSE ? " (another relay on this port?)" : "");
-		free(io);
-		return NULL;
-	}
+	/*
+	 * Socket 0 binds without SO_REUSEPORT, and takes it only once bound: a
+	 * port somebody holds (another relay of the same user included, whose
+	 * group it would otherwise join and take part of its traffic) fails
+	 * with EADDRINUSE, and port 0 picks one that nobody holds. The others
+	 * then join its group.
+	 */
 	io->fd = udp_socket(addr);
 	if (io->fd < 0 ||
-	    setsockopt(io->fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) ||
+	    (id && setsockopt(io->fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one))) ||
 	    bind(io->fd, &addr->sa, relay_addr_len(addr)) ||
+	    (!id && setsockopt(io->fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one))) ||
 	    getsockname(io->fd, &io->local.sa, &len)) {
-		snprintf(err, errlen, "listen %s: %s", a, strerror(errno));
+		e = errno;
+		snprintf(err, errlen, "listen %s: %s%s", a, strerror(e),
+			 !id && e == EADDRINUSE ? " (another relay on this port?)" : "");
 		relay_io_close(io);
 		return NULL;
 	}
-	/* Every socket attaches the same program: the group keeps the last. */
-	if (workers > 1 && steer_by_ssrc(io->fd, workers)) {
+	/* Once the group is whole (with fewer sockets, the kernel hashes the 4-tuple). */
+	if (workers > 1 && id == workers - 1 && steer_by_ssrc(io->fd, workers)) {
 		snprintf(err, errlen, "listen %s: steering packets by SSRC "
 			 "(SO_ATTACH_REUSEPORT_CBPF): %s", a, strerror(errno));
 		relay_io_close(io);

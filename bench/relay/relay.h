@@ -122,9 +122,10 @@ struct relay_io;
 
 /*
  * Socket id of the `workers` that share addr (port 0: a free one) with
- * SO_REUSEPORT, bound. Socket 0 first makes sure nobody else has the port
- * (a second relay would silently take part of the traffic); with more than
- * one worker, the kernel steers each packet to a socket by its SSRC.
+ * SO_REUSEPORT, bound; opened in order of id. Socket 0 fails when anybody
+ * else has the port (a second relay would silently take part of the
+ * traffic); once the last is bound, the kernel steers each packet to a
+ * socket by its SSRC.
  */
 struct relay_io *relay_io_open(const union relay_addr *addr, unsigned int id,
 			       unsigned int workers, char *err, size_t errlen);
@@ -242,7 +243,7 @@ void relay_worker_unprepare(struct relay_worker *w);
 void relay_worker_request(struct relay_worker *w, const struct relay_config *cfg,
 			  bool snapshot);
 int relay_worker_wait(struct relay_worker *w);
-/* The config line of what the last request's error (relay_worker_wait) hit. */
+/* The config line of what the last request's error (relay_worker_wait) hit; 0: none. */
 unsigned int relay_worker_failed_line(const struct relay_worker *w);
 const struct relay_snapshot *relay_worker_snapshot(const struct relay_worker *w);
 enum ksrtp_engine relay_worker_engine(const struct relay_worker *w);

@@ -71,7 +71,10 @@ static int add_stream(ksrtp_session *s, const struct relay_keys *k, uint32_t ssr
 	return ksrtp_add_stream(s, &p);
 }
 
-/* Keep the first error of a move, and the config line whose stream or receiver it hit. */
+/*
+ * Keep the first error of a move, and the config line whose stream or
+ * receiver it hit (0: no line's, opening the inbound session).
+ */
 static void failed(struct relay_worker *w, int err, unsigned int line)
 {
 	if (err && !w->result) {
@@ -209,7 +212,7 @@ static void apply(struct relay_worker *w, const struct relay_config *nc)
 
 	if (!f->in) {
 		f->in = ksrtp_session_new(&w->session, &err);
-		failed(w, err, nc->nstreams ? nc->streams[0].config_line : 0);
+		failed(w, err, 0);	/* the session's, no line's */
 	}
 	if (f->in)
 		sync_inbound(w, oc, nc);
@@ -385,8 +388,12 @@ struct relay_worker *relay_worker_start(unsigned int id, unsigned int workers,
 	}
 	apply(w, cfg);
 	if (w->result) {
-		snprintf(err, errlen, "line %u (worker %u): %s", w->failed_line, id,
-			 ksrtp_strerror(w->result));
+		if (w->failed_line)
+			snprintf(err, errlen, "line %u (worker %u): %s", w->failed_line, id,
+				 ksrtp_strerror(w->result));
+		else
+			snprintf(err, errlen, "worker %u: opening a session: %s", id,
+				 ksrtp_strerror(w->result));
 		goto fail;
 	}
 	atomic_store_explicit(&w->req, 1, memory_order_relaxed);

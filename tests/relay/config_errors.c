@@ -81,6 +81,9 @@ static const struct bad_config {
 	  "duplicate stream ssrc=0x00000008" },
 	{ "listen 127.0.0.1:0\nstream ssrc=0x profile=AEAD_AES_128_GCM key=" K16 " salt=" S12
 	  "\n", 2, "ssrc: " },
+	{ "listen 127.0.0.1:0\nstream ssrc=0x0x1 profile=AEAD_AES_128_GCM key=" K16 " salt=" S12
+	  "\n", 2, "ssrc: " },
+	{ "listen 127.0.0.1:+0\n", 1, "listen: port out of range" },
 	/* A key pasted on a line of its own, or before an '=': named, not shown. */
 	{ "listen 127.0.0.1:0\n" K16 "\n", 2, "unknown directive '(not shown)'" },
 	{ "listen 127.0.0.1:0\nstream ssrc=7 " S12 "=1 profile=AEAD_AES_128_GCM key=" K16

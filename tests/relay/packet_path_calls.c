@@ -5,8 +5,8 @@
  * counts, in all its threads, every call that takes a lock or waits on one
  * (pthread mutex, rwlock, spinlock, condition variable, semaphore) and every
  * heap call (malloc, free, realloc and the rest). It runs twice with the same
- * config, 32 senders from 32 source ports so that SO_REUSEPORT spreads them
- * over both workers, and two receivers: once with SMALL_WINDOWS of traffic,
+ * config, 32 senders (streams) from 32 source ports, which the relay's
+ * SSRC steering spreads over both workers, and two receivers: once with SMALL_WINDOWS of traffic,
  * once with LARGE_WINDOWS. In a window each sender sends BURST SRTP packets,
  * one forged (refused by the relay), one SRTCP; full batches of RTP, RTCP
  * and refusals all take their turn on the path. Start, config, stats dump and

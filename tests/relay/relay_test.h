@@ -11,6 +11,7 @@
 
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -473,6 +474,48 @@ static inline long long rt_stat(const char *stats, const char *line, const char 
 		l = eol ? eol + 1 : NULL;
 	}
 	return -1;
+}
+
+/*
+ * Stop the relay (SIGSTOP) and wait until every thread of it is stopped, so
+ * that what is sent next queues on its sockets; SIGCONT goes on.
+ */
+static inline void rt_relay_freeze(struct rt_relay *r)
+{
+	long long end = rt_now_ms() + RT_WAIT_MS;
+	char path[64], line[512];
+	bool running;
+
+	kill(r->pid, SIGSTOP);
+	do {
+		struct dirent *d;
+		DIR *dir;
+
+		running = false;
+		snprintf(path, sizeof(path), "/proc/%d/task", (int)r->pid);
+		dir = opendir(path);
+		while (dir && !running && (d = readdir(dir))) {
+			const char *paren;
+			FILE *f;
+
+			if (d->d_name[0] == '.')
+				continue;
+			/* The state follows the ") " that ends the name in .../TID/stat. */
+			snprintf(path, sizeof(path), "/proc/%d/task/%.16s/stat", (int)r->pid,
+				 d->d_name);
+			f = fopen(path, "r");
+			if (!f)
+				continue;
+			if (fgets(line, sizeof(line), f) && (paren = strrchr(line, ')')) &&
+			    paren[1] == ' ' && paren[2] != 'T' && paren[2] != 't')
+				running = true;
+			fclose(f);
+		}
+		if (dir)
+			closedir(dir);
+		if (running)
+			rt_sleep_ms(1);
+	} while (running && rt_now_ms() < end);
 }
 
 /* Whether the stats line starting with `line` has key=want (a word). */

@@ -68,8 +68,7 @@ int main(void)
 		m[k].msg_hdr.msg_iovlen = 1;
 	}
 	/* Stopped before they arrive, so that they queue, and are received as one batch. */
-	kill(relay.pid, SIGSTOP);
-	rt_sleep_ms(50);
+	rt_relay_freeze(&relay);
 	CHECK(sendmmsg(sfd, m, 3, 0) == 3);
 	rt_sleep_ms(50);
 	kill(relay.pid, SIGCONT);

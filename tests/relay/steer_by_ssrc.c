@@ -88,7 +88,13 @@ int main(void)
 			rt_send_raw(sfd[i], &relay.addr, replay, replay_len);
 	CHECK(rt_recv(rfd, pkt, sizeof(pkt), 500) < 0);
 
-	stats = rt_relay_stats(&relay);
+	/* Everything read and counted (a slow machine may still be at it). */
+	for (k = 0; k < 100; k++) {
+		stats = rt_relay_stats(&relay);
+		if (rt_stat(stats, "total", "received") >= NPKT + 1 + NPORT - 1)
+			break;
+		rt_sleep_ms(50);
+	}
 	for (i = 0; i < NWORKERS; i++) {
 		long long received;
 
