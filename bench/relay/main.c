@@ -154,7 +154,7 @@ static void write_stats(struct relay *r)
 
 /*
  * Every worker takes cfg (or the current one again) and/or a snapshot; the
- * first error, and in *line the config line it hit.
+ * first error, and in *line (if not NULL) the config line it hit.
  */
 static int broadcast(struct relay *r, const struct relay_config *cfg, bool snapshot,
 		     unsigned int *line)
@@ -168,7 +168,8 @@ static int broadcast(struct relay *r, const struct relay_config *cfg, bool snaps
 		e = relay_worker_wait(r->workers[i]);
 		if (e && !err) {
 			err = e;
-			*line = relay_worker_failed_line(r->workers[i]);
+			if (line)
+				*line = relay_worker_failed_line(r->workers[i]);
 		}
 	}
 	return err;
@@ -247,7 +248,7 @@ static int start(struct relay *r, unsigned int threads)
 int main(int argc, char **argv)
 {
 	struct relay r = { .session.engine = KSRTP_ENGINE_AUTO };
-	unsigned int threads = 1, i, line;
+	unsigned int threads = 1, i;
 	int notify_fd = -1, rc, sig;
 	char err[512];
 	sigset_t set;
@@ -278,7 +279,7 @@ int main(int argc, char **argv)
 		if (sig == SIGHUP) {
 			reload(&r);
 		} else if (sig == SIGUSR1) {
-			broadcast(&r, r.cfg, true, &line);
+			broadcast(&r, r.cfg, true, NULL);
 			write_stats(&r);
 		} else if (sig == SIGTERM || sig == SIGINT) {
 			break;

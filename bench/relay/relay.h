@@ -258,6 +258,9 @@ void relay_worker_free(struct relay_worker *w);
 
 /* ---- stats.c ---- */
 
+/* sum += s, counter by counter. */
+void relay_stats_add(struct ksrtp_stats *sum, const struct ksrtp_stats *s);
+
 void relay_stats_print(FILE *f, const struct relay_config *cfg,
 		       struct relay_worker *const *workers, unsigned int nworkers,
 		       unsigned long reloads);

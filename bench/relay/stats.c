@@ -88,6 +88,15 @@ static void print_inbound(FILE *f, struct relay_worker *const *workers, unsigned
 	fputc('\n', f);
 }
 
+void relay_stats_add(struct ksrtp_stats *sum, const struct ksrtp_stats *s)
+{
+	sum->packets += s->packets;
+	sum->bytes += s->bytes;
+	sum->auth_failures += s->auth_failures;
+	sum->replays += s->replays;
+	sum->malformed += s->malformed;
+}
+
 /* A stream's or receiver's figures over every worker; the engine is the first worker's. */
 static struct relay_figures sum_figures(struct relay_worker *const *workers, unsigned int n,
 					bool receiver, unsigned int i)
@@ -102,11 +111,7 @@ static struct relay_figures sum_figures(struct relay_worker *const *workers, uns
 		if (i >= (receiver ? s->nreceivers : s->nstreams))
 			continue;
 		fig = receiver ? &s->receivers[i] : &s->streams[i];
-		sum.stats.packets += fig->stats.packets;
-		sum.stats.bytes += fig->stats.bytes;
-		sum.stats.auth_failures += fig->stats.auth_failures;
-		sum.stats.replays += fig->stats.replays;
-		sum.stats.malformed += fig->stats.malformed;
+		relay_stats_add(&sum.stats, &fig->stats);
 		if (sum.engine < 0)
 			sum.engine = fig->engine;
 	}

@@ -53,7 +53,6 @@ struct relay_worker {
 	char start_err[256];		/* why the thread could not start its transport */
 };
 
-
 static int add_stream(ksrtp_session *s, const struct relay_keys *k, uint32_t ssrc,
 		      enum ksrtp_direction dir)
 {
@@ -206,7 +205,7 @@ static void apply(struct relay_worker *w, const struct relay_config *nc)
 {
 	struct relay_forward *f = &w->f;
 	const struct relay_config *oc = f->cfg;
-	struct relay_move *m = &w->next;
+	struct relay_move *m = &w->next, old;
 	unsigned int r;
 	int err = 0;
 
@@ -226,17 +225,15 @@ static void apply(struct relay_worker *w, const struct relay_config *nc)
 	for (r = 0; oc && r < oc->nreceivers; r++)
 		if (!m->taken[r])
 			ksrtp_session_free(f->out[r]);
-	free(f->out);
-	free(f->count);
-	free(f->first);
-	free(f->trains);
-	free(m->taken);
+	/* The new arrays in, the old ones (and taken) out, in one move_free(). */
+	old = (struct relay_move){ f->out, f->count, f->first, f->trains, m->taken };
 	f->out = m->out;
 	f->count = m->count;
 	f->first = m->first;
 	f->trains = m->trains;
 	f->cfg = nc;
 	memset(m, 0, sizeof(*m));
+	move_free(&old);
 }
 
 static void *grow_zeroed(void *p, unsigned int *room, unsigned int n, size_t size)
@@ -253,15 +250,6 @@ static void *grow_zeroed(void *p, unsigned int *room, unsigned int n, size_t siz
 	return p;
 }
 
-static void add_stats(struct ksrtp_stats *sum, const struct ksrtp_stats *s)
-{
-	sum->packets += s->packets;
-	sum->bytes += s->bytes;
-	sum->auth_failures += s->auth_failures;
-	sum->replays += s->replays;
-	sum->malformed += s->malformed;
-}
-
 /* Add a stream's figures and engine in session s to *fig (nothing if s has no such stream). */
 static void stream_figures(ksrtp_session *s, uint32_t ssrc, enum ksrtp_direction dir,
 			   struct relay_figures *fig)
@@ -272,7 +260,7 @@ static void stream_figures(ksrtp_session *s, uint32_t ssrc, enum ksrtp_direction
 	if (!s || ksrtp_stream_stats(s, ssrc, dir, &st))
 		return;
 	engine = ksrtp_stream_engine(s, ssrc, dir);
-	add_stats(&fig->stats, &st);
+	relay_stats_add(&fig->stats, &st);
 	if (fig->engine < 0)
 		fig->engine = engine;
 }
@@ -482,10 +470,7 @@ void relay_worker_free(struct relay_worker *w)
 		ksrtp_session_free(w->f.out[r]);
 	ksrtp_session_free(w->f.in);
 	relay_io_close(w->f.io);
-	free(w->f.out);
-	free(w->f.count);
-	free(w->f.first);
-	free(w->f.trains);
+	move_free(&(struct relay_move){ w->f.out, w->f.count, w->f.first, w->f.trains, NULL });
 	move_free(&w->next);
 	free(w->snap.streams);
 	free(w->snap.receivers);
