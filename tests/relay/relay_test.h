@@ -454,8 +454,8 @@ static inline void rt_relay_cleanup(struct rt_relay *r)
 	rmdir(r->dir);
 }
 
-/* key=N on the first line that starts with `line`; -1 if none. */
-static inline long long rt_stat(const char *stats, const char *line, const char *key)
+/* Where key's value starts on the first line that starts with `line`; NULL if none. */
+static inline const char *rt_stat_value(const char *stats, const char *line, const char *key)
 {
 	const char *l = stats;
 	char k[64];
@@ -467,13 +467,19 @@ static inline long long rt_stat(const char *stats, const char *line, const char 
 		if (!strncmp(l, line, strlen(line))) {
 			const char *v = strstr(l, k);
 
-			if (v && (!eol || v < eol))
-				return strtoll(v + strlen(k), NULL, 0);
-			return -1;
+			return v && (!eol || v < eol) ? v + strlen(k) : NULL;
 		}
 		l = eol ? eol + 1 : NULL;
 	}
-	return -1;
+	return NULL;
+}
+
+/* key=N on the first line that starts with `line`; -1 if none. */
+static inline long long rt_stat(const char *stats, const char *line, const char *key)
+{
+	const char *v = rt_stat_value(stats, line, key);
+
+	return v ? strtoll(v, NULL, 0) : -1;
 }
 
 /*
@@ -522,14 +528,10 @@ static inline void rt_relay_freeze(struct rt_relay *r)
 static inline bool rt_stat_is(const char *stats, const char *line, const char *key,
 			      const char *want)
 {
-	const char *l = strstr(stats, line), *v;
-	char k[64];
+	const char *v = rt_stat_value(stats, line, key);
+	size_t n = strlen(want);
 
-	snprintf(k, sizeof(k), " %s=%s", key, want);
-	while (l && l != stats && l[-1] != '\n')
-		l = strstr(l + 1, line);
-	v = l ? strstr(l, k) : NULL;
-	return v && v < strchrnul(l, '\n') && strchr(" \n", v[strlen(k)]);
+	return v && !strncmp(v, want, n) && strchr(" \n", v[n]);
 }
 
 /*
