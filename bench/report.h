@@ -15,13 +15,6 @@
 
 /* A report of fewer runs than this per figure is refused, except with --quick. */
 #define REPORT_MIN_RUNS 5
-/*
- * Issue 5's multi-core target: fanout's forwarders deliver at least this
- * fraction of linear scaling (threads x the 1-thread rate) from 1 to this
- * many threads.
- */
-#define REPORT_SCALING_TARGET 0.85
-#define REPORT_SCALING_THREADS 16
 #define REPORT_DEFAULT_RUNS 7
 #define REPORT_MAX_STEPS 16
 #define REPORT_MAX_ARGS 24

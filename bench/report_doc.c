@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fanout.h"
 #include "report.h"
 
 #define MAX_COLS 12
@@ -462,13 +463,6 @@ static void kernel_summary(json_object *j, const struct report_step *s, struct t
 	}
 }
 
-/*
- * fanout: per N receivers, each contender's delivered packets/s per core
- * (its CPU time) and added latency a frame, the ratio per round; then, if
- * fanout ran with --threads, each thread count's delivered packets/s and its
- * scaling efficiency (against that many times the same round's one-thread
- * rate).
- */
 /* A line of a summary's list: "- ..." in markdown, indented in text. */
 static void __attribute__((format(printf, 3, 4)))
 item(FILE *f, bool md, const char *fmt, ...)
@@ -504,9 +498,9 @@ static void describe_stats(char *buf, size_t size, json_object *stats, const cha
 }
 
 /*
- * Issue 5's scaling target on fanout --threads: the largest count measured
+ * ksrtp's scaling target on fanout --threads: the largest count measured
  * and its efficiency, and whether every count from 1 to
- * REPORT_SCALING_THREADS delivered at least REPORT_SCALING_TARGET x linear
+ * FANOUT_SCALING_THREADS delivered at least FANOUT_SCALING_TARGET x linear
  * (medians), which only a machine with a CPU for each of its threads can
  * say: a forwarder each, and a receiving thread each where fanout says it
  * runs them ("receiving_threads"). The CPUs it may use are "cpus_available"
@@ -516,11 +510,12 @@ static void scaling_verdict(FILE *f, json_object *scaling, json_object *machine,
 {
 	json_object *counts = report_member(scaling, "counts");
 	json_object *largest = NULL, *worst = NULL, *at_target = NULL;
+	json_object *pinned = report_member(scaling, "pinned");
 	double online = report_number(machine, "online_cpus");
 	double avail = report_number(scaling, "cpus_available");
 	double cpus = avail > 0 ? avail : online;
 	bool receivers = report_number(scaling, "receiving_threads") > 0;
-	int needed = REPORT_SCALING_THREADS * (receivers ? 2 : 1);
+	int needed = FANOUT_SCALING_THREADS * (receivers ? 2 : 1);
 	char eff[160], where[96] = "";
 	size_t i;
 
@@ -532,10 +527,10 @@ static void scaling_verdict(FILE *f, json_object *scaling, json_object *machine,
 
 		if (!largest || t > report_number(largest, "threads"))
 			largest = c;
-		if (t > 1 && t <= REPORT_SCALING_THREADS &&
+		if (t > 1 && t <= FANOUT_SCALING_THREADS &&
 		    (!worst || e < median_of(report_member(worst, "scaling_efficiency"))))
 			worst = c;
-		if (t == REPORT_SCALING_THREADS)
+		if (t == FANOUT_SCALING_THREADS)
 			at_target = c;
 	}
 	if (!largest)
@@ -543,8 +538,8 @@ static void scaling_verdict(FILE *f, json_object *scaling, json_object *machine,
 	if (avail > 0 && avail != online)
 		snprintf(where, sizeof(where), " (%.0f of them available to it)", avail);
 	fprintf(f, "\n%sScaling target (ksrtp's: >= %.2f x linear from 1 to %d threads)%s, on %s, "
-		   "%.0f CPUs online%s:\n\n", md ? "**" : "", REPORT_SCALING_TARGET,
-		REPORT_SCALING_THREADS, md ? "**" : "", *report_string(machine, "cpu_model") ?
+		   "%.0f CPUs online%s:\n\n", md ? "**" : "", FANOUT_SCALING_TARGET,
+		FANOUT_SCALING_THREADS, md ? "**" : "", *report_string(machine, "cpu_model") ?
 		report_string(machine, "cpu_model") : "an unnamed CPU", online, where);
 	describe_stats(eff, sizeof(eff), report_member(largest, "scaling_efficiency"), "%.2f",
 		       " x linear");
@@ -555,20 +550,30 @@ static void scaling_verdict(FILE *f, json_object *scaling, json_object *machine,
 		     "bench-static and the static binaries on a machine with >= %d cores%s",
 		     md ? "**" : "", md ? "**" : "", cpus, needed, receivers ?
 		     " (a forwarder and its receiving thread each get one)" : "");
+	else if (pinned && !json_object_get_boolean(pinned))
+		item(f, md, "target: %snot measured%s: fanout did not pin its threads (%s)",
+		     md ? "**" : "", md ? "**" : "", report_string(scaling, "pin_note"));
 	else if (!at_target)
 		item(f, md, "target: not measured: fanout ran no %d-thread count (--threads)",
-		     REPORT_SCALING_THREADS);
-	else if (median_of(report_member(worst, "scaling_efficiency")) >= REPORT_SCALING_TARGET)
+		     FANOUT_SCALING_THREADS);
+	else if (median_of(report_member(worst, "scaling_efficiency")) >= FANOUT_SCALING_TARGET)
 		item(f, md, "target: %smet%s: every count from 2 to %d threads at >= %.2f (the "
 		     "lowest, %.0f threads: %.2f; medians)", md ? "**" : "", md ? "**" : "",
-		     REPORT_SCALING_THREADS, REPORT_SCALING_TARGET, report_number(worst, "threads"),
+		     FANOUT_SCALING_THREADS, FANOUT_SCALING_TARGET, report_number(worst, "threads"),
 		     median_of(report_member(worst, "scaling_efficiency")));
 	else
 		item(f, md, "target: %snot met%s: %.0f threads delivered %.2f x linear (median), "
 		     "under %.2f", md ? "**" : "", md ? "**" : "", report_number(worst, "threads"),
-		     median_of(report_member(worst, "scaling_efficiency")), REPORT_SCALING_TARGET);
+		     median_of(report_member(worst, "scaling_efficiency")), FANOUT_SCALING_TARGET);
 }
 
+/*
+ * fanout: per N receivers, each contender's delivered packets/s per core
+ * (its CPU time) and added latency a frame, the ratio per round; then, if
+ * fanout ran with --threads, each thread count's delivered packets/s and its
+ * scaling efficiency (against that many times the same round's one-thread
+ * rate).
+ */
 static void fanout_summary(FILE *f, const struct report *r, const struct report_step *s,
 			   bool md)
 {
@@ -1127,12 +1132,9 @@ static void machine_markdown(FILE *f, const struct report *r)
 		report_string(m, "libsrtp2_version"), report_string(m, "libsrtp2_crypto"),
 		report_string(m, "liburing_version"), report_string(m, "libvpx_version"),
 		report_string(m, "json_c_version"), report_string(m, "compiler"));
-	if (lib && *report_string(lib, "version"))
+	if (lib)
 		fprintf(f, "- libksrtp %s, commit `%s`\n", report_string(lib, "version"),
 			report_string(lib, "git_commit"));
-	else if (lib)
-		fprintf(f, "- libksrtp: commit `%s` (%s)\n", report_string(lib, "git_commit"),
-			report_string(lib, "version_note"));
 	if (k) {
 		json_object *module = report_member(k->json, "module");
 		json_object *guest = report_member(k->json, "machine");
@@ -1220,8 +1222,8 @@ static void plot_caption(FILE *f, const struct report *r, unsigned int i)
 	if (strstr(name, "-vs-threads"))
 		fprintf(f, "*Dashed: ideal linear scaling (threads x the 1-thread median) and "
 			   "%.2f x linear, ksrtp's scaling target from 1 to %d threads; the verdict is "
-			   "under fanout's summary.*\n\n", REPORT_SCALING_TARGET,
-			REPORT_SCALING_THREADS);
+			   "under fanout's summary.*\n\n", FANOUT_SCALING_TARGET,
+			FANOUT_SCALING_THREADS);
 }
 
 int report_write_markdown(const struct report *r)

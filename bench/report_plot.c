@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fanout.h"
 #include "report.h"
 
 #define MAX_SERIES 12
@@ -286,12 +287,12 @@ static const char *axis_name(const char *key)
 
 /*
  * Against threads: ideal linear scaling from the first series' 1-thread
- * median, and the scaling target, REPORT_SCALING_TARGET x that, as lines at
+ * median, and the scaling target, FANOUT_SCALING_TARGET x that, as lines at
  * the counts it measured.
  */
 static void add_scaling_references(struct plot *p)
 {
-	static const double factors[] = { 1, REPORT_SCALING_TARGET };
+	static const double factors[] = { 1, FANOUT_SCALING_TARGET };
 	const struct series *m = &p->s[0];
 	unsigned int i, k;
 	double base = NAN;
@@ -310,7 +311,7 @@ static void add_scaling_references(struct plot *p)
 				 "median)");
 		else
 			snprintf(s->title, sizeof(s->title), "%.2f x linear (target, 1 to %d "
-				 "threads)", factors[i], REPORT_SCALING_THREADS);
+				 "threads)", factors[i], FANOUT_SCALING_THREADS);
 		s->reference = true;
 		for (k = 0; k < m->n; k++, s->n++) {
 			s->x[k] = m->x[k];
