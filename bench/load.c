@@ -945,7 +945,7 @@ int load_run(struct load *l, double rate, unsigned int ms, struct load_result *o
 	unsigned int relay_port = port_of(&l->relay_addr), t, w, started = 0;
 	uint64_t t0, end, now, next_tick, ticks0[LOAD_MAX_WORKERS] = { 0 };
 	uint64_t ticks1[LOAD_MAX_WORKERS] = { 0 };
-	uint64_t relay_drops0, recv_drops0, backlog_drops0, errors0, rtcp_in0;
+	uint64_t relay_drops0, recv_drops0, backlog_drops0, backlog_drops1, errors0, rtcp_in0;
 	/* Rates per second of the schedule the senders kept, as the target's. */
 	const double seconds = ms / 1e3;
 	double cpu0, busy, sender_cpu_s = 0;
@@ -1037,7 +1037,10 @@ int load_run(struct load *l, double rate, unsigned int ms, struct load_result *o
 	out->relay_drops = socket_drops(family, &relay_port, 1) - relay_drops0;
 	out->relay_rtcp_in = stat_value(stats, "total", "rtcp") - rtcp_in0;
 	out->receiver_drops = socket_drops(family, l->rport, R) - recv_drops0;
-	out->backlog_drops = backlog_drops() - backlog_drops0;
+	/* A CPU gone offline, or a 32-bit counter wrapped: no bound, so no accounting. */
+	backlog_drops1 = backlog_drops();
+	out->backlog_unknown = backlog_drops1 < backlog_drops0;
+	out->backlog_drops = out->backlog_unknown ? 0 : backlog_drops1 - backlog_drops0;
 	out->relay_reloads = stat_value(stats, "relay", "reloads");
 	out->relay_errors = stat_value(stats, "total", "seal_errors") +
 			    stat_value(stats, "total", "send_errors") - errors0;
@@ -1065,7 +1068,8 @@ bool load_accounted(const struct load_result *r)
 	const uint64_t counted = r->relay_drops * R + r->receiver_drops + r->relay_errors;
 	/* What the relay's socket dropped of SRTCP: what it was sent and never read. */
 	const uint64_t rtcp_drops = r->rtcp.sent - r->relay_rtcp_in;
-	bool intact = !r->rtp.bad && !r->rtcp.bad && r->rtp.delivered <= r->rtp.expected &&
+	bool intact = !r->backlog_unknown && !r->rtp.bad && !r->rtcp.bad &&
+		      r->rtp.delivered <= r->rtp.expected &&
 		      r->rtcp.delivered <= r->rtcp.expected && r->relay_rtcp_in <= r->rtcp.sent;
 
 	if (r->backlog_drops)	/* which packets the backlog dropped is not known */

@@ -89,6 +89,7 @@ struct load_result {
 	 * of ours, each costing 1 (to a receiver) to R (to the relay) deliveries.
 	 */
 	uint64_t backlog_drops;
+	bool backlog_unknown;		/* the backlogs' count went down: not accounted */
 	uint64_t relay_errors;		/* the relay's seal_errors + send_errors */
 	uint64_t relay_reloads;		/* SIGHUPs the relay has taken, since it started */
 	double offered_pps;		/* RTP sent / seconds: what the senders really offered */
