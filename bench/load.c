@@ -162,46 +162,6 @@ static uint8_t pattern(unsigned int sender, uint64_t counter, unsigned int i)
 	return (uint8_t)(counter * 131 + sender * 7 + i);
 }
 
-static size_t make_packet(uint8_t *p, unsigned int sender, uint64_t counter, unsigned int payload)
-{
-	uint32_t ssrc = LOAD_SSRC0 + sender;
-	unsigned int i;
-
-	p[0] = 0x80;
-	p[1] = 96;
-	p[2] = (uint8_t)(counter >> 8);
-	p[3] = (uint8_t)counter;
-	for (i = 0; i < 4; i++)
-		p[4 + i] = (uint8_t)(counter >> (24 - 8 * i));	/* timestamp */
-	for (i = 0; i < 4; i++)
-		p[8 + i] = (uint8_t)(ssrc >> (24 - 8 * i));
-	for (i = 0; i < 8; i++)
-		p[12 + i] = (uint8_t)(counter >> (56 - 8 * i));
-	for (i = 8; i < payload; i++)
-		p[12 + i] = pattern(sender, counter, i);
-	return 12 + payload;
-}
-
-/* An opened packet: its sender and counter if it is intact and one of ours. */
-static bool check_packet(const struct load *l, const uint8_t *p, size_t len,
-			 unsigned int *sender, uint64_t *counter)
-{
-	uint32_t ssrc = (uint32_t)p[8] << 24 | (uint32_t)p[9] << 16 | (uint32_t)p[10] << 8 | p[11];
-	unsigned int i, payload = l->setup.payload;
-	uint64_t c = 0;
-
-	if (len != 12 + payload || ssrc - LOAD_SSRC0 >= l->setup.senders)
-		return false;
-	*sender = ssrc - LOAD_SSRC0;
-	for (i = 0; i < 8; i++)
-		c = c << 8 | p[12 + i];
-	for (i = 8; i < payload; i++)
-		if (p[12 + i] != pattern(*sender, c, i))
-			return false;
-	*counter = c;
-	return true;
-}
-
 static void put_be(uint8_t *p, uint64_t v, unsigned int bytes)
 {
 	while (bytes--)
@@ -215,6 +175,44 @@ static uint64_t get_be(const uint8_t *p, unsigned int bytes)
 	while (bytes--)
 		v = v << 8 | *p++;
 	return v;
+}
+
+static size_t make_packet(uint8_t *p, unsigned int sender, uint64_t counter, unsigned int payload)
+{
+	uint32_t ssrc = LOAD_SSRC0 + sender;
+	unsigned int i;
+
+	p[0] = 0x80;
+	p[1] = 96;
+	put_be(p + 2, counter, 2);	/* sequence number */
+	put_be(p + 4, counter, 4);	/* timestamp */
+	put_be(p + 8, ssrc, 4);
+	put_be(p + 12, counter, 8);
+	for (i = 8; i < payload; i++)
+		p[12 + i] = pattern(sender, counter, i);
+	return 12 + payload;
+}
+
+/* An opened packet: its sender and counter if it is intact and one of ours. */
+static bool check_packet(const struct load *l, const uint8_t *p, size_t len,
+			 unsigned int *sender, uint64_t *counter)
+{
+	unsigned int i, payload = l->setup.payload;
+	uint32_t ssrc;
+	uint64_t c;
+
+	if (len != 12 + payload)
+		return false;
+	ssrc = (uint32_t)get_be(p + 8, 4);
+	if (ssrc - LOAD_SSRC0 >= l->setup.senders)
+		return false;
+	*sender = ssrc - LOAD_SSRC0;
+	c = get_be(p + 12, 8);
+	for (i = 8; i < payload; i++)
+		if (p[12 + i] != pattern(*sender, c, i))
+			return false;
+	*counter = c;
+	return true;
 }
 
 /*
