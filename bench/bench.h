@@ -255,6 +255,13 @@ int bench_parse_uint(const char *s, unsigned int min, unsigned int max, unsigned
 /* Pin the calling thread to one CPU; 0 or -1 (with a message). */
 int bench_pin_cpu(unsigned int cpu);
 
+/* Pin the calling thread to the n CPUs of cpus[]; 0 or -1 (with a message). */
+int bench_pin_cpus(const unsigned int *cpus, unsigned int n);
+
+/* cpus[0..n) as "0,1,2" into buf; and as a JSON array. */
+void bench_cpu_list(char *buf, size_t size, const unsigned int *cpus, unsigned int n);
+json_object *bench_cpu_list_json(const unsigned int *cpus, unsigned int n);
+
 /*
  * The CPUs this process may run on (sched_getaffinity: a cpuset or taskset
  * can allow fewer than are online): how many, the first max of them, in

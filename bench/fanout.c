@@ -23,11 +23,13 @@
  *
  * --threads 1,2,4 runs that many forwarders at once after that, each a
  * thread with its own ring, sessions, socket (SO_REUSEPORT on one port, as
- * an SFU spreads its peers over cores) and receivers read by a receiving
- * thread of its own, sharing nothing, pinned a CPU each when there are
- * enough (--pin), for scaling: each count's delivered packets/s (wall
- * clock) and its scaling efficiency, that over count x the 1-thread rate of
- * the same round.
+ * an SFU spreads its peers over cores) and receivers, sharing nothing,
+ * pinned a CPU each when there are enough (--pin), for scaling: each
+ * count's delivered packets/s (wall clock) and its scaling efficiency, that
+ * over count x the 1-thread rate of the same round. Their receivers are
+ * counted where the copies land (--receiving count: a forwarder needs one
+ * CPU, as an SFU's does, whose receivers are elsewhere), or read by a
+ * receiving thread each (read: a CPU more each).
  *
  * Each contender's output is checked, byte for byte, after its warm-up
  * (see "checking the output"); copies lost on loopback are counted.
@@ -87,6 +89,7 @@ struct fanout_options {
 	unsigned int threads[MAX_THREAD_COUNTS];	/* ascending, threads[0] = 1 */
 	unsigned int n_threads;				/* 0: no threaded runs */
 	enum pin_mode pin;				/* of the threaded runs */
+	bool read_receivers;				/* theirs: a receiving thread each */
 	bool gro;
 };
 
@@ -102,13 +105,19 @@ static const char options_help[] =
 	"                   and SO_REUSEPORT socket, to the most receivers; runs of 0.5 s\n"
 	"                   (--quick 0.1 s), the counts interleaved; delivered packets/s\n"
 	"                   and the scaling efficiency (over count x the 1-thread rate);\n"
-	"                   0 skips (default 0; each 1..64, at most 8); each forwarder's\n"
-	"                   receivers are read by a receiving thread of its own\n"
+	"                   0 skips (default 0; each 1..64, at most 8)\n"
+	"  --receiving count|read  the threaded runs' receivers: count (default): each\n"
+	"                   copy is counted as it reaches its receiver's socket, where a\n"
+	"                   socket filter drops it (the socket's drop count): no\n"
+	"                   receiving thread, one CPU a forwarder; read: each\n"
+	"                   forwarder's receivers read by a receiving thread of its own\n"
+	"                   (RTP header only), a CPU each more\n"
 	"  --pin auto|yes|no  the threaded runs: forwarder i on the i-th CPU the process\n"
-	"                   may use, its receiving thread on the (most threads + i)-th;\n"
-	"                   auto (default): only when that is a CPU each, yes: anyway\n"
-	"                   (CPUs shared round robin), no: never\n"
-	"  --gro            the receiving sockets have UDP_GRO (GSO trains arrive whole)\n"
+	"                   may use (read: its receiving thread on the (most threads +\n"
+	"                   i)-th); auto (default): only when that is a CPU each, yes:\n"
+	"                   anyway (CPUs shared round robin), no: never\n"
+	"  --gro            the read receiving sockets have UDP_GRO (GSO trains arrive\n"
+	"                   whole)\n"
 	"  --json FILE      also write every figure with all its runs as JSON\n"
 	"  --clock wall|cpu the forwarding thread's CPU time (default here), or CLOCK_MONOTONIC\n"
 	"  --help           this text\n";
@@ -731,7 +740,7 @@ static uint64_t drains_packets(const struct video_drain *d, unsigned int n)
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		packets += atomic_load(&d[i].packets);
+		packets += video_drain_packets(&d[i]);
 	return packets;
 }
 
@@ -768,7 +777,7 @@ static int run_count(unsigned int n, struct video_drain *d, const struct fanout_
 	struct run_latency *lat[N_CONTENDERS];
 	json_object *jg, *jc;
 	struct check_result *chk[N_CONTENDERS];
-	uint64_t before = atomic_load(&d->packets), sent, arrived, checked = 0, check_lost = 0;
+	uint64_t before = video_drain_packets(d), sent, arrived, checked = 0, check_lost = 0;
 	const unsigned int runs = o->common.runs;
 	double ratio;
 	struct bench_stats rs;
@@ -889,14 +898,20 @@ out:
  *
  * Scaling: forwarder i is a thread with its own ring, sessions, socket
  * (SO_REUSEPORT on one port, as an SFU spreads its peers over cores) and
- * receivers, and its receivers are drained by a thread of their own
- * (receiving thread i), so that nothing is shared between forwarders and
- * the receiving side grows with them instead of capping them. Pinned,
- * forwarder i runs on the i-th CPU the process may use and receiving
- * thread i on the (most forwarders + i)-th: a CPU each. With fewer CPUs
- * than that, --pin auto pins nothing (the scheduler shares them out) and
- * says so; --pin yes pins anyway, the CPUs taken round robin.
+ * receivers, so that nothing is shared between forwarders. Its receivers
+ * are sinks (video_sink_start) by default: an SFU's receivers are other
+ * machines, and a thread reading them here would take a CPU each from the
+ * forwarders being measured. With --receiving read, a thread of their own
+ * reads them (receiving thread i), so that the receiving side grows with
+ * the forwarders instead of capping them. Pinned, forwarder i runs on the
+ * i-th CPU the process may use and receiving thread i on the (most
+ * forwarders + i)-th: a CPU each. With fewer CPUs than that, --pin auto
+ * pins nothing (the scheduler shares them out) and says so; --pin yes pins
+ * anyway, the CPUs taken round robin.
  */
+#define SINK_RECEIVING "counted as they reach each receiver's socket, where a socket filter " \
+	"drops them (the socket's drop count), no receiving thread"
+
 struct pin_plan {
 	bool pinned;
 	unsigned int available;		/* CPUs the process may use (sched_getaffinity) */
@@ -905,9 +920,10 @@ struct pin_plan {
 	char note[192];
 };
 
-static void pin_plan_of(enum pin_mode mode, unsigned int max_t, struct pin_plan *p)
+static void pin_plan_of(enum pin_mode mode, unsigned int max_t, bool read_receivers,
+			struct pin_plan *p)
 {
-	unsigned int cpus[2 * MAX_THREADS], have, i;
+	unsigned int cpus[2 * MAX_THREADS], have, i, threads = read_receivers ? 2 * max_t : max_t;
 
 	memset(p, 0, sizeof(*p));
 	p->available = bench_allowed_cpus(cpus, 2 * MAX_THREADS);
@@ -921,10 +937,10 @@ static void pin_plan_of(enum pin_mode mode, unsigned int max_t, struct pin_plan 
 			 "(sched_getaffinity failed)");
 		return;
 	}
-	if (mode == PIN_AUTO && p->available < 2 * max_t) {
+	if (mode == PIN_AUTO && p->available < threads) {
 		snprintf(p->note, sizeof(p->note), "%u CPUs available, fewer than %u forwarders + "
 			 "%u receiving threads: the scheduler shares them out (--pin yes pins anyway)",
-			 p->available, max_t, max_t);
+			 p->available, max_t, threads - max_t);
 		return;
 	}
 	p->pinned = true;
@@ -932,31 +948,12 @@ static void pin_plan_of(enum pin_mode mode, unsigned int max_t, struct pin_plan 
 		p->forwarder_cpu[i] = cpus[i % have];
 		p->drain_cpu[i] = cpus[(max_t + i) % have];
 	}
-	if (p->available < 2 * max_t)
+	if (p->available < threads)
 		snprintf(p->note, sizeof(p->note), "--pin yes: %u CPUs available for %u forwarders "
-			 "+ %u receiving threads, so some share a CPU", p->available, max_t, max_t);
+			 "+ %u receiving threads, so some share a CPU", p->available, max_t,
+			 threads - max_t);
 	else
 		snprintf(p->note, sizeof(p->note), "a CPU each");
-}
-
-/* "0,1,2" into buf; and the same as a JSON array. */
-static void cpu_list(char *buf, size_t size, const unsigned int *cpu, unsigned int n)
-{
-	unsigned int i;
-
-	buf[0] = 0;
-	for (i = 0; i < n; i++)
-		snprintf(buf + strlen(buf), size - strlen(buf), "%s%u", i ? "," : "", cpu[i]);
-}
-
-static json_object *cpu_list_json(const unsigned int *cpu, unsigned int n)
-{
-	json_object *a = json_object_new_array();
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		json_object_array_add(a, json_object_new_int64(cpu[i]));
-	return a;
 }
 
 /* Room for needed open files: the soft limit raised as far as the hard one; 0 or -1. */
@@ -1104,13 +1101,13 @@ static int run_threads(const unsigned int *counts, unsigned int n_counts, unsign
 	socklen_t alen = sizeof(a);
 	struct bench_stats sp, sc, sd, se;
 	json_object *jc;
-	char fwd_cpus[4 * MAX_THREADS + 1], drain_cpus[4 * MAX_THREADS + 1];
+	char fwd_cpus[4 * MAX_THREADS + 1], drain_cpus[4 * MAX_THREADS + 1], recv_cpu[24] = "";
 	uint64_t sent = 0, arrived = 0;
 	unsigned int i, r, c, n_drains = 0;
 	uint16_t port = 0;
 	int err = drains ? 0 : -1;
 
-	pin_plan_of(o->pin, max_t, &plan);
+	pin_plan_of(o->pin, max_t, o->read_receivers, &plan);
 	memset(w, 0, sizeof(w));
 	/*
 	 * Each forwarder: n receiving sockets, a socket and a ring; the receivers
@@ -1119,11 +1116,12 @@ static int run_threads(const unsigned int *counts, unsigned int n_counts, unsign
 	if (!err)
 		err = fd_room((max_t + 1) * (n + 4) + 64);
 	for (i = 0; i < max_t && !err; i++) {
-		err = video_drain_start(&drains[i], n, o->gro, false, false);
+		err = o->read_receivers ? video_drain_start(&drains[i], n, o->gro, false, false) :
+					  video_sink_start(&drains[i], n);
 		if (err)
 			break;
 		n_drains++;
-		if (plan.pinned)
+		if (plan.pinned && o->read_receivers)
 			err = video_drain_pin(&drains[i], plan.drain_cpu[i]);
 	}
 	for (i = 0; i < max_t && !err; i++) {
@@ -1162,19 +1160,25 @@ static int run_threads(const unsigned int *counts, unsigned int n_counts, unsign
 		     "each, interleaved, medians\n", n, runs, seconds);
 	fprintf(out, "  cpus available: %u (of %ld online)\n", plan.available,
 		sysconf(_SC_NPROCESSORS_ONLN));
-	fprintf(out, "  receiving threads: %u, one per forwarder, each reading only its "
-		     "forwarder's receivers (RTP header only)%s\n", max_t,
-		o->gro ? ", UDP_GRO on" : "");
-	if (plan.pinned) {
-		cpu_list(fwd_cpus, sizeof(fwd_cpus), plan.forwarder_cpu, max_t);
-		cpu_list(drain_cpus, sizeof(drain_cpus), plan.drain_cpu, max_t);
+	if (o->read_receivers)
+		fprintf(out, "  receiving threads: %u, one per forwarder, each reading only its "
+			     "forwarder's receivers (RTP header only)%s\n", max_t,
+			o->gro ? ", UDP_GRO on" : "");
+	else
+		fprintf(out, "  receivers: %s\n", SINK_RECEIVING);
+	bench_cpu_list(fwd_cpus, sizeof(fwd_cpus), plan.forwarder_cpu, max_t);
+	bench_cpu_list(drain_cpus, sizeof(drain_cpus), plan.drain_cpu, max_t);
+	if (plan.pinned && o->read_receivers)
 		fprintf(out, "  pinned: yes (%s); forwarder i on cpu %s, its receiving thread on "
 			     "cpu %s (i = 0, 1, ...)\n", plan.note, fwd_cpus, drain_cpus);
-	} else {
+	else if (plan.pinned)
+		fprintf(out, "  pinned: yes (%s); forwarder i on cpu %s (i = 0, 1, ...)\n",
+			plan.note, fwd_cpus);
+	else
 		fprintf(out, "  pinned: no (%s)\n", plan.note);
-	}
 	fprintf(out, "  %7s %16s %18s %12s %14s %22s\n", "threads", "delivered pkt/s",
-		"spread (min..max)", "CPU ns/pkt", "recv CPU ns/pkt", "of threads x 1 thread");
+		"spread (min..max)", "CPU ns/pkt", o->read_receivers ? "recv CPU ns/pkt" : "",
+		"of threads x 1 thread");
 	*jt = json_object_new_object();
 	jc = json_object_new_array();
 	for (c = 0; c < n_counts; c++) {
@@ -1186,17 +1190,20 @@ static int run_threads(const unsigned int *counts, unsigned int n_counts, unsign
 		bench_stats_of(cpu[c], runs, &sc);
 		bench_stats_of(drain_cpu[c], runs, &sd);
 		bench_stats_of(eff[c], runs, &se);
-		fprintf(out, "  %7u %16.0f %+8.1f%%..%+.1f%% %12.0f %14.0f %22.2f\n", counts[c],
+		if (o->read_receivers)
+			snprintf(recv_cpu, sizeof(recv_cpu), "%.0f", sd.median);
+		fprintf(out, "  %7u %16.0f %+8.1f%%..%+.1f%% %12.0f %14s %22.2f\n", counts[c],
 			sp.median, 100 * (sp.min / sp.median - 1), 100 * (sp.max / sp.median - 1),
-			sc.median, sd.median, se.median);
+			sc.median, recv_cpu, se.median);
 		json_object_object_add(j, "name", json_object_new_string("ksrtp forward"));
 		json_object_object_add(j, "threads", json_object_new_int64(counts[c]));
 		json_object_object_add(j, "receivers", json_object_new_int64(n));
 		json_object_object_add(j, "delivered_pkt_per_s", bench_stats_json(pps[c], runs));
 		json_object_object_add(j, "cpu_ns_per_pkt", bench_stats_json(cpu[c], runs));
 		json_object_object_add(j, "scaling_efficiency", bench_stats_json(eff[c], runs));
-		json_object_object_add(j, "receiving_cpu_ns_per_pkt",
-				       bench_stats_json(drain_cpu[c], runs));
+		if (o->read_receivers)
+			json_object_object_add(j, "receiving_cpu_ns_per_pkt",
+					       bench_stats_json(drain_cpu[c], runs));
 		json_object_array_add(jc, j);
 	}
 	fprintf(out, "  copies: %" PRIu64 " sent, %" PRIu64 " lost on loopback\n", sent,
@@ -1207,14 +1214,17 @@ static int run_threads(const unsigned int *counts, unsigned int n_counts, unsign
 	json_object_object_add(*jt, "pin", json_object_new_string(pin_mode_names[o->pin]));
 	json_object_object_add(*jt, "pinned", json_object_new_boolean(plan.pinned));
 	json_object_object_add(*jt, "pin_note", json_object_new_string(plan.note));
-	if (plan.pinned) {
-		json_object_object_add(*jt, "forwarder_cpus", cpu_list_json(plan.forwarder_cpu, max_t));
+	if (plan.pinned)
+		json_object_object_add(*jt, "forwarder_cpus",
+				       bench_cpu_list_json(plan.forwarder_cpu, max_t));
+	if (plan.pinned && o->read_receivers)
 		json_object_object_add(*jt, "receiving_thread_cpus",
-				       cpu_list_json(plan.drain_cpu, max_t));
-	}
-	json_object_object_add(*jt, "receiving_threads", json_object_new_int64(max_t));
-	json_object_object_add(*jt, "receiving", json_object_new_string(
-		"a thread per forwarder reading only its receivers, RTP header only (MSG_TRUNC)"));
+				       bench_cpu_list_json(plan.drain_cpu, max_t));
+	json_object_object_add(*jt, "receiving_threads",
+			       json_object_new_int64(o->read_receivers ? max_t : 0));
+	json_object_object_add(*jt, "receiving", json_object_new_string(o->read_receivers ?
+		"a thread per forwarder reading only its receivers, RTP header only (MSG_TRUNC)" :
+		SINK_RECEIVING));
 	json_object_object_add(*jt, "copies_to_receivers", copies_json(sent, arrived));
 	json_object_object_add(*jt, "counts", jc);
 	return 0;
@@ -1268,12 +1278,13 @@ static int parse_threads(const char *arg, struct fanout_options *o)
 	return 0;
 }
 
-enum { OPT_RECEIVERS = 1, OPT_THREADS, OPT_PIN, OPT_GRO };
+enum { OPT_RECEIVERS = 1, OPT_THREADS, OPT_RECEIVING, OPT_PIN, OPT_GRO };
 
 static const struct option fanout_longopts[] = {
 	BENCH_COMMON_OPTIONS,
 	{ "receivers", required_argument, NULL, OPT_RECEIVERS },
 	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "receiving", required_argument, NULL, OPT_RECEIVING },
 	{ "pin", required_argument, NULL, OPT_PIN },
 	{ "gro", no_argument, NULL, OPT_GRO },
 	{ NULL, 0, NULL, 0 },
@@ -1288,6 +1299,11 @@ static int parse_fanout_option(void *ctx, int val, const char *arg)
 		return parse_list(arg, 1, MAX_RECEIVERS, o->counts, MAX_COUNTS, &o->n_counts);
 	case OPT_THREADS:
 		return parse_threads(arg, o);
+	case OPT_RECEIVING:
+		if (strcmp(arg, "count") && strcmp(arg, "read"))
+			return 1;
+		o->read_receivers = !strcmp(arg, "read");
+		return 0;
 	case OPT_PIN:
 		for (o->pin = PIN_AUTO; o->pin <= PIN_NO; o->pin++)
 			if (!strcmp(arg, pin_mode_names[o->pin]))

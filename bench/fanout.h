@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ksrtp-bench fanout's limits that other subcommands plan with: the report
- * gives it --threads 1,2,4,...,<half the CPUs it may use>, which must stay
+ * gives it --threads 1,2,4,...,<the CPUs it may use>, which must stay
  * within them on a machine of any size; and the scaling target.
  */
 #ifndef KSRTP_BENCH_FANOUT_H

@@ -345,9 +345,9 @@ static void step_args(const struct report *r, struct report_step *s)
 	if (k)
 		add_args(s, r->common.quick ? k->quick_args : k->args);
 	if (k && k->threads_per_cpu && strstr(s->command->options, "--threads")) {
-		/* A CPU each for a forwarder and its receiving thread: fanout pins them then. */
-		long half = (long)bench_allowed_cpus(NULL, 0) / 2;
-		long top = half < 2 ? 2 : half < FANOUT_MAX_THREADS ? half : FANOUT_MAX_THREADS;
+		/* A CPU each forwarder (its receivers count, no thread reads them): pinned then. */
+		long cpus = (long)bench_allowed_cpus(NULL, 0);
+		long top = cpus < 2 ? 2 : cpus < FANOUT_MAX_THREADS ? cpus : FANOUT_MAX_THREADS;
 		char list[64] = "1";
 		long t;
 

@@ -545,6 +545,8 @@ static void scaling_verdict(FILE *f, json_object *scaling, json_object *machine,
 		       " x linear");
 	item(f, md, "largest thread count measured: %.0f, efficiency %s", report_number(largest,
 	     "threads"), eff);
+	if (*report_string(scaling, "receiving"))
+		item(f, md, "receivers: %s", report_string(scaling, "receiving"));
 	if (isnan(cpus) || cpus < needed)
 		item(f, md, "target: %snot measurable here%s: this machine has %.0f CPUs; run make "
 		     "bench-static and the static binaries on a machine with >= %d cores%s",

@@ -527,21 +527,50 @@ int bench_parse_uint(const char *s, unsigned int min, unsigned int max, unsigned
 	return 0;
 }
 
-int bench_pin_cpu(unsigned int cpu)
+int bench_pin_cpus(const unsigned int *cpus, unsigned int n)
 {
+	char list[64];
 	cpu_set_t set;
+	unsigned int i;
 
-	if (cpu >= CPU_SETSIZE) {
-		fprintf(stderr, "ksrtp-bench: no cpu %u\n", cpu);
-		return -1;
-	}
 	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
+	for (i = 0; i < n; i++) {
+		if (cpus[i] >= CPU_SETSIZE) {
+			fprintf(stderr, "ksrtp-bench: no cpu %u\n", cpus[i]);
+			return -1;
+		}
+		CPU_SET(cpus[i], &set);
+	}
 	if (sched_setaffinity(0, sizeof(set), &set)) {
-		fprintf(stderr, "ksrtp-bench: cannot pin to cpu %u: %s\n", cpu, strerror(errno));
+		bench_cpu_list(list, sizeof(list), cpus, n);
+		fprintf(stderr, "ksrtp-bench: cannot pin to cpu %s: %s\n", list, strerror(errno));
 		return -1;
 	}
 	return 0;
+}
+
+int bench_pin_cpu(unsigned int cpu)
+{
+	return bench_pin_cpus(&cpu, 1);
+}
+
+void bench_cpu_list(char *buf, size_t size, const unsigned int *cpus, unsigned int n)
+{
+	unsigned int i;
+
+	buf[0] = 0;
+	for (i = 0; i < n; i++)
+		snprintf(buf + strlen(buf), size - strlen(buf), "%s%u", i ? "," : "", cpus[i]);
+}
+
+json_object *bench_cpu_list_json(const unsigned int *cpus, unsigned int n)
+{
+	json_object *a = json_object_new_array();
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_int64(cpus[i]));
+	return a;
 }
 
 unsigned int bench_allowed_cpus(unsigned int *cpus, unsigned int max)

@@ -53,6 +53,7 @@ struct video_drain {
 	struct sockaddr_in *addrs;	/* where each listens */
 	bool gro;			/* UDP_GRO: trains arrive whole, counted by segment */
 	bool spin;			/* poll the sockets without sleeping: no wakeups */
+	bool sink;			/* no thread: counted where they land (video_sink_start) */
 	pthread_t thread;
 	bool running;
 	atomic_bool stop;
@@ -69,6 +70,19 @@ struct video_drain {
  */
 int video_drain_start(struct video_drain *d, unsigned int n, bool gro, bool spin, bool stamped);
 
+/*
+ * n receivers with no thread to read them, for runs in which a receiving
+ * thread would want a CPU of its own: each datagram reaches its socket
+ * through the whole loopback receive path (a GSO train cut into its
+ * segments there, as without UDP_GRO), and a socket filter then drops it,
+ * which the socket counts (SO_MEMINFO's drops): nothing queues, nothing
+ * wakes up. 0 or -1 with a message.
+ */
+int video_sink_start(struct video_drain *d, unsigned int n);
+
+/* Datagrams (GRO: segments) the receivers have got so far. */
+uint64_t video_drain_packets(const struct video_drain *d);
+
 /* Whether the receivers have got anything, waiting up to a second for it. */
 bool video_drain_got_some(const struct video_drain *d);
 
@@ -78,7 +92,7 @@ void video_drain_latency(struct video_drain *d, unsigned int tag, double *p50, d
 /* Pin the receiving thread to cpu; 0 or -1 with a message. */
 int video_drain_pin(struct video_drain *d, unsigned int cpu);
 
-/* The CPU time the receiving thread has used so far, in ns (0 if unknown). */
+/* The CPU time the receiving thread has used so far, in ns (0 if unknown or none). */
 uint64_t video_drain_cpu_ns(const struct video_drain *d);
 
 void video_drain_stop(struct video_drain *d);
