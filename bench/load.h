@@ -22,10 +22,9 @@
  * Every run records the rate asked for (the target) beside the rate the
  * senders really offered (RTP sent / seconds): a sender scheduled late does
  * not make up for lost time in one burst, so on a busy machine it offers
- * less, and such a run is flagged (load_short()). The senders, the
- * receiving threads and the relay run SCHED_RR when permitted (root), a
- * pacing sender a step above the others (load.c says why), so that neither
- * the neighbours nor each other starve them.
+ * less, and such a run is flagged (load_short()). With more CPUs than the
+ * relay has workers, the relay runs on CPUs of its own and the generator on
+ * the rest (load.c says why).
  */
 #ifndef KSRTP_BENCH_LOAD_H
 #define KSRTP_BENCH_LOAD_H
@@ -94,7 +93,6 @@ struct load_result {
 	uint64_t relay_reloads;		/* SIGHUPs the relay has taken, since it started */
 	double offered_pps;		/* RTP sent / seconds: what the senders really offered */
 	uint64_t late_skipped;		/* RTP packets not sent: a sender was scheduled too late */
-	bool senders_realtime;		/* the sending threads got SCHED_RR */
 	double relay_pps;		/* RTP packets in that the relay forwarded: delivered / R / s */
 	unsigned int workers;
 	/* CPU time, % of one core, over busy_seconds (the senders' over seconds) */

@@ -686,6 +686,8 @@ static void load_setup_item(FILE *f, json_object *setup, bool md)
 /* Offered under this fraction of the rate asked for: the generator fell short. */
 #define SHORT_OF_TARGET 0.95
 
+#define KEPT_UP_NOTE " and kept up with (its last delivery within 20 ms of the sending's end)"
+
 /* What the capacity search found (load_capacity(), in both load and soak). */
 static void capacity_items(FILE *f, json_object *j, bool md)
 {
@@ -710,10 +712,10 @@ static void capacity_items(FILE *f, json_object *j, bool md)
 		return;
 	if (cap > 0 && !isnan(receivers))
 		item(f, md, "capacity: %.0f packets/s in (%.0f out): the highest rate tried that "
-		     "lost nothing", cap, cap * receivers);
+		     "lost nothing%s", cap, cap * receivers, KEPT_UP_NOTE);
 	else if (cap > 0)
-		item(f, md, "capacity: %.0f packets/s in: the highest rate tried that lost nothing",
-		     cap);
+		item(f, md, "capacity: %.0f packets/s in: the highest rate tried that lost nothing%s",
+		     cap, KEPT_UP_NOTE);
 	else
 		item(f, md, "capacity: none found: every rate tried lost packets");
 	if (cap > 0 && offered_short) {
