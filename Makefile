@@ -97,6 +97,7 @@ check: deps
 	@$(MAKE) --no-print-directory check-checkpatch
 	@$(MAKE) --no-print-directory check-compat
 	@$(MAKE) --no-print-directory check-bench
+	@$(MAKE) --no-print-directory check-static
 	@$(MAKE) --no-print-directory check-soak
 	@$(MAKE) --no-print-directory check-vm
 	@scripts/summarize $(RESULTS)

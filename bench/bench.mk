@@ -11,6 +11,8 @@
 #                       and load --quick over IPv6 with SRTCP (bench-load-ipv6-srtcp)
 #   make bench-static   ksrtp-bench and ksrtp-relay for a machine without packages,
 #                       in $(BUILD)/static/
+#   make check-static   (part of make check) that bundle in a chroot of its own:
+#                       fanout and load --quick ("PASS bench-static")
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_HDRS := $(wildcard bench/*.h)
 BENCH_OUT := bench/out
@@ -24,7 +26,7 @@ BENCH_LIBS := -lsrtp2 -ljson-c -lvpx -lm
 # The relay's load generator (ksrtp-bench load, soak) drives this binary.
 BENCH_RELAY = $(if $(RELAY_SRCS),$(BUILD)/ksrtp-relay)
 
-.PHONY: bench check-bench bench-static FORCE
+.PHONY: bench check-bench bench-static check-static FORCE
 
 # Rebuilt when the commit (or its dirtiness) changes, so the binary names what it measures.
 $(BUILD)/bench-commit: FORCE
@@ -112,3 +114,9 @@ bench-static: $(STATIC_BENCH) $(if $(wildcard bench/relay/relay.mk),relay-static
 	@$(if $(wildcard bench/relay/relay.mk),ln -sf ../ksrtp-relay $(STATIC_DIR)/lib/ksrtp-relay)
 	@echo "bench-static: $(STATIC_DIR)/ksrtp-bench (libraries in $(STATIC_DIR)/lib:" \
 		"$$(ls $(STATIC_DIR)/lib | grep -c '\.so') shared ones, NSS's and the C library's)"
+
+check-static:
+	@$(MAKE) --no-print-directory -s WERROR=1 bench-static >$(BUILD)/bench-static.log 2>&1 || \
+		{ echo "FAIL bench-static (build)"; echo "FAIL bench-static" >>$(RESULTS); \
+		  tail -n 30 $(BUILD)/bench-static.log; exit 0; }
+	@scripts/check-static $(RESULTS) $(STATIC_DIR)
