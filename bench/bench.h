@@ -258,7 +258,7 @@ int bench_pin_cpu(unsigned int cpu);
 /* Pin the calling thread to the n CPUs of cpus[]; 0 or -1 (with a message). */
 int bench_pin_cpus(const unsigned int *cpus, unsigned int n);
 
-/* cpus[0..n) as "0,1,2" into buf; and as a JSON array. */
+/* cpus[0..n) as "0-3,5" into buf (cut at size); and as a JSON array. */
 void bench_cpu_list(char *buf, size_t size, const unsigned int *cpus, unsigned int n);
 json_object *bench_cpu_list_json(const unsigned int *cpus, unsigned int n);
 

@@ -116,6 +116,7 @@ bench-static: $(STATIC_BENCH) $(if $(wildcard bench/relay/relay.mk),relay-static
 		"$$(ls $(STATIC_DIR)/lib | grep -c '\.so') shared ones, NSS's and the C library's)"
 
 check-static:
+	@mkdir -p $(BUILD) $(dir $(RESULTS))
 	@$(MAKE) --no-print-directory -s WERROR=1 bench-static >$(BUILD)/bench-static.log 2>&1 || \
 		{ echo "FAIL bench-static (build)"; echo "FAIL bench-static" >>$(RESULTS); \
 		  tail -n 30 $(BUILD)/bench-static.log; exit 0; }

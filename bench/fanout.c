@@ -924,6 +924,7 @@ static void pin_plan_of(enum pin_mode mode, unsigned int max_t, bool read_receiv
 			struct pin_plan *p)
 {
 	unsigned int cpus[2 * MAX_THREADS], have, i, threads = read_receivers ? 2 * max_t : max_t;
+	char what[64];
 
 	memset(p, 0, sizeof(*p));
 	p->available = bench_allowed_cpus(cpus, 2 * MAX_THREADS);
@@ -937,10 +938,11 @@ static void pin_plan_of(enum pin_mode mode, unsigned int max_t, bool read_receiv
 			 "(sched_getaffinity failed)");
 		return;
 	}
+	snprintf(what, sizeof(what), "%u forwarders%s", max_t,
+		 read_receivers ? " + as many receiving threads" : "");
 	if (mode == PIN_AUTO && p->available < threads) {
-		snprintf(p->note, sizeof(p->note), "%u CPUs available, fewer than %u forwarders + "
-			 "%u receiving threads: the scheduler shares them out (--pin yes pins anyway)",
-			 p->available, max_t, threads - max_t);
+		snprintf(p->note, sizeof(p->note), "%u CPUs available, fewer than %s: the scheduler "
+			 "shares them out (--pin yes pins anyway)", p->available, what);
 		return;
 	}
 	p->pinned = true;
@@ -949,9 +951,8 @@ static void pin_plan_of(enum pin_mode mode, unsigned int max_t, bool read_receiv
 		p->drain_cpu[i] = cpus[(max_t + i) % have];
 	}
 	if (p->available < threads)
-		snprintf(p->note, sizeof(p->note), "--pin yes: %u CPUs available for %u forwarders "
-			 "+ %u receiving threads, so some share a CPU", p->available, max_t,
-			 threads - max_t);
+		snprintf(p->note, sizeof(p->note), "--pin yes: %u CPUs available for %s, so some "
+			 "share a CPU", p->available, what);
 	else
 		snprintf(p->note, sizeof(p->note), "a CPU each");
 }

@@ -7,12 +7,13 @@
  * that nothing is lost there. Above capacity packets are dropped, and every
  * drop must be accounted for.
  *
- * On a machine with few cores the generator (sending and receiving threads,
- * sealing and opening as much as the relay) competes with the relay: the
- * output says when the senders could not even fill the relay's socket, when
- * they offered less than the rate asked for (every figure is the rate
- * really offered, the target beside it), and the per-worker CPU whether the
- * relay was the one running out.
+ * The generator (sending and receiving threads, sealing and opening as much
+ * as the relay) runs on CPUs other than the relay's where there are enough
+ * (struct load_cpus), and on a machine with few cores it is often the
+ * bottleneck: the output says when the senders could not even fill the
+ * relay's socket, when they offered less than the rate asked for (every
+ * figure is the rate really offered, the target beside it), and the
+ * per-worker CPU whether the relay was the one running out.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -1057,7 +1058,8 @@ int load_run(struct load *l, double rate, unsigned int ms, struct load_result *o
 	out->relay_errors = stat_value(stats, "total", "seal_errors") +
 			    stat_value(stats, "total", "send_errors") - errors0;
 	out->offered_pps = (double)out->rtp.sent / seconds;
-	out->relay_pps = (double)out->rtp.delivered / R / seconds;
+	/* Over the time busy: in overload the relay works through its socket after the end. */
+	out->relay_pps = (double)out->rtp.delivered / R / busy;
 	if (!load_accounted(out))	/* where the relay lost them may show in its counters */
 		fprintf(stderr, "ksrtp-bench load: a loss no drop explains; the relay's counters "
 				"since it started:\n%s", stats);
@@ -1205,16 +1207,18 @@ void load_print(FILE *f, const char *label, const struct load_result *r)
 #define CAPACITY_STEP 0.9
 #define CAPACITY_STEPS 12
 /*
- * A run that lost nothing sets the capacity only if the relay kept up: its
+ * A run that lost nothing sets the capacity only if it was kept up with: its
  * last delivery came at most this long after the sending stopped. A relay
- * that fell behind lives off its socket buffer (tens of thousands of
- * packets) and can end a short run without a loss at a rate it cannot
- * sustain: on 2 cores such a 1 s run set a capacity of 288000 packets/s,
- * and a 30 s soak at 80% of it then overflowed the relay's socket.
+ * (or a receiving thread) that fell behind lives off its socket buffer
+ * (tens of thousands of packets) and can end a short run without a loss at
+ * a rate it cannot sustain: on 2 cores such a 1 s run set a capacity of
+ * 288000 packets/s, and a 30 s soak at 80% of it then overflowed the
+ * relay's socket. The receiving threads count too: a soak fails as surely
+ * when their sockets overflow.
  */
 #define CAPACITY_KEPT_UP_S 0.02
 
-/* Whether a run lost nothing and the relay kept up with it (CAPACITY_KEPT_UP_S). */
+/* Whether a run lost nothing and was kept up with (CAPACITY_KEPT_UP_S). */
 static bool kept_up(const struct load_result *r)
 {
 	return r->rtp.sent && !load_lost(r) && r->busy_seconds - r->seconds <= CAPACITY_KEPT_UP_S;
@@ -1244,7 +1248,8 @@ static int sustains(struct load *l, double rate, double pct, unsigned int runs, 
 			return -1;
 		if (res.rtp.sent && !load_lost(&res) && !kept_up(&res))
 			printf("  %-10s lost nothing, but deliveries went on %.0f ms after the sending "
-			       "stopped: the relay fell behind and lived off its socket buffer\n", "",
+			       "stopped: the relay or the receivers fell behind and lived off their "
+			       "socket buffers\n", "",
 			       1e3 * (res.busy_seconds - res.seconds));
 		if (!kept_up(&res)) {
 			c->sustained_pps = 0;
@@ -1306,11 +1311,12 @@ int load_capacity(struct load *l, unsigned int runs, unsigned int ms, struct loa
 		printf("the senders never filled the relay's socket: the figures are the "
 		       "generator's, the relay's capacity is higher\n");
 	if (rc)
-		printf("capacity: none; every rate down to %.0f packets/s lost packets\n", rate);
+		printf("capacity: none; at every rate down to %.0f packets/s a run lost packets or "
+		       "fell behind\n", rate);
 	else
 		printf("capacity: %.0f %spackets/s in (%.0f out), offered and delivered without loss "
-		       "at the highest target whose %u runs all lost nothing and that the relay kept "
-		       "up with (target %.0f/s; the least offered of those runs)\n",
+		       "at the highest target whose %u runs all lost nothing and were kept up with "
+		       "(target %.0f/s; the least offered of those runs)\n",
 		       c->sustained_pps, l->setup.rtcp_every ? "RTP " : "",
 		       c->sustained_pps * l->setup.receivers, runs, c->sustained_target_pps);
 	if (!rc && c->sustained_short)
@@ -1323,6 +1329,8 @@ int load_capacity(struct load *l, unsigned int runs, unsigned int ms, struct loa
 	json_object_object_add(json, "capacity_offered_short",
 			       json_object_new_boolean(c->sustained_short));
 	json_object_object_add(json, "relay_saturated", json_object_new_boolean(c->saturated));
+	json_object_object_add(json, "capacity_kept_up_s",
+			       json_object_new_double(CAPACITY_KEPT_UP_S));
 	return rc;
 }
 
@@ -1364,8 +1372,8 @@ struct load_options {
 
 static const char options_help[] =
 	"  --quick          smoke test: runs of 300 ms, 3 in overload\n"
-	"  --runs N         overload runs; capacity is searched down from their median\n"
-	"                   (default 5)\n"
+	"  --runs N         overload runs, capacity searched down from their median; and\n"
+	"                   the runs each step of that search must all pass (default 5)\n"
 	"  --run-ms MS      length of each run (default 1000)\n"
 	LOAD_SETUP_HELP
 	"  --rate PPS       offer this many RTP packets/s instead of measuring capacity\n"
@@ -1613,8 +1621,8 @@ static int load_main(int argc, char **argv)
 	}
 	bench_machine_probe(&m);
 	bench_machine_print(stdout, &m);
-	printf("(loopback: the generator's sender and receiver threads share the CPUs with "
-	       "the relay)\n\n");
+	printf("(loopback: the generator seals and opens every packet too; where it runs, the "
+	       "cpus: line says)\n\n");
 	json_object_object_add(root, "machine", bench_machine_json(&m));
 	json_object_object_add(root, "setup", load_setup_json(&o.setup));
 	l = load_start(&o.setup);

@@ -93,7 +93,8 @@ struct load_result {
 	uint64_t relay_reloads;		/* SIGHUPs the relay has taken, since it started */
 	double offered_pps;		/* RTP sent / seconds: what the senders really offered */
 	uint64_t late_skipped;		/* RTP packets not sent: a sender was scheduled too late */
-	double relay_pps;		/* RTP packets in that the relay forwarded: delivered / R / s */
+	double relay_pps;		/* RTP packets in that the relay forwarded: delivered / R /
+					 * busy_seconds */
 	unsigned int workers;
 	/* CPU time, % of one core, over busy_seconds (the senders' over seconds) */
 	double worker_cpu[LOAD_MAX_WORKERS];	/* per relay worker */
@@ -125,9 +126,10 @@ bool load_short(const struct load_result *r);
  */
 struct load_capacity {
 	double overload_pps;		/* median packets/s in, offered all the senders can */
-	double sustained_pps;		/* offered in the highest-target run that lost
-					 * nothing: what was really sent and delivered */
-	double sustained_target_pps;	/* the rate that run asked for */
+	double sustained_pps;		/* the least offered (really sent and delivered)
+					 * in the runs of the highest target at which all
+					 * lost nothing and were kept up with */
+	double sustained_target_pps;	/* the rate those runs asked for */
 	bool sustained_short;		/* that run offered less than it asked for: the
 					 * capacity is a lower bound */
 	bool saturated;			/* the relay's socket overflowed in overload: if
@@ -136,9 +138,10 @@ struct load_capacity {
 };
 
 /*
- * runs overload runs of ms each, then runs at falling rates from their
- * median until one loses nothing; rows on stdout, every run into json.
- * 0, or -1 when a run failed, was not accounted for, or no rate was lossless.
+ * runs overload runs of ms each, then, at falling rates from their median,
+ * runs runs at each until all of them lose nothing and are kept up with
+ * (load.c's CAPACITY_KEPT_UP_S); rows on stdout, every run into json. 0, or
+ * -1 when a run failed, was not accounted for, or no rate was sustained.
  */
 int load_capacity(struct load *l, unsigned int runs, unsigned int ms, struct load_capacity *c,
 		  json_object *json);

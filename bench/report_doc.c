@@ -686,8 +686,6 @@ static void load_setup_item(FILE *f, json_object *setup, bool md)
 /* Offered under this fraction of the rate asked for: the generator fell short. */
 #define SHORT_OF_TARGET 0.95
 
-#define KEPT_UP_NOTE " and kept up with (its last delivery within 20 ms of the sending's end)"
-
 /* What the capacity search found (load_capacity(), in both load and soak). */
 static void capacity_items(FILE *f, json_object *j, bool md)
 {
@@ -695,6 +693,8 @@ static void capacity_items(FILE *f, json_object *j, bool md)
 	json_object *search = report_member(j, "capacity_search");
 	json_object *offered_short = report_member(j, "capacity_offered_short");
 	double cap = report_number(j, "capacity_pps");
+	double kept_up = report_number(j, "capacity_kept_up_s");
+	char kept[160] = "";
 	double receivers = report_number(report_member(j, "setup"), "receivers");
 	char buf[200];
 
@@ -710,14 +710,19 @@ static void capacity_items(FILE *f, json_object *j, bool md)
 		     "the rates are the relay's");
 	if (isnan(cap))
 		return;
+	/* Newer JSON: every run of the rate kept up with, within kept_up s of the end. */
+	if (!isnan(kept_up))
+		snprintf(kept, sizeof(kept), ", in every run, each kept up with (its last delivery "
+			 "within %.0f ms of the sending's end)", 1e3 * kept_up);
 	if (cap > 0 && !isnan(receivers))
 		item(f, md, "capacity: %.0f packets/s in (%.0f out): the highest rate tried that "
-		     "lost nothing%s", cap, cap * receivers, KEPT_UP_NOTE);
+		     "lost nothing%s", cap, cap * receivers, kept);
 	else if (cap > 0)
 		item(f, md, "capacity: %.0f packets/s in: the highest rate tried that lost nothing%s",
-		     cap, KEPT_UP_NOTE);
+		     cap, kept);
 	else
-		item(f, md, "capacity: none found: every rate tried lost packets");
+		item(f, md, "capacity: none found: every rate tried lost packets%s",
+		     isnan(kept_up) ? "" : " or fell behind");
 	if (cap > 0 && offered_short) {
 		/* load records what it offered as the capacity, and says when it fell short */
 		if (json_object_get_boolean(offered_short))

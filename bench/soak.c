@@ -176,8 +176,8 @@ static int soak_main(int argc, char **argv)
 	l = load_start(&o.setup);
 	if (!l)
 		return BENCH_EXIT_FAIL;
-	printf("ksrtp-bench soak: %u s at a target of %u%% of capacity (shared machine: the "
-	       "generator runs beside the relay)\n", o.seconds, o.fraction);
+	printf("ksrtp-bench soak: %u s at a target of %u%% of capacity (the generator runs "
+	       "beside the relay: the cpus: line says where)\n", o.seconds, o.fraction);
 	load_print_header(stdout, &o.setup);
 	ok = !load_capacity(l, common.runs, common.run_ms, &cap, root);
 	if (ok) {

@@ -556,11 +556,22 @@ int bench_pin_cpu(unsigned int cpu)
 
 void bench_cpu_list(char *buf, size_t size, const unsigned int *cpus, unsigned int n)
 {
-	unsigned int i;
+	unsigned int i, j;
 
 	buf[0] = 0;
-	for (i = 0; i < n; i++)
-		snprintf(buf + strlen(buf), size - strlen(buf), "%s%u", i ? "," : "", cpus[i]);
+	for (i = 0; i < n; i = j) {
+		/* A run of consecutive CPUs as "first-last", as taskset and cpusets write it. */
+		for (j = i + 1; j < n && cpus[j] == cpus[j - 1] + 1; j++)
+			;
+		if (j - i < 3)
+			j = i + 1;	/* two in a row read better as "0,1" */
+		if (j - i > 1)
+			snprintf(buf + strlen(buf), size - strlen(buf), "%s%u-%u", i ? "," : "",
+				 cpus[i], cpus[j - 1]);
+		else
+			snprintf(buf + strlen(buf), size - strlen(buf), "%s%u", i ? "," : "",
+				 cpus[i]);
+	}
 }
 
 json_object *bench_cpu_list_json(const unsigned int *cpus, unsigned int n)
