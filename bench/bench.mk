@@ -8,7 +8,9 @@
 #                       (ksrtp-bench report --help)
 #   make check-bench    (part of make check) every subcommand with --quick through
 #                       ksrtp-bench report, the VM's kernel run left to check-vm;
-#                       and load --quick over IPv6 with SRTCP (bench-load-ipv6-srtcp)
+#                       and load --quick over IPv6 with SRTCP (bench-load-ipv6-srtcp);
+#                       first check-report-fixtures: report --redraw on the
+#                       report.json files of tests/bench (bench-report-fixtures)
 #   make bench-static   ksrtp-bench and ksrtp-relay for a machine without packages,
 #                       in $(BUILD)/static/
 #   make check-static   (part of make check) that bundle in a chroot of its own:
@@ -26,7 +28,7 @@ BENCH_LIBS := -lsrtp2 -ljson-c -lvpx -lm
 # The relay's load generator (ksrtp-bench load, soak) drives this binary.
 BENCH_RELAY = $(if $(RELAY_SRCS),$(BUILD)/ksrtp-relay)
 
-.PHONY: bench check-bench bench-static check-static FORCE
+.PHONY: bench check-bench check-report-fixtures bench-static check-static FORCE
 
 # Rebuilt when the commit (or its dirtiness) changes, so the binary names what it measures.
 $(BUILD)/bench-commit: FORCE
@@ -52,7 +54,7 @@ bench:
 # A smoke run: the tools still run and the report is written; no timing is judged.
 # (ksrtp-bench report exits 1 when a subcommand failed or wrote no JSON.) kernel
 # runs in check-vm's guest; soak, which --quick leaves out, in check-soak.
-check-bench:
+check-bench: check-report-fixtures
 	@mkdir -p $(BUILD) $(dir $(RESULTS))
 	@out=$(BUILD)/bench-smoke; \
 	if $(MAKE) --no-print-directory -s WERROR=1 $(BUILD)/ksrtp-bench $(BENCH_RELAY) \
@@ -76,6 +78,22 @@ check-bench:
 	else \
 		echo "FAIL bench-load-ipv6-srtcp"; echo "FAIL bench-load-ipv6-srtcp" >>$(RESULTS); \
 		tail -n 30 $$log; \
+	fi
+
+# report --redraw on the hand-made report.json files of tests/bench: no crash on members
+# missing or of the wrong type, and fanout's scaling verdicts (scripts/check-report-fixtures).
+REPORT_FIXTURES := $(wildcard tests/bench/*.json)
+
+check-report-fixtures:
+	@mkdir -p $(BUILD) $(dir $(RESULTS))
+	@if $(MAKE) --no-print-directory -s WERROR=1 $(BUILD)/ksrtp-bench \
+		>$(BUILD)/report-fixtures-build.log 2>&1; then \
+		scripts/check-report-fixtures $(RESULTS) $(BUILD)/ksrtp-bench \
+			$(BUILD)/report-fixtures $(REPORT_FIXTURES); \
+	else \
+		echo "FAIL bench-report-fixtures (the build)"; \
+		echo "FAIL bench-report-fixtures" >>$(RESULTS); \
+		tail -n 30 $(BUILD)/report-fixtures-build.log; \
 	fi
 
 # ---- make bench-static: the tools for a machine with no compiler or packages ----

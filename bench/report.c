@@ -398,20 +398,15 @@ static void step_args(const struct report *r, struct report_step *s)
 /* The last report's time for the same subcommand and arguments, or NAN. */
 static double last_run_seconds(json_object *last, const struct report_step *s)
 {
-	json_object *steps, *st, *v;
+	json_object *steps = report_array(last, "steps"), *st;
 	size_t i;
 
-	if (!last || !json_object_object_get_ex(last, "steps", &steps) ||
-	    !json_object_is_type(steps, json_type_array))
-		return NAN;
-	for (i = 0; i < json_object_array_length(steps); i++) {
+	/* report_string(): a hand-edited "command": null would give strcmp() a NULL */
+	for (i = 0; steps && i < json_object_array_length(steps); i++) {
 		st = json_object_array_get_idx(steps, i);
-		if (json_object_object_get_ex(st, "command", &v) &&
-		    !strcmp(json_object_get_string(v), s->name) &&
-		    json_object_object_get_ex(st, "args", &v) &&
-		    !strcmp(json_object_get_string(v), s->args) &&
-		    json_object_object_get_ex(st, "status", &v) &&
-		    !strcmp(json_object_get_string(v), "ok"))
+		if (!strcmp(report_string(st, "command"), s->name) &&
+		    !strcmp(report_string(st, "args"), s->args) &&
+		    !strcmp(report_string(st, "status"), "ok"))
 			return report_number(st, "seconds");
 	}
 	return NAN;
@@ -528,14 +523,14 @@ static int load_last_report(struct report *r)
 
 	snprintf(path, sizeof(path), "%s/report.json", r->out_dir);
 	r->last = access(path, R_OK) ? NULL : json_object_from_file(path);
-	steps = report_member(r->last, "steps");
-	if (!json_object_is_type(steps, json_type_array)) {
+	steps = report_array(r->last, "steps");
+	if (!steps) {
 		fprintf(stderr, "ksrtp-bench report --redraw: %s: no report to redraw\n", path);
 		return -1;
 	}
-	results = report_member(r->last, "results");
+	results = report_object(r->last, "results");
 	method = report_member(r->last, "method");
-	r->machine_json = json_object_get(report_member(r->last, "machine"));
+	r->machine_json = json_object_get(report_object(r->last, "machine"));
 	r->commit = report_string(r->last, "git_commit");
 	r->common.quick = json_object_get_boolean(report_member(r->last, "quick"));
 	r->runs_set = !isnan(report_number(method, "runs"));
@@ -561,7 +556,8 @@ static int load_last_report(struct report *r)
 		s->status = !strcmp(status, "ok")      ? STEP_OK :
 			    !strcmp(status, "failed")  ? STEP_FAILED :
 			    !strcmp(status, "skipped") ? STEP_SKIPPED : STEP_PENDING;
-		s->json = json_object_get(report_member(results, name));
+		/* a subcommand's output is an object; anything else is left out */
+		s->json = json_object_get(report_object(results, name));
 		r->n_steps++;
 	}
 	printf("ksrtp-bench report --redraw: %u step%s of %s (measured %s, commit %s)\n",

@@ -85,6 +85,15 @@ bool report_stats(json_object *o, struct bench_stats *st, unsigned int *runs);
 double report_number(json_object *o, const char *key);
 /* o[key] (o may be NULL), or NULL. */
 json_object *report_member(json_object *o, const char *key);
+/*
+ * o[key] when it is a JSON object (report_object) or array (report_array),
+ * else NULL. report.json may be hand-edited, and json-c crashes or asserts
+ * when json_object_object_foreach() gets anything but an object or
+ * json_object_array_*() anything but an array: every member walked or
+ * indexed is taken through these.
+ */
+json_object *report_object(json_object *o, const char *key);
+json_object *report_array(json_object *o, const char *key);
 /* o[key] as a string, or "" when it is not one. */
 const char *report_string(json_object *o, const char *key);
 

@@ -41,34 +41,46 @@ json_object *report_member(json_object *o, const char *key)
 	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
 }
 
-const char *report_string(json_object *o, const char *key)
+/* o[key] when it has type t (a JSON null is a NULL member: never one), else NULL. */
+static json_object *member_of_type(json_object *o, const char *key, enum json_type t)
 {
 	json_object *v = report_member(o, key);
 
-	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
+	return v && json_object_is_type(v, t) ? v : NULL;
+}
+
+json_object *report_object(json_object *o, const char *key)
+{
+	return member_of_type(o, key, json_type_object);
+}
+
+json_object *report_array(json_object *o, const char *key)
+{
+	return member_of_type(o, key, json_type_array);
+}
+
+const char *report_string(json_object *o, const char *key)
+{
+	json_object *v = member_of_type(o, key, json_type_string);
+
+	return v ? json_object_get_string(v) : "";
 }
 
 bool report_is_stats(json_object *o)
 {
-	json_object *runs;
-
 	return json_object_is_type(o, json_type_object) && !isnan(report_number(o, "median")) &&
 	       !isnan(report_number(o, "min")) && !isnan(report_number(o, "max")) &&
-	       json_object_object_get_ex(o, "runs", &runs) &&
-	       json_object_is_type(runs, json_type_array);
+	       report_array(o, "runs");
 }
 
 bool report_stats(json_object *o, struct bench_stats *st, unsigned int *runs)
 {
-	json_object *r;
-
 	if (!report_is_stats(o))
 		return false;
 	st->median = report_number(o, "median");
 	st->min = report_number(o, "min");
 	st->max = report_number(o, "max");
-	json_object_object_get_ex(o, "runs", &r);
-	*runs = (unsigned int)json_object_array_length(r);
+	*runs = (unsigned int)json_object_array_length(report_array(o, "runs"));
 	return true;
 }
 
@@ -365,6 +377,18 @@ static double median_of(json_object *stats)
 	return report_number(stats, "median");
 }
 
+/* o[key], a count, as text: "-" when the JSON does not have it. */
+static const char *count_of(char *buf, size_t size, json_object *o, const char *key)
+{
+	double v = report_number(o, key);
+
+	if (isnan(v))
+		snprintf(buf, size, "-");
+	else
+		snprintf(buf, size, "%.0f", v);
+	return buf;
+}
+
 /*
  * crypto: one row a group (profile, direction, payload): one fixed ksrtp
  * variant, libsrtp2 and the raw ceiling side by side, with the ratios
@@ -375,7 +399,7 @@ static double median_of(json_object *stats)
 
 static void crypto_summary(json_object *j, struct table *t)
 {
-	json_object *groups = report_member(j, "groups");
+	json_object *groups = report_array(j, "groups");
 	size_t g, i;
 
 	table_init(t, "crypto: SRTP ns/packet (spread), one CPU, user engine (libksrtp on "
@@ -392,7 +416,7 @@ static void crypto_summary(json_object *j, struct table *t)
 	table_set(t, 7, CRYPTO_SUBJECT ", %% of raw");
 	for (g = 0; groups && g < json_object_array_length(groups); g++) {
 		json_object *grp = json_object_array_get_idx(groups, g);
-		json_object *cs = report_member(grp, "contenders"), *subj = NULL, *ref = NULL;
+		json_object *cs = report_array(grp, "contenders"), *subj = NULL, *ref = NULL;
 		json_object *ceil = NULL;
 		const char *ref_name = report_string(grp, "reference");
 		const char *ceil_name = report_string(grp, "ceiling");
@@ -426,14 +450,15 @@ static void crypto_summary(json_object *j, struct table *t)
 static void kernel_summary(json_object *j, const struct report_step *s, struct table *t)
 {
 	static char title[320];
-	json_object *batches = report_member(j, "batches"), *first, *cs;
+	json_object *batches = report_array(j, "batches"), *first, *cs;
 	size_t b, i, n;
+	char num[32];
 
 	snprintf(title, sizeof(title), "kernel (%s): ABI overhead per packet over the "
 		 "module's raw AEAD loop, (path - raw) / raw: median (min..max); NOISY: the "
 		 "path's ns/pkt spread > 10%%", s->where);
 	first = batches ? json_object_array_get_idx(batches, 0) : NULL;
-	cs = report_member(first, "contenders");
+	cs = report_array(first, "contenders");
 	n = cs ? json_object_array_length(cs) : 0;
 	if (n + 2 > MAX_COLS)
 		n = MAX_COLS - 2;
@@ -446,9 +471,9 @@ static void kernel_summary(json_object *j, const struct report_step *s, struct t
 	for (b = 0; batches && b < json_object_array_length(batches); b++) {
 		json_object *grp = json_object_array_get_idx(batches, b);
 
-		cs = report_member(grp, "contenders");
+		cs = report_array(grp, "contenders");
 		table_row(t);
-		table_set(t, 0, "%.0f", report_number(grp, "batch"));
+		table_set(t, 0, "%s", count_of(num, sizeof(num), grp, "batch"));
 		for (i = 0; i < n && cs && i < json_object_array_length(cs); i++) {
 			json_object *c = json_object_array_get_idx(cs, i);
 			const char *role = report_string(c, "role");
@@ -508,7 +533,7 @@ static void describe_stats(char *buf, size_t size, json_object *stats, const cha
  */
 static void scaling_verdict(FILE *f, json_object *scaling, json_object *machine, bool md)
 {
-	json_object *counts = report_member(scaling, "counts");
+	json_object *counts = report_array(scaling, "counts");
 	json_object *largest = NULL, *worst = NULL, *at_target = NULL;
 	json_object *pinned = report_member(scaling, "pinned");
 	double online = report_number(machine, "online_cpus");
@@ -516,20 +541,24 @@ static void scaling_verdict(FILE *f, json_object *scaling, json_object *machine,
 	double cpus = avail > 0 ? avail : online;
 	bool receivers = report_number(scaling, "receiving_threads") > 0;
 	int needed = FANOUT_SCALING_THREADS * (receivers ? 2 : 1);
+	double worst_e = NAN;
 	char eff[160], where[96] = "";
 	size_t i;
 
-	for (i = 0; json_object_is_type(counts, json_type_array) &&
-		    i < json_object_array_length(counts); i++) {
+	for (i = 0; counts && i < json_object_array_length(counts); i++) {
 		json_object *c = json_object_array_get_idx(counts, i);
 		double t = report_number(c, "threads");
 		double e = median_of(report_member(c, "scaling_efficiency"));
 
+		if (isnan(t))
+			continue;	/* no thread count: not a count fanout ran */
 		if (!largest || t > report_number(largest, "threads"))
 			largest = c;
-		if (t > 1 && t <= FANOUT_SCALING_THREADS &&
-		    (!worst || e < median_of(report_member(worst, "scaling_efficiency"))))
+		/* one with no efficiency recorded is the worst: the target is not met unseen */
+		if (t > 1 && t <= FANOUT_SCALING_THREADS && (!worst || isnan(e) || e < worst_e)) {
 			worst = c;
+			worst_e = e;
+		}
 		if (t == FANOUT_SCALING_THREADS)
 			at_target = c;
 	}
@@ -558,6 +587,9 @@ static void scaling_verdict(FILE *f, json_object *scaling, json_object *machine,
 	else if (!at_target)
 		item(f, md, "target: not measured: fanout ran no %d-thread count (--threads)",
 		     FANOUT_SCALING_THREADS);
+	else if (isnan(median_of(report_member(worst, "scaling_efficiency"))))
+		item(f, md, "target: not measured: the %.0f-thread count has no scaling efficiency "
+		     "recorded", report_number(worst, "threads"));
 	else if (median_of(report_member(worst, "scaling_efficiency")) >= FANOUT_SCALING_TARGET)
 		item(f, md, "target: %smet%s: every count from 2 to %d threads at >= %.2f (the "
 		     "lowest, %.0f threads: %.2f; medians)", md ? "**" : "", md ? "**" : "",
@@ -579,11 +611,12 @@ static void scaling_verdict(FILE *f, json_object *scaling, json_object *machine,
 static void fanout_summary(FILE *f, const struct report *r, const struct report_step *s,
 			   bool md)
 {
-	json_object *groups = report_member(s->json, "groups");
-	json_object *counts = report_member(report_member(s->json, "scaling"), "counts");
+	json_object *groups = report_array(s->json, "groups");
+	json_object *counts = report_array(report_member(s->json, "scaling"), "counts");
 	json_object *first = groups ? json_object_array_get_idx(groups, 0) : NULL;
-	json_object *cs = report_member(first, "contenders");
+	json_object *cs = report_array(first, "contenders");
 	size_t g, i, n = cs ? json_object_array_length(cs) : 0;
+	char num[32];
 	struct table t;
 
 	if (n > (MAX_COLS - 2) / 2)
@@ -602,9 +635,9 @@ static void fanout_summary(FILE *f, const struct report *r, const struct report_
 	for (g = 0; groups && g < json_object_array_length(groups); g++) {
 		json_object *grp = json_object_array_get_idx(groups, g);
 
-		cs = report_member(grp, "contenders");
+		cs = report_array(grp, "contenders");
 		table_row(&t);
-		table_set(&t, 0, "%.0f", report_number(grp, "receivers"));
+		table_set(&t, 0, "%s", count_of(num, sizeof(num), grp, "receivers"));
 		for (i = 0; i < n && cs && i < json_object_array_length(cs); i++) {
 			json_object *c = json_object_array_get_idx(cs, i);
 			json_object *lat = report_member(c, "frame_latency");
@@ -613,8 +646,8 @@ static void fanout_summary(FILE *f, const struct report *r, const struct report_
 			table_set(&t, (unsigned int)(2 + 2 * i), "%.0f / %.0f us",
 				  report_number(lat, "p50_ns") / 1e3, report_number(lat, "p99_ns") / 1e3);
 		}
-		set_figure(&t, (unsigned int)(1 + 2 * n),
-			   report_member(json_object_array_get_idx(cs, 0), "vs_reference"), 1, "x");
+		set_figure(&t, (unsigned int)(1 + 2 * n), report_member(cs ?
+			   json_object_array_get_idx(cs, 0) : NULL, "vs_reference"), 1, "x");
 	}
 	table_out(f, &t, md);
 	table_free(&t);
@@ -632,8 +665,8 @@ static void fanout_summary(FILE *f, const struct report *r, const struct report_
 		json_object *c = json_object_array_get_idx(counts, i);
 
 		table_row(&t);
-		table_set(&t, 0, "%.0f", report_number(c, "threads"));
-		table_set(&t, 1, "%.0f", report_number(c, "receivers"));
+		table_set(&t, 0, "%s", count_of(num, sizeof(num), c, "threads"));
+		table_set(&t, 1, "%s", count_of(num, sizeof(num), c, "receivers"));
 		set_figure(&t, 2, report_member(c, "delivered_pkt_per_s"), 1, "");
 		set_figure(&t, 3, report_member(c, "cpu_ns_per_pkt"), 1, "");
 		set_figure(&t, 4, report_member(c, "scaling_efficiency"), 1, "");
@@ -641,8 +674,8 @@ static void fanout_summary(FILE *f, const struct report *r, const struct report_
 	table_out(f, &t, md);
 	table_free(&t);
 	/* the machine fanout ran on, as it recorded it */
-	scaling_verdict(f, report_member(s->json, "scaling"), report_member(s->json, "machine") ?
-			report_member(s->json, "machine") : r->machine_json, md);
+	scaling_verdict(f, report_member(s->json, "scaling"), report_object(s->json, "machine") ?
+			report_object(s->json, "machine") : r->machine_json, md);
 }
 
 /*
@@ -650,18 +683,6 @@ static void fanout_summary(FILE *f, const struct report *r, const struct report_
  * grown members over time (setup, SRTCP counted apart); what a report
  * finds, it shows, and it says what it did not find.
  */
-
-/* o[key], a count, as text: "-" when the JSON does not have it. */
-static const char *count_of(char *buf, size_t size, json_object *o, const char *key)
-{
-	double v = report_number(o, key);
-
-	if (isnan(v))
-		snprintf(buf, size, "-");
-	else
-		snprintf(buf, size, "%.0f", v);
-	return buf;
-}
 
 static void load_setup_item(FILE *f, json_object *setup, bool md)
 {
@@ -690,7 +711,7 @@ static void load_setup_item(FILE *f, json_object *setup, bool md)
 static void capacity_items(FILE *f, json_object *j, bool md)
 {
 	json_object *saturated = report_member(j, "relay_saturated");
-	json_object *search = report_member(j, "capacity_search");
+	json_object *search = report_array(j, "capacity_search");
 	json_object *offered_short = report_member(j, "capacity_offered_short");
 	double cap = report_number(j, "capacity_pps");
 	double kept_up = report_number(j, "capacity_kept_up_s");
@@ -730,8 +751,7 @@ static void capacity_items(FILE *f, json_object *j, bool md)
 			     "is what it offered, %.0f of %.0f packets/s; the relay's may be higher",
 			     md ? "**" : "", md ? "**" : "", cap,
 			     report_number(j, "capacity_target_pps"));
-	} else if (cap > 0 && json_object_is_type(search, json_type_array) &&
-		   json_object_array_length(search)) {
+	} else if (cap > 0 && search && json_object_array_length(search)) {
 		/* older JSON: the capacity was the rate asked for, the search's last run
 		 * the one that lost nothing */
 		json_object *last = json_object_array_get_idx(search,
@@ -817,9 +837,10 @@ static void load_summary(FILE *f, const struct report_step *s, bool md)
 
 static void soak_summary(FILE *f, const struct report_step *s, bool md)
 {
-	json_object *j = s->json, *rss = report_member(j, "rss_kib"), *run = report_member(j, "soak");
+	json_object *j = s->json, *rss = report_array(j, "rss_kib");
+	json_object *run = report_member(j, "soak");
 	double cap = report_number(j, "capacity_pps"), lo = NAN, hi = NAN;
-	size_t i, n = json_object_is_type(rss, json_type_array) ? json_object_array_length(rss) : 0;
+	size_t i, n = rss ? json_object_array_length(rss) : 0;
 
 	fprintf(f, md ? "\n**soak**: ksrtp-relay under steady load for %.0f s, a SIGHUP reload "
 			"half-way, its RSS sampled once a second\n\n" :
@@ -891,6 +912,9 @@ static bool is_scalar(json_object *v)
  */
 static void records_tables(FILE *f, const struct report_step *s, bool md)
 {
+	/* A subcommand writes an object; a VM's JSON file may hold anything. */
+	if (!json_object_is_type(s->json, json_type_object))
+		return;
 	json_object_object_foreach(s->json, key, val) {
 		json_object *first = json_object_is_type(val, json_type_array) ?
 				     json_object_array_get_idx(val, 0) : NULL;
@@ -1098,9 +1122,9 @@ json_object *report_json(const struct report *r)
 /* The machine as report.json records it (a --redraw has no other). */
 static void machine_markdown(FILE *f, const struct report *r)
 {
-	json_object *m = r->machine_json, *load = report_member(m, "loadavg");
-	json_object *caches = report_member(m, "cache_bytes"), *all = report_member(m, "cpu_flags_all");
-	json_object *lib = report_member(m, "libksrtp");
+	json_object *m = r->machine_json, *load = report_array(m, "loadavg");
+	json_object *caches = report_member(m, "cache_bytes"), *lib = report_member(m, "libksrtp");
+	json_object *flags = report_object(m, "cpu_flags"), *all = report_array(m, "cpu_flags_all");
 	const struct report_step *k = report_step_ok(r, "kernel");
 	size_t i, n;
 
@@ -1120,15 +1144,22 @@ static void machine_markdown(FILE *f, const struct report *r)
 			report_string(report_member(m, "hypervisor"), "description"));
 	fprintf(f, "- CPU flags for crypto:");
 	n = 0;
-	json_object_object_foreach(report_member(m, "cpu_flags"), flag, has)
-		fprintf(f, "%s %s %s", n++ ? "," : "", flag,
-			json_object_get_boolean(has) ? "yes" : "**no**");
-	fprintf(f, "\n");
-	n = json_object_is_type(all, json_type_array) ? json_object_array_length(all) : 0;
+	if (flags) {
+		json_object_object_foreach(flags, flag, has)
+			fprintf(f, "%s %s %s", n++ ? "," : "", flag,
+				json_object_get_boolean(has) ? "yes" : "**no**");
+	}
+	fprintf(f, "%s\n", n ? "" : " -");
+	n = all ? json_object_array_length(all) : 0;
 	if (n) {
 		fprintf(f, "- <details><summary>all %zu CPU flags</summary>\n\n ", n);
-		for (i = 0; i < n; i++)
-			fprintf(f, " %s", json_object_get_string(json_object_array_get_idx(all, i)));
+		for (i = 0; i < n; i++) {
+			json_object *flag = json_object_array_get_idx(all, i);
+
+			/* a JSON null is a NULL object, whose string is NULL: no %s */
+			fprintf(f, " %s", json_object_is_type(flag, json_type_string) ?
+				json_object_get_string(flag) : "-");
+		}
 		fprintf(f, "\n\n  </details>\n");
 	}
 	fprintf(f, "- Caches (cpu 0): L1d %.0f KiB, L2 %.0f KiB, L3 %.0f KiB\n",

@@ -153,7 +153,7 @@ fail:
  */
 static void plot_crypto(struct report *r, json_object *j)
 {
-	json_object *groups = report_member(j, "groups");
+	json_object *groups = report_array(j, "groups");
 	static struct plot plots[MAX_SERIES];	/* large */
 	unsigned int n = 0, k;
 	size_t g, i;
@@ -161,7 +161,7 @@ static void plot_crypto(struct report *r, json_object *j)
 
 	for (g = 0; groups && g < json_object_array_length(groups); g++) {
 		json_object *grp = json_object_array_get_idx(groups, g);
-		json_object *cs = report_member(grp, "contenders");
+		json_object *cs = report_array(grp, "contenders");
 		struct plot *p;
 		char name[64];
 
@@ -199,7 +199,7 @@ static void plot_crypto(struct report *r, json_object *j)
 /* kernel: ABI overhead against batch size, each path; emulated under TCG. */
 static void plot_kernel(struct report *r, const struct report_step *s)
 {
-	json_object *batches = report_member(s->json, "batches");
+	json_object *batches = report_array(s->json, "batches");
 	static struct plot p;
 	size_t b, i;
 
@@ -212,7 +212,7 @@ static void plot_kernel(struct report *r, const struct report_step *s)
 	p.logx = true;
 	for (b = 0; batches && b < json_object_array_length(batches); b++) {
 		json_object *grp = json_object_array_get_idx(batches, b);
-		json_object *cs = report_member(grp, "contenders");
+		json_object *cs = report_array(grp, "contenders");
 
 		for (i = 0; cs && i < json_object_array_length(cs); i++) {
 			json_object *ct = json_object_array_get_idx(cs, i);
