@@ -71,9 +71,12 @@
  * at 80% of capacity, 3 of 3 lost packets at the relay's socket with every
  * thread SCHED_RR (the relay waited out the receiving thread's 100 ms
  * round-robin slice: its worst wait for a CPU 100.2 ms, perf sched), 1 of
- * 3 with none real-time and unpinned, 0 of 3 with the relay on a core of
- * its own. Nothing runs real-time: that starved the kernel's own ksoftirqd
- * (normal class), whose backlog then dropped the loopback traffic.
+ * 3 with none real-time and unpinned, 2 of 3 with the relay on a core of
+ * its own and 8 MiB socket buffers, 0 of 3 with 32 MiB (bench/relay/io.c).
+ * Nothing runs real-time: with the relay ranked above the receiving thread
+ * instead, overload collapsed (51000-79000 packets/s forwarded at 93% of
+ * the relay's CPU, against about 290000), most likely because the kernel's
+ * ksoftirqd, in the normal class, waited behind the real-time threads.
  */
 struct load_cpus {
 	bool pinned;
@@ -1246,12 +1249,12 @@ static int sustains(struct load *l, double rate, double pct, unsigned int runs, 
 		json_object_array_add(search, load_result_json(&res));
 		if (!load_accounted(&res))
 			return -1;
-		if (res.rtp.sent && !load_lost(&res) && !kept_up(&res))
-			printf("  %-10s lost nothing, but deliveries went on %.0f ms after the sending "
-			       "stopped: the relay or the receivers fell behind and lived off their "
-			       "socket buffers\n", "",
-			       1e3 * (res.busy_seconds - res.seconds));
 		if (!kept_up(&res)) {
+			if (res.rtp.sent && !load_lost(&res))
+				printf("  %-10s lost nothing, but deliveries went on %.0f ms after the "
+				       "sending stopped: the relay or the receivers fell behind and "
+				       "lived off their socket buffers\n", "",
+				       1e3 * (res.busy_seconds - res.seconds));
 			c->sustained_pps = 0;
 			c->sustained_short = false;
 			return 1;
@@ -1298,12 +1301,10 @@ int load_capacity(struct load *l, unsigned int runs, unsigned int ms, struct loa
 			break;
 		rate *= CAPACITY_STEP;
 	}
-	if (rc > 0)
-		rc = -1;	/* no rate sustained */
-	else if (!rc)
-		c->sustained_target_pps = rate;
-	else
+	if (rc < 0)
 		return -1;
+	if (!rc)
+		c->sustained_target_pps = rate;
 	printf("forwarded in overload: %.0f packets/s in (median; min %.0f, max %.0f%s)\n",
 	       st.median, st.min, st.max,
 	       (st.max - st.min) / st.median > BENCH_NOISY_SPREAD ? ", NOISY" : "");
@@ -1331,7 +1332,7 @@ int load_capacity(struct load *l, unsigned int runs, unsigned int ms, struct loa
 	json_object_object_add(json, "relay_saturated", json_object_new_boolean(c->saturated));
 	json_object_object_add(json, "capacity_kept_up_s",
 			       json_object_new_double(CAPACITY_KEPT_UP_S));
-	return rc;
+	return rc ? -1 : 0;	/* 1: no rate sustained */
 }
 
 void load_print_fraction(FILE *f, const char *what, const struct load_result *r,

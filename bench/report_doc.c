@@ -587,18 +587,18 @@ static void scaling_verdict(FILE *f, json_object *scaling, json_object *machine,
 	else if (!at_target)
 		item(f, md, "target: not measured: fanout ran no %d-thread count (--threads)",
 		     FANOUT_SCALING_THREADS);
-	else if (isnan(median_of(report_member(worst, "scaling_efficiency"))))
+	else if (isnan(worst_e))
 		item(f, md, "target: not measured: the %.0f-thread count has no scaling efficiency "
 		     "recorded", report_number(worst, "threads"));
-	else if (median_of(report_member(worst, "scaling_efficiency")) >= FANOUT_SCALING_TARGET)
+	else if (worst_e >= FANOUT_SCALING_TARGET)
 		item(f, md, "target: %smet%s: every count from 2 to %d threads at >= %.2f (the "
 		     "lowest, %.0f threads: %.2f; medians)", md ? "**" : "", md ? "**" : "",
 		     FANOUT_SCALING_THREADS, FANOUT_SCALING_TARGET, report_number(worst, "threads"),
-		     median_of(report_member(worst, "scaling_efficiency")));
+		     worst_e);
 	else
 		item(f, md, "target: %snot met%s: %.0f threads delivered %.2f x linear (median), "
 		     "under %.2f", md ? "**" : "", md ? "**" : "", report_number(worst, "threads"),
-		     median_of(report_member(worst, "scaling_efficiency")), FANOUT_SCALING_TARGET);
+		     worst_e, FANOUT_SCALING_TARGET);
 }
 
 /*

@@ -259,17 +259,28 @@ int video_drain_start(struct video_drain *d, unsigned int n, bool gro, bool spin
 	return 0;
 }
 
-int video_sink_start(struct video_drain *d, unsigned int n)
+/* What a socket has dropped (SO_MEMINFO, Linux 4.6) into *drops; 0 or -1. */
+static int socket_drops(int fd, uint64_t *drops)
 {
 	uint32_t mem[SK_MEMINFO_VARS];
 	socklen_t len = sizeof(mem);
 
+	if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mem, &len) ||
+	    len <= SK_MEMINFO_DROPS * sizeof(mem[0]))
+		return -1;
+	*drops = mem[SK_MEMINFO_DROPS];
+	return 0;
+}
+
+int video_sink_start(struct video_drain *d, unsigned int n)
+{
+	uint64_t drops;
+
 	/* Not UDP_GRO: a train is counted by its segments, each dropped on its own. */
 	if (drain_init(d, n, false, true, false))
 		return -1;
-	/* Without the count (SO_MEMINFO: Linux 4.6) every copy would read as lost. */
-	if (getsockopt(d->fds[0], SOL_SOCKET, SO_MEMINFO, mem, &len) ||
-	    len <= SK_MEMINFO_DROPS * sizeof(mem[0])) {
+	/* Without the count every copy would read as lost. */
+	if (socket_drops(d->fds[0], &drops)) {
 		fprintf(stderr, "ksrtp-bench: a receiver's drop count (SO_MEMINFO): %s\n",
 			strerror(errno ? errno : ENOPROTOOPT));
 		video_drain_stop(d);
@@ -285,14 +296,12 @@ uint64_t video_drain_packets(const struct video_drain *d)
 
 	if (!d->sink)
 		return atomic_load(&d->packets);
+	/* Nothing else drops there: the filter leaves nothing to queue. */
 	for (i = 0; i < d->n; i++) {
-		uint32_t mem[SK_MEMINFO_VARS];
-		socklen_t len = sizeof(mem);
+		uint64_t drops;
 
-		/* Nothing else drops there: the filter leaves nothing to queue. */
-		if (!getsockopt(d->fds[i], SOL_SOCKET, SO_MEMINFO, mem, &len) &&
-		    len > SK_MEMINFO_DROPS * sizeof(mem[0]))
-			packets += mem[SK_MEMINFO_DROPS];
+		if (!socket_drops(d->fds[i], &drops))
+			packets += drops;
 	}
 	return packets;
 }
